@@ -1,0 +1,103 @@
+#pragma once
+// The daemon's typed configuration, validated in full before anything starts (DESIGN "Public
+// surface" fixes the key names). Secrets are held in Secret, which never prints its value.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace erp::daemon::config {
+
+/// A secret value resolved from a literal, a `*_file` reference or an `${env:NAME}` reference.
+/// Its value is only reachable through reveal(); `describe()` says where it came from.
+class Secret {
+ public:
+  Secret() = default;
+  Secret(std::string value, std::string origin) : value_(std::move(value)), origin_(std::move(origin)) {}
+  const std::string& reveal() const noexcept { return value_; }
+  /// "literal in config", "file /etc/erpd/secret", "environment ERP_SECRET": never the value.
+  const std::string& describe() const noexcept { return origin_; }
+  bool empty() const noexcept { return value_.empty(); }
+  friend bool operator==(const Secret& a, const Secret& b) { return a.value_ == b.value_; }
+
+ private:
+  std::string value_;
+  std::string origin_;
+};
+
+/// A plugin-specific key from a shop's or the warehouse's `options:` map, kept with its line so
+/// the plugin host can report problems against the file once it knows the plugin's declared keys.
+struct PluginOption {
+  std::string key;
+  std::string value;
+  int line = 0;
+};
+
+struct ShopConfig {
+  std::string id;
+  std::string platform;  ///< Plugin name: taobao | tmall | douyin | any installed plugin.
+  std::string base_url;
+  std::string app_key;
+  Secret app_secret;
+  std::optional<Secret> session;       ///< TOP token.
+  std::optional<Secret> access_token;  ///< Douyin token.
+  std::string sign_method;             ///< Empty: the plugin's default.
+  std::chrono::milliseconds poll_interval{std::chrono::seconds{60}};
+  bool enabled = true;
+  std::vector<PluginOption> options;
+  int line = 0;  ///< Where the entry starts, for messages.
+
+  friend bool operator==(const ShopConfig&, const ShopConfig&) = default;
+};
+
+struct DatabaseConfig {
+  std::filesystem::path path;
+};
+
+struct PluginsConfig {
+  std::filesystem::path dir;
+};
+
+struct ApiConfig {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 7878;  ///< 0: any free port (tests); the bound port is logged and written to `port_file`.
+  std::filesystem::path token_file;
+  std::filesystem::path port_file;  ///< Optional: where the bound port is written for erpctl and tests.
+};
+
+struct WarehouseConfig {
+  /// "api": the builtin JSON connector (the warehouse pulls through the API, plus an optional
+  /// webhook); any other value names a warehouse connector plugin.
+  std::string connector = "api";
+  std::string webhook_url;  ///< Empty: no webhook; the warehouse pulls.
+  std::chrono::milliseconds webhook_timeout{std::chrono::seconds{10}};
+  std::optional<Secret> webhook_token;  ///< Sent as a bearer token to the webhook.
+  std::vector<PluginOption> options;
+};
+
+struct OutboxConfig {
+  int max_attempts = 10;
+  std::chrono::milliseconds backoff_initial{std::chrono::seconds{1}};
+  std::chrono::milliseconds backoff_max{std::chrono::minutes{5}};
+};
+
+struct LogConfig {
+  std::string level = "info";  ///< trace | debug | info | warn | error
+};
+
+struct Config {
+  std::filesystem::path source;  ///< The file it was read from (absolute).
+  DatabaseConfig database;
+  PluginsConfig plugins;
+  ApiConfig api;
+  std::vector<ShopConfig> shops;
+  WarehouseConfig warehouse;
+  OutboxConfig outbox;
+  LogConfig log;
+  // `workflows:` is accepted as a map; later issues give it typed members.
+};
+
+}  // namespace erp::daemon::config

@@ -1,0 +1,113 @@
+#pragma once
+// Rows the store hands out: stored orders, holds, order events, outbox items, quarantine entries.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/order_key.hpp"
+#include "erp/model.hpp"
+
+namespace erp::daemon::store {
+
+using sdk::Instant;
+
+/// Why an order may not go to the warehouse yet. Reason codes are stable strings:
+/// MANUAL, RESERVATION (G1), TAG_WINDOW (G2), INTERCEPT (I4), DROPSHIP (D4), ...
+struct Hold {
+  std::int64_t id = 0;
+  OrderKey key;
+  std::string reason_code;
+  std::string owner;    ///< Who placed it: "operator:<name>", "workflow:gift", ...
+  std::string rule_id;  ///< DOMAIN.md rule id, empty for manual holds.
+  std::string note;     ///< Free text for people.
+  Instant created_at{};
+  std::optional<Instant> auto_release_at;
+  std::optional<Instant> released_at;  ///< Set once released; released holds stay as history.
+  std::string released_by;
+  std::string release_reason;
+};
+
+struct NewHold {
+  std::string reason_code;
+  std::string owner;
+  std::string rule_id;
+  std::string note;
+  std::optional<Instant> auto_release_at;
+};
+
+/// One entry of the append-only order event log: every state change with its reason and rule id.
+struct Event {
+  std::int64_t id = 0;
+  OrderKey key;
+  Instant at{};
+  std::string kind;     ///< "order.received", "order.updated", "hold.added", "hold.released", "order.released", ...
+  std::string reason;   ///< Short explanation in words.
+  std::string rule_id;  ///< DOMAIN.md rule id when a rule decided it.
+  std::string actor;    ///< "platform", "operator:<name>", "workflow:gift", "daemon" ...
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+struct NewEvent {
+  std::string kind;
+  std::string reason;
+  std::string rule_id;
+  std::string actor;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
+/// An order as the daemon knows it: the platform's facts plus the daemon's own state.
+struct StoredOrder {
+  sdk::Order order;
+  bool released = false;  ///< Handed to the warehouse (the release gate opened).
+  std::optional<Instant> released_at;
+  bool urgent = false;    ///< Released late in its deadline (issue 8 sets it).
+  Instant stored_at{};    ///< First time the daemon stored it.
+  Instant updated_at{};   ///< Last time the daemon changed it.
+  std::vector<Hold> holds;  ///< Active holds only.
+};
+
+enum class OutboxState { pending, in_flight, done, dead };
+
+/// A side effect on the outside world, written in the same transaction as the decision that
+/// wants it, and executed exactly once by the dispatcher (retried with the same idempotency key).
+struct OutboxItem {
+  std::int64_t id = 0;
+  std::string idempotency_key;  ///< Unique; enqueueing an existing key is a no-op.
+  std::string kind;             ///< "warehouse.deliver", "platform.memo", "platform.ship", ...
+  std::string target;           ///< Shop id or "warehouse".
+  std::optional<OrderKey> key;  ///< The order it concerns, if any.
+  nlohmann::json payload = nlohmann::json::object();
+  OutboxState state = OutboxState::pending;
+  int attempts = 0;
+  Instant next_attempt_at{};
+  std::string last_error;
+  Instant created_at{};
+  Instant updated_at{};
+};
+
+struct NewOutboxItem {
+  std::string idempotency_key;
+  std::string kind;
+  std::string target;
+  std::optional<OrderKey> key;
+  nlohmann::json payload = nlohmann::json::object();
+};
+
+/// A platform payload that could not be parsed, kept with the reason (never silently dropped).
+struct QuarantineEntry {
+  std::int64_t id = 0;
+  std::string platform;
+  std::string shop;
+  std::string order_id;  ///< Empty when not even the id could be read.
+  std::string reason;
+  std::string payload;
+  Instant received_at{};
+};
+
+std::string_view to_string(OutboxState state) noexcept;
+std::optional<OutboxState> outbox_state_from_string(std::string_view text) noexcept;
+
+}  // namespace erp::daemon::store

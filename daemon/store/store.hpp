@@ -1,0 +1,155 @@
+#pragma once
+// The daemon's durable state in one SQLite file (WAL mode). Every decision is one transaction:
+// callers open a Tx, make all their writes (order, lines, events, holds, outbox rows), commit.
+// Thread-safe: one connection behind a mutex; a Tx holds the mutex for its whole life.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "erp/model.hpp"
+#include "erp/result.hpp"
+#include "store/records.hpp"
+
+namespace erp::daemon::store {
+
+/// Outcome of storing an order the platform sent.
+enum class UpsertOutcome {
+  inserted,       ///< New order.
+  updated,        ///< Newer platform version replaced the stored one.
+  unchanged,      ///< Same modified time and same content: nothing written.
+  stale_ignored,  ///< Older than what is stored: never overwrites a newer version.
+};
+
+struct OrderFilter {
+  std::string platform;  ///< Empty: any.
+  std::string shop;      ///< Empty: any.
+  /// Empty: any. A normalized status name, or "held" (has active holds), or "released"
+  /// (released and not yet shipped/completed/closed), or "unreleased".
+  std::string state;
+  std::string cursor;  ///< Opaque, from the previous page; empty for the first page.
+  int limit = 100;     ///< 1..1000
+};
+
+struct OrderPage {
+  std::vector<StoredOrder> orders;
+  std::string next_cursor;  ///< Empty when there is no further page.
+};
+
+struct Counts {
+  std::int64_t orders = 0;
+  std::int64_t held_orders = 0;
+  std::int64_t released_orders = 0;
+  std::int64_t active_holds = 0;
+  std::int64_t outbox_pending = 0;
+  std::int64_t outbox_in_flight = 0;
+  std::int64_t outbox_dead = 0;
+  std::int64_t quarantined = 0;
+};
+
+class Store;
+
+/// A write transaction (BEGIN IMMEDIATE). Rolled back unless commit() is called.
+class Tx {
+ public:
+  Tx(Tx&&) = delete;
+  ~Tx();
+  void commit();
+  SQLite::Database& db() noexcept;
+
+ private:
+  friend class Store;
+  explicit Tx(Store& store);
+  Store& store_;
+  std::unique_lock<std::recursive_mutex> lock_;
+  bool done_ = false;
+};
+
+struct OpenOptions {
+  /// Stop migrating at this schema version (tests use 1 to make a database of the first schema).
+  std::optional<int> max_schema_version;
+};
+
+class Store {
+ public:
+  /// Opens (creating if needed) and migrates the database. A file that is not a database, or a
+  /// schema newer than this binary knows, is an error naming the file; nothing is modified then.
+  static sdk::Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, OpenOptions options = {});
+  ~Store();
+
+  /// The schema version the binary migrates to.
+  static int latest_schema_version() noexcept;
+  int schema_version();
+
+  /// Begins a write transaction; every write below takes the Tx it belongs to.
+  std::unique_ptr<Tx> begin();
+
+  // --- orders -----------------------------------------------------------------------------
+  /// Stores the platform's version of an order with its lines and an event row describing the
+  /// change (received / status change / updated). An older modified_at never overwrites a newer.
+  UpsertOutcome upsert_order(Tx& tx, const sdk::Order& order, Instant now);
+  std::optional<StoredOrder> get_order(const OrderKey& key);
+  std::optional<StoredOrder> get_order(Tx& tx, const OrderKey& key);
+  OrderPage list_orders(const OrderFilter& filter);
+  /// All stored orders with this platform order id (erpctl accepts a bare id when it is unique).
+  std::vector<OrderKey> find_orders(const std::string& order_id);
+  /// Marks the order released to the warehouse (used by the release gate only).
+  void mark_released(Tx& tx, const OrderKey& key, Instant now);
+
+  // --- event log (append-only) ------------------------------------------------------------
+  std::int64_t append_event(Tx& tx, const OrderKey& key, const NewEvent& event, Instant now);
+  std::vector<Event> events(const OrderKey& key);
+
+  // --- holds ------------------------------------------------------------------------------
+  /// Adds a hold and its "hold.added" event. Returns the hold id.
+  std::int64_t add_hold(Tx& tx, const OrderKey& key, const NewHold& hold, Instant now);
+  /// Releases an active hold and records "hold.released". False if unknown or already released.
+  bool release_hold(Tx& tx, std::int64_t hold_id, const std::string& by, const std::string& reason, Instant now);
+  std::optional<Hold> get_hold(std::int64_t hold_id);
+  std::vector<Hold> active_holds(Tx& tx, const OrderKey& key);
+  std::vector<Hold> holds(const OrderKey& key);  ///< Active and released, oldest first.
+  /// Active holds whose auto-release time has come.
+  std::vector<Hold> due_auto_releases(Instant now, int limit = 500);
+
+  // --- outbox -----------------------------------------------------------------------------
+  /// Enqueues a side effect; an existing idempotency key makes this a no-op returning the old id.
+  std::int64_t enqueue(Tx& tx, const NewOutboxItem& item, Instant now);
+  /// Moves up to `limit` due pending items to in_flight and returns them.
+  std::vector<OutboxItem> claim_due(Instant now, int limit);
+  void mark_done(std::int64_t id, Instant now);
+  /// Records a failed attempt: back to pending at `retry_at`, or dead when `dead` is set.
+  void mark_failed(std::int64_t id, const std::string& error, std::optional<Instant> retry_at, bool dead, Instant now);
+  /// At start-up: items left in_flight by a crash go back to pending (their outcome is unknown,
+  /// so they are retried with the same idempotency key).
+  int recover_in_flight(Instant now);
+  std::optional<OutboxItem> get_outbox_item(std::int64_t id);
+  std::vector<OutboxItem> list_outbox(std::optional<OutboxState> state, int limit = 200);
+  /// Dead (or pending) item back to pending with attempts reset. False if unknown or done.
+  bool retry_outbox_item(std::int64_t id, Instant now);
+  /// The earliest next_attempt_at among pending items, to sleep until then.
+  std::optional<Instant> next_outbox_due();
+
+  // --- sync cursors and quarantine ----------------------------------------------------------
+  std::optional<std::string> cursor(const std::string& platform, const std::string& shop, const std::string& name);
+  void set_cursor(Tx& tx, const std::string& platform, const std::string& shop, const std::string& name,
+                  const std::string& value, Instant now);
+  std::int64_t quarantine(Tx& tx, const QuarantineEntry& entry);
+  std::vector<QuarantineEntry> list_quarantine(int limit = 200);
+
+  Counts counts();
+
+ private:
+  friend class Tx;
+  explicit Store(std::unique_ptr<SQLite::Database> db);
+  std::unique_ptr<SQLite::Database> db_;
+  std::recursive_mutex mutex_;
+  struct Statements;
+  std::unique_ptr<Statements> statements_;  ///< Prepared statements, reused on the hot path.
+};
+
+}  // namespace erp::daemon::store

@@ -1,0 +1,40 @@
+#pragma once
+// The one path every platform order walks once fetched: store it, let each workflow decide
+// (holds, gift links, assignments ...), then open the release gate if nothing holds it. All of it
+// in one transaction, so a crash leaves either the whole decision or none of it.
+
+#include <memory>
+#include <vector>
+
+#include "holds/release_gate.hpp"
+#include "store/store.hpp"
+
+namespace erp::daemon::workflows {
+
+using store::Instant;
+
+/// A workflow reacting to a changed order inside the pipeline's transaction. Implementations
+/// record their decisions as events with the DOMAIN.md rule id.
+class Workflow {
+ public:
+  virtual ~Workflow() = default;
+  virtual const char* name() const noexcept = 0;
+  virtual void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome outcome,
+                                Instant now) = 0;
+};
+
+class OrderPipeline {
+ public:
+  OrderPipeline(store::Store& store, holds::ReleaseGate& gate);
+  void add(std::shared_ptr<Workflow> workflow);
+
+  /// Stores the order and runs the workflows and the gate, in one transaction.
+  store::UpsertOutcome ingest(const sdk::Order& order, Instant now);
+
+ private:
+  store::Store& store_;
+  holds::ReleaseGate& gate_;
+  std::vector<std::shared_ptr<Workflow>> workflows_;
+};
+
+}  // namespace erp::daemon::workflows
