@@ -1,0 +1,357 @@
+#include "app/daemon.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "api/token.hpp"
+#include "app/logging.hpp"
+#include "app/plugin_checks.hpp"
+#include "app/status.hpp"
+#include "app/version.hpp"
+#include "app/warehouse_setup.hpp"
+#include "core/time_format.hpp"
+#include "erp/version.hpp"
+#include "net/curl_http_client.hpp"
+#include "net/system_clock.hpp"
+#include "warehouse/delivery.hpp"
+
+namespace erp::daemon::app {
+namespace {
+
+constexpr auto kHoldSweepInterval = std::chrono::seconds{1};
+constexpr auto kOutboxDrainDeadline = std::chrono::seconds{10};
+constexpr auto kRequestDrainDeadline = std::chrono::seconds{2};
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out.empty() ? "none" : out;
+}
+
+// Settings read once at start; a reload that changes them is applied only after a restart.
+std::vector<std::string> restart_only_changes(const config::Config& running, const config::Config& next) {
+  std::vector<std::string> changed;
+  if (running.database.path != next.database.path) changed.push_back("database.path");
+  if (running.plugins.dir != next.plugins.dir) changed.push_back("plugins.dir");
+  if (running.api.listen_host != next.api.listen_host || running.api.listen_port != next.api.listen_port)
+    changed.push_back("api.listen");
+  if (running.api.token_file != next.api.token_file) changed.push_back("api.token_file");
+  if (running.api.port_file != next.api.port_file) changed.push_back("api.port_file");
+  return changed;
+}
+
+void write_port_file(const std::filesystem::path& file, std::uint16_t port) {
+  if (file.empty()) return;
+  const auto temp = file.string() + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << port << "\n";
+  }
+  std::filesystem::rename(temp, file);
+}
+
+}  // namespace
+
+Daemon::Daemon(config::Config config)
+    : config_(std::move(config)),
+      work_(boost::asio::make_work_guard(io_)),
+      signals_(io_, SIGTERM, SIGINT, SIGHUP),
+      hold_timer_(io_),
+      watchdog_timer_(io_),
+      plugins_(config_.plugins.dir),
+      http_(std::make_shared<net::CurlHttpClient>()),
+      clock_(std::make_shared<net::SystemClock>()),
+      shops_(plugins_, http_, clock_) {}
+
+Daemon::~Daemon() {
+  if (stopper_.joinable()) stopper_.join();
+}
+
+int Daemon::run() {
+  const auto t0 = std::chrono::steady_clock::now();
+  started_at_ = now_utc();
+  if (auto started = start(); !started) {
+    spdlog::error("erpd could not start: {}", started.error().message);
+    return 1;
+  }
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 2U, 4U);
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { serve(); });
+  state_ = State::running;
+  notify_.ready();
+  const auto ready_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  {
+    std::lock_guard lock(config_mutex_);
+    spdlog::info("erpd {} ready in {} ms: API on {}:{}, {} shop(s), {} plugin(s) loaded, database {}",
+                 kDaemonVersion, ready_ms, config_.api.listen_host, api_->port(), config_.shops.size(),
+                 plugins_.loaded().size(), config_.database.path.string());
+  }
+  serve();
+  for (auto& thread : pool) thread.join();
+  if (stopper_.joinable()) stopper_.join();
+  spdlog::info("erpd stopped");
+  return exit_code_;
+}
+
+void Daemon::serve() {
+  for (;;) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& e) {
+      // A bug in one handler must not take the daemon down with the orders it holds.
+      spdlog::error("unexpected error in the event loop (continuing): {}", e.what());
+    }
+  }
+}
+
+sdk::Result<void> Daemon::start() {
+  config::Config config;
+  {
+    std::lock_guard lock(config_mutex_);
+    config = config_;
+  }
+  auto opened = store::Store::open(config.database.path);
+  if (!opened) return std::move(opened).error();
+  store_ = std::move(opened).value();
+
+  gate_ = std::make_unique<holds::ReleaseGate>(
+      *store_, [this, enqueue = warehouse::enqueue_delivery_on_release(*store_)](
+                   store::Tx& tx, const store::StoredOrder& order, sdk::Instant now) {
+        if (!push_deliveries_) return;  // the warehouse pulls released orders through the API
+        enqueue(tx, order, now);
+        // The dispatcher's claim waits for this transaction (the store's lock), so it sees the row.
+        outbox_->wake();
+      });
+  holds_ = std::make_unique<holds::HoldService>(*store_, *gate_);
+  pipeline_ = std::make_unique<workflows::OrderPipeline>(*store_, *gate_);
+  outbox_ = std::make_unique<outbox::Dispatcher>(io_, *store_, metrics_);
+  register_metrics();
+  if (auto applied = apply(config); !applied) return applied;
+
+  auto token = api::load_or_create_token(config.api.token_file);
+  if (!token) return std::move(token).error();
+  api_ = std::make_unique<api::Server>(
+      io_,
+      api::ApiDeps{*store_, *holds_, metrics_, [this] { return status_json(); }, [this] { outbox_->wake(); }},
+      std::move(token).value());
+  if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
+    return std::move(listening).error();
+  }
+  try {
+    write_port_file(config.api.port_file, api_->port());
+  } catch (const std::exception& e) {
+    return sdk::fail(sdk::ErrorCode::config_error,
+                     "cannot write api.port_file " + config.api.port_file.string() + ": " + e.what());
+  }
+
+  outbox_->start();
+  sweep_holds();
+  if (auto interval = notify_.watchdog_ping_interval()) {
+    spdlog::info("systemd watchdog on: pinging every {} ms",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(*interval).count());
+    ping_watchdog();
+  }
+  wait_for_signals();
+  return {};
+}
+
+sdk::Result<void> Daemon::apply(const config::Config& config) {
+  set_log_level(config.log.level);
+  const ShopChanges changes = shops_.apply(config.shops);
+  if (!changes.empty()) {
+    spdlog::info("shops: added {}; removed {}; changed {}", join(changes.added), join(changes.removed),
+                 join(changes.changed));
+  }
+  auto warehouse = setup_warehouse(config.warehouse, *store_, plugins_, http_, clock_);
+  if (!warehouse) return std::move(warehouse).error();
+  push_deliveries_ = warehouse->pushes;
+  outbox_->configure(config.outbox, std::move(warehouse->handlers));
+  return {};
+}
+
+void Daemon::wait_for_signals() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    on_signal(signal_number);
+    if (state_ != State::stopping || signal_number != SIGHUP) wait_for_signals();
+  });
+}
+
+void Daemon::on_signal(int signal_number) {
+  if (signal_number == SIGHUP) {
+    if (state_ == State::stopping) return;
+    reload();
+    return;
+  }
+  if (state_ == State::stopping) {
+    spdlog::warn("second stop signal: stopping now without waiting for in-flight work");
+    io_.stop();
+    return;
+  }
+  spdlog::info("received {}: stopping gracefully", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  stop();
+}
+
+void Daemon::reload() {
+  state_ = State::reloading;
+  notify_.reloading();
+  std::filesystem::path source;
+  {
+    std::lock_guard lock(config_mutex_);
+    source = config_.source;
+  }
+  spdlog::info("SIGHUP: reloading {}", source.string());
+  auto reject = [this](const std::vector<std::string>& problems) {
+    for (const auto& problem : problems) spdlog::error("reload: {}", problem);
+    const std::string message = std::to_string(problems.size()) + " problem(s); still running the previous config";
+    spdlog::error("config reload rejected: {}", message);
+    last_reload_ = ReloadRecord{now_utc(), false, message + ": " + problems.front()};
+    metrics_.add("erpd_config_reloads_total", {{"result", "rejected"}});
+  };
+
+  auto loaded = config::load_config(source);
+  std::vector<std::string> problems;
+  for (const auto& issue : loaded.issues) problems.push_back(issue.to_string());
+  if (problems.empty()) problems = check_plugins(*loaded.config, plugins_);
+  if (!problems.empty()) {
+    reject(problems);
+  } else {
+    config::Config next = std::move(*loaded.config);
+    config::Config running;
+    {
+      std::lock_guard lock(config_mutex_);
+      running = config_;
+    }
+    const auto restart_only = restart_only_changes(running, next);
+    if (!restart_only.empty()) {
+      spdlog::warn("reload: {} changed; that takes effect only after a restart", join(restart_only));
+      next.database = running.database;
+      next.plugins = running.plugins;
+      next.api = running.api;
+    }
+    if (auto applied = apply(next); !applied) {
+      reject({applied.error().message});
+      apply(running);  // back to what was running; it was valid a moment ago
+    } else {
+      {
+        std::lock_guard lock(config_mutex_);
+        config_ = next;
+      }
+      last_reload_ = ReloadRecord{now_utc(), true, "reloaded"};
+      metrics_.add("erpd_config_reloads_total", {{"result", "applied"}});
+      spdlog::info("config reloaded: {} shop(s)", next.shops.size());
+    }
+  }
+  state_ = State::running;
+  notify_.ready();
+}
+
+void Daemon::stop() {
+  state_ = State::stopping;
+  notify_.stopping();
+  if (api_) api_->stop();
+  hold_timer_.cancel();
+  watchdog_timer_.cancel();
+  // Waiting for the outbox blocks, so it happens off the event loop, which keeps serving the
+  // requests already in flight meanwhile.
+  stopper_ = std::thread([this] {
+    if (!outbox_->stop(kOutboxDrainDeadline)) {
+      spdlog::warn("an outbox side effect was still in flight after {} s; it will be retried with the same "
+                   "idempotency key on the next start",
+                   kOutboxDrainDeadline.count());
+    }
+    boost::asio::post(io_, [this] {
+      signals_.cancel();
+      work_.reset();
+    });
+    const auto deadline = std::chrono::steady_clock::now() + kRequestDrainDeadline;
+    while (!io_.stopped() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    }
+    io_.stop();
+  });
+}
+
+void Daemon::sweep_holds() {
+  if (state_ == State::stopping) return;
+  try {
+    const int released = holds_->release_due(now_utc());
+    if (released > 0) spdlog::info("released {} hold(s) whose auto-release time came", released);
+  } catch (const std::exception& e) {
+    spdlog::error("hold auto-release failed (will try again): {}", e.what());
+  }
+  hold_timer_.expires_after(kHoldSweepInterval);
+  hold_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) sweep_holds();
+  });
+}
+
+void Daemon::ping_watchdog() {
+  auto interval = notify_.watchdog_ping_interval();
+  if (!interval || state_ == State::stopping) return;
+  notify_.watchdog();
+  watchdog_timer_.expires_after(*interval);
+  watchdog_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) ping_watchdog();
+  });
+}
+
+nlohmann::json Daemon::status_json() {
+  StatusFacts facts;
+  {
+    std::lock_guard lock(config_mutex_);
+    facts.config = config_;
+  }
+  facts.state = state_ == State::running     ? "running"
+                : state_ == State::reloading ? "reloading"
+                : state_ == State::stopping  ? "stopping"
+                                             : "starting";
+  facts.started_at = started_at_;
+  facts.now = now_utc();
+  facts.api_port = api_ ? api_->port() : 0;
+  facts.schema_version = store_->schema_version();
+  facts.counts = store_->counts();
+  facts.shops = shops_.snapshot();
+  facts.plugins = plugins_.loaded();
+  if (last_reload_) facts.last_reload = LastReload{last_reload_->at, last_reload_->ok, last_reload_->message};
+  return build_status(facts);
+}
+
+void Daemon::register_metrics() {
+  metrics_.describe("erpd_config_reloads_total", "counter", "SIGHUP reloads by result (applied, rejected).");
+  metrics_.describe("erpd_build_info", "gauge", "Daemon version and plugin ABI version.");
+  metrics_.describe("erpd_uptime_seconds", "gauge", "Seconds since the daemon started.");
+  metrics_.describe("erpd_orders", "gauge", "Stored orders by daemon state (all, held, released).");
+  metrics_.describe("erpd_holds_active", "gauge", "Active holds on orders.");
+  metrics_.describe("erpd_outbox_items", "gauge", "Outbox side effects by state.");
+  metrics_.describe("erpd_quarantined_payloads", "gauge", "Platform payloads kept in quarantine.");
+  metrics_.describe("erpd_shops", "gauge", "Configured shops by state (ok, disabled, failed).");
+  metrics_.describe("erpd_plugins_loaded", "gauge", "Plugin libraries loaded.");
+  metrics_.set("erpd_build_info",
+               {{"version", kDaemonVersion}, {"abi_version", std::to_string(sdk::kAbiVersion)}}, 1);
+  metrics_.add_collector([this](metrics::Registry& registry) {
+    const auto counts = store_->counts();
+    registry.set("erpd_uptime_seconds", {},
+                 static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(now_utc() - started_at_).count()));
+    registry.set("erpd_orders", {{"state", "all"}}, static_cast<double>(counts.orders));
+    registry.set("erpd_orders", {{"state", "held"}}, static_cast<double>(counts.held_orders));
+    registry.set("erpd_orders", {{"state", "released"}}, static_cast<double>(counts.released_orders));
+    registry.set("erpd_holds_active", {}, static_cast<double>(counts.active_holds));
+    registry.set("erpd_outbox_items", {{"state", "pending"}}, static_cast<double>(counts.outbox_pending));
+    registry.set("erpd_outbox_items", {{"state", "in_flight"}}, static_cast<double>(counts.outbox_in_flight));
+    registry.set("erpd_outbox_items", {{"state", "dead"}}, static_cast<double>(counts.outbox_dead));
+    registry.set("erpd_quarantined_payloads", {}, static_cast<double>(counts.quarantined));
+    std::map<std::string, int> by_state{{"ok", 0}, {"disabled", 0}, {"failed", 0}};
+    for (const auto& shop : shops_.snapshot()) ++by_state[shop.state];
+    for (const auto& [state, n] : by_state) registry.set("erpd_shops", {{"state", state}}, n);
+    registry.set("erpd_plugins_loaded", {}, static_cast<double>(plugins_.loaded().size()));
+  });
+}
+
+}  // namespace erp::daemon::app

@@ -1,0 +1,92 @@
+#pragma once
+// erpd's lifecycle: start everything from a validated config, serve until SIGTERM/SIGINT, reload
+// on SIGHUP (an invalid new config is rejected and the old one keeps running), stop gracefully.
+
+#include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "api/server.hpp"
+#include "app/shop_registry.hpp"
+#include "app/systemd_notify.hpp"
+#include "config/config.hpp"
+#include "holds/release_gate.hpp"
+#include "metrics/metrics.hpp"
+#include "outbox/dispatcher.hpp"
+#include "plugin_host/plugin_host.hpp"
+#include "store/store.hpp"
+#include "workflows/order_pipeline.hpp"
+
+namespace erp::daemon::app {
+
+class Daemon {
+ public:
+  explicit Daemon(config::Config config);
+  ~Daemon();
+
+  /// Starts, serves until asked to stop, and returns the process exit code
+  /// (0 clean stop, 1 could not start or failed while running).
+  int run();
+
+ private:
+  sdk::Result<void> start();
+  void serve();
+  void wait_for_signals();
+  void on_signal(int signal_number);
+  void reload();
+  void stop();
+  /// Shops, warehouse connector, outbox policy and log level: what a reload may change.
+  sdk::Result<void> apply(const config::Config& config);
+  void sweep_holds();
+  void ping_watchdog();
+  nlohmann::json status_json();
+  void register_metrics();
+
+  enum class State { starting, running, reloading, stopping };
+
+  std::mutex config_mutex_;
+  config::Config config_;
+
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer hold_timer_;
+  boost::asio::steady_timer watchdog_timer_;
+
+  metrics::Registry metrics_;
+  plugin_host::PluginHost plugins_;
+  std::shared_ptr<sdk::HttpClient> http_;
+  std::shared_ptr<sdk::Clock> clock_;
+  ShopRegistry shops_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<holds::ReleaseGate> gate_;
+  std::unique_ptr<holds::HoldService> holds_;
+  std::unique_ptr<workflows::OrderPipeline> pipeline_;
+  std::unique_ptr<outbox::Dispatcher> outbox_;
+  std::unique_ptr<api::Server> api_;
+  SystemdNotifier notify_;
+
+  /// Whether released orders are pushed to the warehouse (webhook or connector plugin) or only
+  /// pulled through the API; read by the release gate inside its transaction.
+  std::atomic<bool> push_deliveries_{false};
+  std::atomic<State> state_{State::starting};
+  sdk::Instant started_at_{};
+  struct ReloadRecord {
+    sdk::Instant at{};
+    bool ok = false;
+    std::string message;
+  };
+  std::optional<ReloadRecord> last_reload_;
+  std::thread stopper_;
+  int exit_code_ = 0;
+};
+
+}  // namespace erp::daemon::app

@@ -1,0 +1,66 @@
+#include "warehouse/webhook_connector.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/order_json.hpp"
+
+namespace erp::daemon::warehouse {
+
+using sdk::ErrorCode;
+using sdk::fail;
+
+WebhookConnector::WebhookConnector(config::WarehouseConfig config, std::shared_ptr<sdk::HttpClient> http)
+    : config_(std::move(config)), http_(std::move(http)) {}
+
+sdk::Result<void> WebhookConnector::deliver(const sdk::DeliveryOrder& delivery) noexcept {
+  try {
+    nlohmann::json order = order_to_json(delivery.order, false);
+    nlohmann::json added = nlohmann::json::array();
+    for (const auto& line : delivery.added_lines) added.push_back(line_to_json(line));
+    order["added_lines"] = std::move(added);
+    nlohmann::json body{{"event", "order.released"},
+                        {"idempotency_key", delivery.idempotency_key},
+                        {"order", std::move(order)}};
+    return post("order.released", delivery.idempotency_key, body.dump());
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::internal, std::string("building the webhook body failed: ") + e.what());
+  }
+}
+
+sdk::Result<sdk::LockOutcome> WebhookConnector::lock(const sdk::LockRequest& request) noexcept {
+  try {
+    nlohmann::json body{{"event", "order.lock_requested"},
+                        {"idempotency_key", request.idempotency_key},
+                        {"order_id", request.order_id},
+                        {"line_ids", request.line_ids}};
+    auto sent = post("order.lock_requested", request.idempotency_key, body.dump());
+    if (!sent) return std::move(sent).error();
+    return sdk::LockOutcome::pending;
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::internal, std::string("building the webhook body failed: ") + e.what());
+  }
+}
+
+sdk::Result<void> WebhookConnector::post(const std::string& event, const std::string& idempotency_key,
+                                         std::string body) noexcept {
+  if (config_.webhook_url.empty()) return fail(ErrorCode::config_error, "warehouse.webhook_url is not set");
+  sdk::HttpRequest request;
+  request.method = "POST";
+  request.url = config_.webhook_url;
+  request.timeout = config_.webhook_timeout;
+  request.body = std::move(body);
+  request.headers = {{"Content-Type", "application/json"},
+                     {"Idempotency-Key", idempotency_key},
+                     {"X-Erpd-Event", event}};
+  if (config_.webhook_token) request.headers.emplace_back("Authorization", "Bearer " + config_.webhook_token->reveal());
+  auto response = http_->send(request);
+  if (!response) return std::move(response).error();
+  const int status = response->status;
+  // 409: the warehouse already has this key, which is what a repeated delivery should produce.
+  if ((status >= 200 && status < 300) || status == 409) return {};
+  const std::string what = "webhook " + config_.webhook_url + " answered HTTP " + std::to_string(status);
+  if (status == 408 || status == 429 || status >= 500) return fail(ErrorCode::transient, what);
+  return fail(ErrorCode::invalid_input, what + " (the warehouse refused the event; fix it, then retry)");
+}
+
+}  // namespace erp::daemon::warehouse

@@ -1,0 +1,33 @@
+#pragma once
+// The builtin warehouse connector: the warehouse pulls released orders from the local API and may
+// also be told about them at once by a webhook. This is the webhook half.
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "erp/host.hpp"
+#include "erp/warehouse.hpp"
+
+namespace erp::daemon::warehouse {
+
+/// Posts JSON events to the configured webhook URL with an `Idempotency-Key` header, so a
+/// warehouse can ignore a delivery it already has (the outbox retries with the same key).
+class WebhookConnector final : public sdk::WarehouseConnector {
+ public:
+  WebhookConnector(config::WarehouseConfig config, std::shared_ptr<sdk::HttpClient> http);
+
+  /// Event "order.released" with the order JSON (receiver masked only).
+  sdk::Result<void> deliver(const sdk::DeliveryOrder& delivery) noexcept override;
+
+  /// Event "order.lock_requested"; the warehouse confirms later through the API (rule I4).
+  sdk::Result<sdk::LockOutcome> lock(const sdk::LockRequest& request) noexcept override;
+
+ private:
+  sdk::Result<void> post(const std::string& event, const std::string& idempotency_key, std::string body) noexcept;
+
+  config::WarehouseConfig config_;
+  std::shared_ptr<sdk::HttpClient> http_;
+};
+
+}  // namespace erp::daemon::warehouse
