@@ -3,6 +3,8 @@
 // Bound to 127.0.0.1 by default; every route but /healthz needs the bearer token.
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,9 +28,22 @@ struct ApiDeps {
   std::function<void()> wake_outbox;
 };
 
+/// Limits that keep a slow or hostile local client from tying the daemon up.
+struct ServerOptions {
+  std::size_t body_limit = 1024 * 1024;  ///< Larger request bodies get 413.
+  std::size_t header_limit = 16 * 1024;  ///< Larger request headers get 431.
+  /// From connection (or the previous response) to a complete request header; also the
+  /// keep-alive idle time.
+  std::chrono::milliseconds header_timeout{std::chrono::seconds{30}};
+  std::chrono::milliseconds body_timeout{std::chrono::seconds{60}};   ///< To read the body.
+  std::chrono::milliseconds write_timeout{std::chrono::seconds{60}};  ///< To send a response.
+  std::size_t max_connections = 256;  ///< Further connections are closed at once.
+};
+
 class Server {
  public:
   Server(boost::asio::io_context& io, ApiDeps deps, std::string token);
+  Server(boost::asio::io_context& io, ApiDeps deps, std::string token, ServerOptions options);
   ~Server();
 
   /// Binds and starts accepting. Port 0 picks a free port; port() tells which.
@@ -38,8 +53,12 @@ class Server {
   /// Swaps the bearer token (config reload).
   void set_token(std::string token);
 
-  /// Stops accepting; in-flight requests finish on their own.
+  /// Stops accepting; in-flight requests finish on their own (their connections then close
+  /// instead of being kept alive).
   void stop();
+
+  /// Connections open right now (tests, status).
+  std::size_t connections() const noexcept;
 
  private:
   struct Impl;
