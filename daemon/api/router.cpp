@@ -91,7 +91,7 @@ bool bool_param(const Call& call, const char* name) {
 store::StoredOrder require_order(const Call& call) {
   const OrderKey key = call.key();
   auto order = call.deps.store.get_order(key);
-  if (!order) throw HttpError{404, "not_found", "no order " + key.to_string()};
+  if (!order) throw HttpError{404, "not_found", "order " + key.to_string() + " not found"};
   return std::move(*order);
 }
 
@@ -254,7 +254,7 @@ ApiResponse list_outbox(Call& call) {
 ApiResponse retry_outbox(Call& call) {
   const std::int64_t id = parse_int(call.params.at(0), "id", 1, INT64_MAX);
   auto item = call.deps.store.get_outbox_item(id);
-  if (!item) throw HttpError{404, "not_found", "no outbox item " + std::to_string(id)};
+  if (!item) throw HttpError{404, "not_found", "outbox item " + std::to_string(id) + " not found"};
   if (item->state == store::OutboxState::done) {
     throw HttpError{409, "conflict", "outbox item " + std::to_string(id) + " is already done"};
   }
