@@ -16,6 +16,10 @@ using store::Instant;
 /// the warehouse pulls released orders through the API instead.
 using OnRelease = std::function<void(store::Tx&, const store::StoredOrder&, Instant now)>;
 
+/// The gate's rule as a pure function: paid or partially shipped, not yet released, and no
+/// active hold (gift reservation G1, tag window G2, intercept I4, dropship D4, manual ...).
+bool ready_for_release(const store::StoredOrder& order) noexcept;
+
 class ReleaseGate {
  public:
   ReleaseGate(store::Store& store, OnRelease on_release);
@@ -36,7 +40,9 @@ class HoldService {
   HoldService(store::Store& store, ReleaseGate& gate);
 
   /// Places a hold. Fails with not_found for an unknown order, conflict when already released
-  /// (a released order is the warehouse's now; intercepts go through the warehouse instead).
+  /// (a released order is the warehouse's now; intercepts go through the warehouse instead) or
+  /// already shipped, completed or closed (nothing left to hold), invalid_input without a
+  /// reason code or owner.
   sdk::Result<store::Hold> place(const OrderKey& key, const store::NewHold& hold, Instant now);
 
   /// Releases one active hold of this order. Holds placed by a workflow (owner not "operator:*")
@@ -44,7 +50,8 @@ class HoldService {
   sdk::Result<store::Hold> release(const OrderKey& key, std::int64_t hold_id, const std::string& by,
                                    const std::string& reason, bool force, Instant now);
 
-  /// Releases every active hold whose auto-release time has come. Returns how many.
+  /// Releases every active hold whose auto-release time has come, each in its own transaction
+  /// (released_by "daemon", reason "auto-release time reached"). Returns how many.
   int release_due(Instant now);
 
  private:

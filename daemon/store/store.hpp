@@ -2,6 +2,8 @@
 // The daemon's durable state in one SQLite file (WAL mode). Every decision is one transaction:
 // callers open a Tx, make all their writes (order, lines, events, holds, outbox rows), commit.
 // Thread-safe: one connection behind a mutex; a Tx holds the mutex for its whole life.
+// Database failures (disk full, corruption, busy past the timeout) throw SQLite::Exception; a Tx
+// that is unwinding then rolls back, so a failed decision leaves nothing behind.
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -10,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "erp/model.hpp"
@@ -33,8 +36,20 @@ struct OrderFilter {
   /// (released and not yet shipped/completed/closed), or "unreleased".
   std::string state;
   std::string cursor;  ///< Opaque, from the previous page; empty for the first page.
-  int limit = 100;     ///< 1..1000
+  int limit = 100;     ///< 1..1000; values outside are clamped.
 };
+
+/// The `state` names list_orders() accepts besides the normalized statuses.
+inline constexpr const char* kStateHeld = "held";
+inline constexpr const char* kStateReleased = "released";
+inline constexpr const char* kStateUnreleased = "unreleased";
+
+/// True when list_orders() accepts this state filter (empty, a normalized status, held,
+/// released, unreleased), so the API can answer 400 before asking the store.
+bool is_valid_state_filter(std::string_view state) noexcept;
+
+/// True when `cursor` is empty or a cursor list_orders() handed out.
+bool is_valid_cursor(std::string_view cursor) noexcept;
 
 struct OrderPage {
   std::vector<StoredOrder> orders;
@@ -43,8 +58,8 @@ struct OrderPage {
 
 struct Counts {
   std::int64_t orders = 0;
-  std::int64_t held_orders = 0;
-  std::int64_t released_orders = 0;
+  std::int64_t held_orders = 0;      ///< Orders with at least one active hold.
+  std::int64_t released_orders = 0;  ///< Same set as list_orders(state = "released").
   std::int64_t active_holds = 0;
   std::int64_t outbox_pending = 0;
   std::int64_t outbox_in_flight = 0;
@@ -55,6 +70,7 @@ struct Counts {
 class Store;
 
 /// A write transaction (BEGIN IMMEDIATE). Rolled back unless commit() is called.
+/// Only one Tx may be open at a time on a thread (SQLite has no nested BEGIN).
 class Tx {
  public:
   Tx(Tx&&) = delete;
@@ -64,9 +80,12 @@ class Tx {
 
  private:
   friend class Store;
-  explicit Tx(Store& store);
+  /// `join`: when this thread already has a transaction open, take part in it instead of
+  /// beginning one (used by the store's own single-call writes such as mark_done).
+  Tx(Store& store, bool join);
   Store& store_;
   std::unique_lock<std::recursive_mutex> lock_;
+  bool joined_ = false;
   bool done_ = false;
 };
 
@@ -95,6 +114,9 @@ class Store {
   UpsertOutcome upsert_order(Tx& tx, const sdk::Order& order, Instant now);
   std::optional<StoredOrder> get_order(const OrderKey& key);
   std::optional<StoredOrder> get_order(Tx& tx, const OrderKey& key);
+  /// Orders in the order the daemon first stored them (oldest first), so a client walking the
+  /// cursor sees every order once even while new ones arrive. Throws std::invalid_argument for
+  /// an unknown state or a cursor this store did not hand out (see is_valid_*).
   OrderPage list_orders(const OrderFilter& filter);
   /// All stored orders with this platform order id (erpctl accepts a bare id when it is unique).
   std::vector<OrderKey> find_orders(const std::string& order_id);
@@ -102,11 +124,13 @@ class Store {
   void mark_released(Tx& tx, const OrderKey& key, Instant now);
 
   // --- event log (append-only) ------------------------------------------------------------
+  /// Throws std::out_of_range when the order is not stored (events belong to stored orders).
   std::int64_t append_event(Tx& tx, const OrderKey& key, const NewEvent& event, Instant now);
-  std::vector<Event> events(const OrderKey& key);
+  std::vector<Event> events(const OrderKey& key);  ///< Oldest first; empty for an unknown order.
 
   // --- holds ------------------------------------------------------------------------------
-  /// Adds a hold and its "hold.added" event. Returns the hold id.
+  /// Adds a hold and its "hold.added" event. Returns the hold id. Throws std::out_of_range when
+  /// the order is not stored. Policy (released orders, ownership) is HoldService's job.
   std::int64_t add_hold(Tx& tx, const OrderKey& key, const NewHold& hold, Instant now);
   /// Releases an active hold and records "hold.released". False if unknown or already released.
   bool release_hold(Tx& tx, std::int64_t hold_id, const std::string& by, const std::string& reason, Instant now);
@@ -117,19 +141,27 @@ class Store {
   std::vector<Hold> due_auto_releases(Instant now, int limit = 500);
 
   // --- outbox -----------------------------------------------------------------------------
+  // The calls below without a Tx are each their own transaction, or part of the calling
+  // thread's open Tx if it has one.
+
   /// Enqueues a side effect; an existing idempotency key makes this a no-op returning the old id.
+  /// The item is due at once. Throws std::invalid_argument for an empty idempotency key.
   std::int64_t enqueue(Tx& tx, const NewOutboxItem& item, Instant now);
-  /// Moves up to `limit` due pending items to in_flight and returns them.
+  /// Moves up to `limit` due pending items to in_flight and returns them, earliest due first.
   std::vector<OutboxItem> claim_due(Instant now, int limit);
+  /// The effect happened: done, attempts + 1.
   void mark_done(std::int64_t id, Instant now);
-  /// Records a failed attempt: back to pending at `retry_at`, or dead when `dead` is set.
+  /// Records a failed attempt (attempts + 1, last_error): back to pending at `retry_at` (now
+  /// when not given), or dead when `dead` is set.
   void mark_failed(std::int64_t id, const std::string& error, std::optional<Instant> retry_at, bool dead, Instant now);
   /// At start-up: items left in_flight by a crash go back to pending (their outcome is unknown,
   /// so they are retried with the same idempotency key).
   int recover_in_flight(Instant now);
   std::optional<OutboxItem> get_outbox_item(std::int64_t id);
+  /// Newest first.
   std::vector<OutboxItem> list_outbox(std::optional<OutboxState> state, int limit = 200);
-  /// Dead (or pending) item back to pending with attempts reset. False if unknown or done.
+  /// Dead (or pending) item back to pending with attempts reset, due now. False if unknown, done
+  /// or in flight (the dispatcher holds it; retrying it now could run the effect twice).
   bool retry_outbox_item(std::int64_t id, Instant now);
   /// The earliest next_attempt_at among pending items, to sleep until then.
   std::optional<Instant> next_outbox_due();
@@ -138,14 +170,26 @@ class Store {
   std::optional<std::string> cursor(const std::string& platform, const std::string& shop, const std::string& name);
   void set_cursor(Tx& tx, const std::string& platform, const std::string& shop, const std::string& name,
                   const std::string& value, Instant now);
+  /// Keeps a payload that could not be parsed (entry.id is ignored). Returns the new id.
   std::int64_t quarantine(Tx& tx, const QuarantineEntry& entry);
-  std::vector<QuarantineEntry> list_quarantine(int limit = 200);
+  std::vector<QuarantineEntry> list_quarantine(int limit = 200);  ///< Newest first.
 
   Counts counts();
 
  private:
   friend class Tx;
   explicit Store(std::unique_ptr<SQLite::Database> db);
+
+  /// The cached prepared statement for `sql` (a string with static storage). Caller holds mutex_.
+  SQLite::Statement& statement(const char* sql);
+  std::optional<std::int64_t> find_order_row(const OrderKey& key);
+  std::int64_t require_order_row(const OrderKey& key);  ///< Throws std::out_of_range.
+  std::optional<StoredOrder> load_order(const OrderKey& key);
+  std::vector<Hold> load_holds(std::int64_t order_row, bool active_only);
+  std::int64_t insert_event(std::int64_t order_row, const NewEvent& event, Instant now);
+  /// Throws std::logic_error when `tx` belongs to another store or is already finished.
+  void require_open(const Tx& tx) const;
+
   std::unique_ptr<SQLite::Database> db_;
   std::recursive_mutex mutex_;
   struct Statements;

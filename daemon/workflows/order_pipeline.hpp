@@ -19,6 +19,7 @@ class Workflow {
  public:
   virtual ~Workflow() = default;
   virtual const char* name() const noexcept = 0;
+  /// `order` is read inside `tx` just before the call, so it shows what earlier workflows did.
   virtual void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome outcome,
                                 Instant now) = 0;
 };
@@ -28,7 +29,10 @@ class OrderPipeline {
   OrderPipeline(store::Store& store, holds::ReleaseGate& gate);
   void add(std::shared_ptr<Workflow> workflow);
 
-  /// Stores the order and runs the workflows and the gate, in one transaction.
+  /// Stores the order and runs the workflows and the gate, in one transaction. Workflows and
+  /// the gate run only when the order was inserted or updated. Whatever throws (a workflow, the
+  /// gate's OnRelease, the database) propagates and rolls the whole decision back: nothing of
+  /// it is stored, and the next fetch of the order tries again.
   store::UpsertOutcome ingest(const sdk::Order& order, Instant now);
 
  private:

@@ -1,0 +1,38 @@
+// The summary behind /v1/status and the metrics: one read, so the figures agree with each other.
+
+#include "store/statements.hpp"
+
+namespace erp::daemon::store {
+namespace {
+
+// "released" means what list_orders(state = "released") means: handed over and not finished.
+constexpr const char* kCounts =
+    "SELECT "
+    "(SELECT COUNT(*) FROM orders), "
+    "(SELECT COUNT(DISTINCT order_row) FROM holds WHERE released_at IS NULL), "
+    "(SELECT COUNT(*) FROM orders WHERE released = 1 AND status NOT IN ('shipped', 'completed', 'closed')), "
+    "(SELECT COUNT(*) FROM holds WHERE released_at IS NULL), "
+    "(SELECT COUNT(*) FROM outbox WHERE state = 'pending'), "
+    "(SELECT COUNT(*) FROM outbox WHERE state = 'in_flight'), "
+    "(SELECT COUNT(*) FROM outbox WHERE state = 'dead'), "
+    "(SELECT COUNT(*) FROM quarantine)";
+
+}  // namespace
+
+Counts Store::counts() {
+  std::lock_guard lock(mutex_);
+  Use select(statement(kCounts));
+  select->executeStep();
+  Counts c;
+  c.orders = select->getColumn(0).getInt64();
+  c.held_orders = select->getColumn(1).getInt64();
+  c.released_orders = select->getColumn(2).getInt64();
+  c.active_holds = select->getColumn(3).getInt64();
+  c.outbox_pending = select->getColumn(4).getInt64();
+  c.outbox_in_flight = select->getColumn(5).getInt64();
+  c.outbox_dead = select->getColumn(6).getInt64();
+  c.quarantined = select->getColumn(7).getInt64();
+  return c;
+}
+
+}  // namespace erp::daemon::store

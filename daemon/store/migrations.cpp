@@ -1,0 +1,168 @@
+#include "store/migrations.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+
+#include <string>
+
+namespace erp::daemon::store {
+namespace {
+
+// Instants are INTEGER milliseconds since the Unix epoch (UTC); money is INTEGER fen. Orders are
+// referenced by their row id inside the database and by (platform, shop, order_id) outside it.
+// Never edit a migration that has shipped: add a new one.
+
+constexpr const char* kV1 = R"sql(
+CREATE TABLE orders (
+  id              INTEGER PRIMARY KEY,
+  platform        TEXT    NOT NULL,
+  shop            TEXT    NOT NULL,
+  order_id        TEXT    NOT NULL,
+  status          TEXT    NOT NULL CHECK (status IN ('pending_payment', 'paid', 'partially_shipped',
+                                                     'shipped', 'completed', 'closed')),
+  platform_status TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,
+  created_at      INTEGER NOT NULL,
+  paid_at         INTEGER,
+  modified_at     INTEGER NOT NULL,
+  total_fen       INTEGER NOT NULL,
+  memo            TEXT    NOT NULL,
+  ship_by         INTEGER,
+  released        INTEGER NOT NULL DEFAULT 0 CHECK (released IN (0, 1)),
+  released_at     INTEGER,
+  urgent          INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+  stored_at       INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  -- The whole normalized order as order_to_json(order, true): the exact form handed back.
+  payload         TEXT    NOT NULL,
+  UNIQUE (platform, shop, order_id)
+);
+
+-- Lines as columns so SQL can find orders by sku; the payload stays the source of truth.
+CREATE TABLE order_lines (
+  order_row     INTEGER NOT NULL REFERENCES orders (id),
+  position      INTEGER NOT NULL,
+  line_id       TEXT    NOT NULL,
+  item_id       TEXT    NOT NULL,
+  sku           TEXT    NOT NULL,
+  outer_sku     TEXT    NOT NULL,
+  title         TEXT    NOT NULL,
+  quantity      INTEGER NOT NULL,
+  price_fen     INTEGER NOT NULL,
+  paid_fen      INTEGER NOT NULL,
+  status        TEXT    NOT NULL,
+  refund_status TEXT    NOT NULL,
+  PRIMARY KEY (order_row, position)
+) WITHOUT ROWID;
+
+CREATE TABLE order_events (
+  id        INTEGER PRIMARY KEY,
+  order_row INTEGER NOT NULL REFERENCES orders (id),
+  at        INTEGER NOT NULL,
+  kind      TEXT    NOT NULL,
+  reason    TEXT    NOT NULL,
+  rule_id   TEXT    NOT NULL,
+  actor     TEXT    NOT NULL,
+  detail    TEXT    NOT NULL
+);
+
+-- The event log is the merchant's answer to "why": history is never rewritten.
+CREATE TRIGGER order_events_no_update BEFORE UPDATE ON order_events
+BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
+CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events
+BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
+
+-- Released holds stay as history: released_at IS NULL means active.
+CREATE TABLE holds (
+  id              INTEGER PRIMARY KEY,
+  order_row       INTEGER NOT NULL REFERENCES orders (id),
+  reason_code     TEXT    NOT NULL,
+  owner           TEXT    NOT NULL,
+  rule_id         TEXT    NOT NULL,
+  note            TEXT    NOT NULL,
+  created_at      INTEGER NOT NULL,
+  auto_release_at INTEGER,
+  released_at     INTEGER,
+  released_by     TEXT    NOT NULL DEFAULT '',
+  release_reason  TEXT    NOT NULL DEFAULT ''
+);
+
+PRAGMA application_id = 1163022404;
+)sql";
+
+constexpr const char* kV2 = R"sql(
+-- Side effects written in the same transaction as the decision that wants them (DESIGN "Data flow").
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  idempotency_key TEXT    NOT NULL UNIQUE,
+  kind            TEXT    NOT NULL,
+  target          TEXT    NOT NULL,
+  -- The order concerned, if any; kept as the outside key so an effect never depends on a row id.
+  platform        TEXT,
+  shop            TEXT,
+  order_id        TEXT,
+  payload         TEXT    NOT NULL,
+  state           TEXT    NOT NULL CHECK (state IN ('pending', 'in_flight', 'done', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT    NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX outbox_by_state ON outbox (state, id);
+
+-- Where each shop's incremental sync stands (last modified time seen, page tokens ...).
+CREATE TABLE sync_cursors (
+  platform   TEXT    NOT NULL,
+  shop       TEXT    NOT NULL,
+  name       TEXT    NOT NULL,
+  value      TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, shop, name)
+) WITHOUT ROWID;
+
+-- Platform payloads that could not be parsed: kept with the reason, never silently dropped.
+CREATE TABLE quarantine (
+  id          INTEGER PRIMARY KEY,
+  platform    TEXT    NOT NULL,
+  shop        TEXT    NOT NULL,
+  order_id    TEXT    NOT NULL,
+  reason      TEXT    NOT NULL,
+  payload     TEXT    NOT NULL,
+  received_at INTEGER NOT NULL
+);
+
+-- The indexes the store's queries need; v1 had only the order key.
+CREATE INDEX orders_by_order_id ON orders (order_id);
+CREATE INDEX orders_by_status ON orders (status, id);
+CREATE INDEX orders_by_shop ON orders (platform, shop, id);
+-- "released" / "unreleased" listings only look at orders that may still ship.
+CREATE INDEX orders_open ON orders (released, id) WHERE status NOT IN ('shipped', 'completed', 'closed');
+CREATE INDEX order_events_by_order ON order_events (order_row, id);
+CREATE INDEX holds_by_order ON holds (order_row, id);
+CREATE INDEX holds_active ON holds (order_row) WHERE released_at IS NULL;
+CREATE INDEX holds_auto_release ON holds (auto_release_at)
+  WHERE released_at IS NULL AND auto_release_at IS NOT NULL;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "orders, order lines, the order event log and holds", kV1},
+    {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() noexcept { return kMigrations; }
+
+void apply_migrations(SQLite::Database& db, int from, int to) {
+  for (const Migration& m : kMigrations) {
+    if (m.version <= from || m.version > to) continue;
+    // One transaction per step: user_version lives in the database header and commits with it.
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(m.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(m.version));
+    tx.commit();
+  }
+}
+
+}  // namespace erp::daemon::store
