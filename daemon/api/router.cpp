@@ -153,12 +153,6 @@ ApiResponse get_status(Call& call) {
   return json_response(200, call.deps.status ? call.deps.status() : json::object());
 }
 
-const std::set<std::string>& order_states() {
-  static const std::set<std::string> states{"pending_payment", "paid",   "partially_shipped", "shipped",   "completed",
-                                            "closed",          "held",   "released",          "unreleased"};
-  return states;
-}
-
 ApiResponse list_orders(Call& call) {
   store::OrderFilter filter;
   filter.platform = call.param("platform");
@@ -166,7 +160,7 @@ ApiResponse list_orders(Call& call) {
   filter.state = call.param("state");
   filter.cursor = call.param("cursor");
   filter.limit = limit_param(call, 100);
-  if (!filter.state.empty() && !order_states().contains(filter.state)) {
+  if (!store::is_valid_state_filter(filter.state)) {
     bad_request("state: unknown value '" + filter.state +
                 "' (one of pending_payment, paid, partially_shipped, shipped, completed, closed, held, released, "
                 "unreleased)");
@@ -183,12 +177,8 @@ ApiResponse list_orders(Call& call) {
     }
     return json_response(200, json{{"orders", std::move(orders)}, {"next_cursor", nullptr}});
   }
-  store::OrderPage page;
-  try {
-    page = call.deps.store.list_orders(filter);
-  } catch (const std::invalid_argument& e) {
-    bad_request(std::string("cursor: ") + e.what());
-  }
+  if (!store::is_valid_cursor(filter.cursor)) bad_request("cursor: not one this daemon handed out");
+  const store::OrderPage page = call.deps.store.list_orders(filter);
   for (const auto& order : page.orders) orders.push_back(stored_order_to_json(order));
   return json_response(200, json{{"orders", std::move(orders)},
                                  {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}});
@@ -198,7 +188,8 @@ ApiResponse get_order(Call& call) { return json_response(200, stored_order_to_js
 
 ApiResponse get_why(Call& call) {
   const store::StoredOrder order = require_order(call);
-  return json_response(200, why::why_json(order, call.deps.store.events(call.key())));
+  const OrderKey key = call.key();
+  return json_response(200, why::why_json(order, call.deps.store.events(key), call.deps.store.holds(key)));
 }
 
 ApiResponse list_holds(Call& call) {

@@ -45,50 +45,36 @@ std::string with_reason(std::string sentence, const std::string& reason) {
 
 std::string at_local(Instant t) { return format_cst(t) + " (UTC+8)"; }
 
-bool is_automatic(std::string_view actor) { return actor.find("auto") != std::string_view::npos; }
-
 std::string received_text(const store::Event& e) {
   std::vector<std::string> facts;
   if (auto status = detail_string(e.detail, {"status"}); !status.empty()) facts.push_back(status_words(status));
-  if (auto lines = detail_int(e.detail, {"line_count", "lines"})) {
-    facts.push_back(std::to_string(*lines) + (*lines == 1 ? " line" : " lines"));
-  }
-  if (auto total = detail_int(e.detail, {"total_fen"})) facts.push_back(sdk::format_yuan(sdk::Money{*total}) + " yuan");
+  const auto lines = detail_int(e.detail, {"line_count", "lines"});
+  const auto total = detail_int(e.detail, {"total_fen"});
+  // The store's own sentence carries lines and total when its detail does not.
+  if ((!lines || !total) && e.reason.starts_with("received from the platform")) return "Order " + e.reason;
+  if (lines) facts.push_back(std::to_string(*lines) + (*lines == 1 ? " line" : " lines"));
+  if (total) facts.push_back(sdk::format_yuan(sdk::Money{*total}) + " yuan");
   if (facts.empty()) return with_reason("Order received from the platform", e.reason);
   std::string text = "Order received from the platform: ";
   for (std::size_t i = 0; i < facts.size(); ++i) text += (i > 0 ? ", " : "") + facts[i];
   return text;
 }
 
-std::string updated_text(const store::Event& e) {
-  const std::string from = detail_string(e.detail, {"from_status", "old_status", "from"});
-  const std::string to = detail_string(e.detail, {"to_status", "new_status", "to", "status"});
-  if (!from.empty() && !to.empty() && from != to) {
-    return "Status changed on the platform: " + status_words(from) + " -> " + status_words(to);
-  }
-  if (e.kind == "order.status_changed" && !to.empty()) return "Status changed on the platform: now " + status_words(to);
-  return with_reason("Order updated by the platform", e.reason);
-}
-
-std::string hold_added_text(const store::Event& e) {
-  std::string actor = e.actor.empty() ? detail_string(e.detail, {"owner"}) : e.actor;
-  std::string note = detail_string(e.detail, {"note"});
-  if (note.empty()) note = e.reason;
-  std::string text = with_reason("Held by " + describe_actor(actor), note);
-  if (auto until = parse_rfc3339(detail_string(e.detail, {"auto_release_at"}))) {
-    text += " (lifts itself at " + at_local(*until) + ")";
-  }
+std::string hold_added_text(const store::Event& e, const store::Hold* hold) {
+  const std::string actor = hold ? hold->owner : e.actor;
+  std::string why = hold ? (hold->note.empty() ? hold->reason_code : hold->note) : e.reason;
+  std::string text = with_reason("Held by " + describe_actor(actor), why);
+  auto until = hold ? hold->auto_release_at : parse_rfc3339(detail_string(e.detail, {"auto_release_at"}));
+  if (until) text += " (lifts itself at " + at_local(*until) + ")";
   return text;
 }
 
-std::string hold_released_text(const store::Event& e) {
-  std::string hold = "Hold";
-  if (auto id = detail_int(e.detail, {"hold_id", "id"})) hold += " #" + std::to_string(*id);
-  std::string reason = detail_string(e.detail, {"release_reason", "reason"});
-  if (reason.empty()) reason = e.reason;
-  const std::string actor = e.actor.empty() ? detail_string(e.detail, {"released_by", "by"}) : e.actor;
-  if (is_automatic(actor)) return with_reason(hold + " lifted automatically", reason.empty() ? "its time was up" : reason);
-  return with_reason(hold + " lifted by " + describe_actor(actor), reason);
+std::string hold_released_text(const store::Event& e, const store::Hold* hold) {
+  std::string what = "Hold";
+  if (auto id = detail_int(e.detail, {"hold_id"})) what += " #" + std::to_string(*id);
+  if (hold && !hold->note.empty()) what += " (" + hold->note + ")";
+  const std::string reason = hold ? hold->release_reason : e.reason;
+  return with_reason(what + " lifted by " + describe_actor(e.actor), reason);
 }
 
 std::string generic_text(const store::Event& e) {
@@ -124,13 +110,15 @@ std::string describe_hold(const store::Hold& hold) {
   return text;
 }
 
-std::string event_text(const store::Event& event) {
+std::string event_text(const store::Event& event, const store::Hold* hold) {
   if (event.kind == "order.received") return received_text(event);
-  if (event.kind == "order.updated" || event.kind == "order.status_changed") return updated_text(event);
-  if (event.kind == "hold.added") return hold_added_text(event);
-  if (event.kind == "hold.released") return hold_released_text(event);
+  if (event.kind == "order.updated") return with_reason("Order updated by the platform", event.reason);
+  if (event.kind == "hold.added") return hold_added_text(event, hold);
+  if (event.kind == "hold.released") return hold_released_text(event, hold);
   if (event.kind == "order.released") {
-    return "Released to the warehouse: " + (event.reason.empty() ? std::string("no hold remains") : event.reason);
+    // The gate's reason is "no hold remains; handed to the warehouse": say the first half once.
+    const bool plain = event.reason.empty() || event.reason.starts_with("no hold remains");
+    return "Released to the warehouse: " + (plain ? std::string("no hold remains") : event.reason);
   }
   return generic_text(event);
 }
@@ -168,15 +156,22 @@ std::string summary(const store::StoredOrder& stored) {
   return "Not released yet: no hold remains; the release gate has not run for it since the last change.";
 }
 
-json why_json(const store::StoredOrder& order, const std::vector<store::Event>& events) {
+json why_json(const store::StoredOrder& order, const std::vector<store::Event>& events,
+              const std::vector<store::Hold>& holds) {
   json entries = json::array();
   for (const auto& e : events) {
+    const store::Hold* hold = nullptr;
+    if (auto id = detail_int(e.detail, {"hold_id"})) {
+      for (const auto& h : holds) {
+        if (h.id == *id) hold = &h;
+      }
+    }
     entries.push_back(json{{"at", format_rfc3339(e.at)},
                            {"at_local", format_cst(e.at)},
                            {"kind", e.kind},
                            {"rule_id", e.rule_id},
                            {"actor", e.actor},
-                           {"text", event_text(e)}});
+                           {"text", event_text(e, hold)}});
   }
   const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
   return json{{"order", key.to_string()}, {"summary", summary(order)}, {"entries", std::move(entries)}};

@@ -1,6 +1,519 @@
-// erpctl: the command-line client of erpd's local API (being written).
+// erpctl: the command-line client of erpd's local API. Tables for people, --json for scripts.
+// Exit codes: 0 ok, 1 the daemon answered with an error, 2 usage or config error, 3 the daemon
+// could not be reached.
+
+#include <curl/curl.h>
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdio>
-int main() {
-  std::fputs("erpctl: not implemented yet\n", stderr);
-  return 2;
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/time_format.hpp"
+#include "ctl/client.hpp"
+#include "ctl/render.hpp"
+
+namespace erp::daemon::ctl {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kDefaultConfig = "/etc/erpd/erpd.yaml";
+
+struct Args {
+  std::string config;
+  bool json = false;
+  bool help = false;
+  std::vector<std::string> words;
+  std::map<std::string, std::string> options;  ///< Command options; flags hold "true".
+
+  bool has(const std::string& name) const { return options.contains(name); }
+  std::string get(const std::string& name) const {
+    auto it = options.find(name);
+    return it == options.end() ? std::string() : it->second;
+  }
+};
+
+const std::set<std::string> kValueOptions{"config", "platform", "shop", "state", "limit", "reason", "until", "by"};
+const std::set<std::string> kFlagOptions{"json", "help", "all", "force"};
+
+std::optional<Args> parse_args(int argc, char** argv, Failure& failure) {
+  Args args;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (options_done || word.size() < 2 || word[0] != '-') {
+      args.words.push_back(std::move(word));
+      continue;
+    }
+    if (word == "--") {
+      options_done = true;
+      continue;
+    }
+    if (word == "-h") word = "--help";
+    if (word.rfind("--", 0) != 0) {
+      failure = {kUsage, "unknown option '" + word + "' (see erpctl --help)"};
+      return std::nullopt;
+    }
+    std::string name = word.substr(2);
+    std::optional<std::string> value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    if (kFlagOptions.contains(name)) {
+      if (value) {
+        failure = {kUsage, "option --" + name + " takes no value"};
+        return std::nullopt;
+      }
+      if (name == "json") {
+        args.json = true;
+      } else if (name == "help") {
+        args.help = true;
+      } else {
+        args.options[name] = "true";
+      }
+      continue;
+    }
+    if (!kValueOptions.contains(name)) {
+      failure = {kUsage, "unknown option '--" + name + "' (see erpctl --help)"};
+      return std::nullopt;
+    }
+    if (!value) {
+      if (i + 1 >= argc) {
+        failure = {kUsage, "option --" + name + " needs a value"};
+        return std::nullopt;
+      }
+      value = argv[++i];
+    }
+    if (name == "config") {
+      args.config = *value;
+    } else {
+      args.options[name] = *value;
+    }
+  }
+  return args;
+}
+
+// --- what a command sees ----------------------------------------------------------------------
+
+struct Context {
+  const Client& client;
+  const Args& args;
+};
+
+int failed(const Failure& failure) {
+  std::cerr << "erpctl: " << failure.message << "\n";
+  return failure.exit_code;
+}
+
+std::string segment_path(const std::string& platform, const std::string& shop, const std::string& order_id) {
+  return "/v1/orders/" + escape(platform) + "/" + escape(shop) + "/" + escape(order_id);
+}
+
+/// ORDER is "platform/shop/order_id" (the order id may itself hold '/'), "shop/order_id", or a
+/// bare order id; the shorter forms are looked up and must match exactly one stored order.
+std::optional<std::string> order_path(const Context& ctx, const std::string& ref, Failure& failure) {
+  if (ref.empty()) {
+    failure = {kUsage, "ORDER is empty"};
+    return std::nullopt;
+  }
+  const auto first = ref.find('/');
+  const auto second = first == std::string::npos ? std::string::npos : ref.find('/', first + 1);
+  if (second != std::string::npos) {
+    const std::string platform = ref.substr(0, first);
+    const std::string shop = ref.substr(first + 1, second - first - 1);
+    const std::string order_id = ref.substr(second + 1);
+    if (platform.empty() || shop.empty() || order_id.empty()) {
+      failure = {kUsage, "ORDER '" + ref + "' is not platform/shop/order_id"};
+      return std::nullopt;
+    }
+    return segment_path(platform, shop, order_id);
+  }
+  std::string query = "/v1/orders?order_id=";
+  if (first != std::string::npos) {
+    query += escape(ref.substr(first + 1)) + "&shop=" + escape(ref.substr(0, first));
+  } else {
+    query += escape(ref);
+  }
+  auto found = ctx.client.call("GET", query, "", failure);
+  if (!found) return std::nullopt;
+  const json& orders = (*found)["orders"];
+  if (!orders.is_array() || orders.empty()) {
+    failure = {kDaemonError, "order " + ref + " not found"};
+    return std::nullopt;
+  }
+  auto key = [](const json& o) { return text(o, "platform") + "/" + text(o, "shop") + "/" + text(o, "order_id"); };
+  if (orders.size() > 1) {
+    std::string message = "order id " + ref + " is ambiguous; write it as platform/shop/order_id:";
+    for (const auto& o : orders) message += "\n  " + key(o);
+    failure = {kUsage, message};
+    return std::nullopt;
+  }
+  return segment_path(text(orders[0], "platform"), text(orders[0], "shop"), text(orders[0], "order_id"));
+}
+
+/// Prints the API's JSON as it came (--json) or the rendering for people.
+int print(const Context& ctx, const std::string& raw, const std::string& rendered) {
+  if (ctx.args.json) {
+    std::cout << raw;
+    if (!raw.empty() && raw.back() != '\n') std::cout << "\n";
+  } else {
+    std::cout << rendered;
+  }
+  return kOk;
+}
+
+/// Who to name as the operator: --by, else the login behind sudo, else the current user.
+std::string operator_name(const Args& args) {
+  if (args.has("by")) return args.get("by");
+  if (const char* sudo = std::getenv("SUDO_USER"); sudo && *sudo) return sudo;
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+  return "erpctl";
+}
+
+// --- commands -----------------------------------------------------------------------------------
+
+int cmd_status(const Context& ctx) {
+  Failure failure;
+  std::string raw;
+  auto status = ctx.client.call("GET", "/v1/status", "", failure, &raw);
+  if (!status) return failed(failure);
+  return print(ctx, raw, render_status(*status));
+}
+
+int cmd_orders_list(const Context& ctx) {
+  std::string query;
+  for (const char* name : {"platform", "shop", "state", "limit"}) {
+    if (ctx.args.has(name)) query += std::string(query.empty() ? "?" : "&") + name + "=" + escape(ctx.args.get(name));
+  }
+  Failure failure;
+  std::string raw;
+  auto page = ctx.client.call("GET", "/v1/orders" + query, "", failure, &raw);
+  if (!page) return failed(failure);
+  if (!ctx.args.has("all")) {
+    const bool more = (*page)["next_cursor"].is_string();
+    if (ctx.args.json) return print(ctx, raw, "");
+    std::cout << render_orders((*page)["orders"]);
+    if (more) std::cout << "(more orders: add --all, or a larger --limit)\n";
+    return kOk;
+  }
+  json all = (*page)["orders"].is_array() ? (*page)["orders"] : json::array();
+  while ((*page)["next_cursor"].is_string()) {
+    const std::string cursor = (*page)["next_cursor"].get<std::string>();
+    page = ctx.client.call("GET", "/v1/orders" + query + (query.empty() ? "?" : "&") + "cursor=" + escape(cursor), "",
+                           failure);
+    if (!page) return failed(failure);
+    for (auto& order : (*page)["orders"]) all.push_back(std::move(order));
+  }
+  const json combined{{"orders", all}, {"next_cursor", nullptr}};
+  return print(ctx, combined.dump() + "\n", render_orders(all));
+}
+
+int cmd_orders_show(const Context& ctx) {
+  Failure failure;
+  auto path = order_path(ctx, ctx.args.words.at(0), failure);
+  if (!path) return failed(failure);
+  std::string raw;
+  auto order = ctx.client.call("GET", *path, "", failure, &raw);
+  if (!order) return failed(failure);
+  return print(ctx, raw, render_order(*order));
+}
+
+int cmd_orders_why(const Context& ctx) {
+  Failure failure;
+  auto path = order_path(ctx, ctx.args.words.at(0), failure);
+  if (!path) return failed(failure);
+  std::string raw;
+  auto why = ctx.client.call("GET", *path + "/why", "", failure, &raw);
+  if (!why) return failed(failure);
+  return print(ctx, raw, render_why(*why));
+}
+
+int cmd_hold(const Context& ctx) {
+  if (!ctx.args.has("reason") || ctx.args.get("reason").empty()) {
+    return failed({kUsage, "hold needs --reason TEXT (what people will read as the reason)"});
+  }
+  json body{{"reason", ctx.args.get("reason")}, {"by", operator_name(ctx.args)}};
+  if (ctx.args.has("until")) {
+    const std::string until = ctx.args.get("until");
+    auto t = parse_rfc3339(until);
+    if (!t) t = parse_cst(until);  // "2026-11-12 10:00:00" read as China time, as merchants write it
+    if (!t) {
+      return failed({kUsage, "--until '" + until +
+                                 "' is not a time: write 2026-11-12T02:00:00Z, 2026-11-12T10:00:00+08:00 or "
+                                 "'2026-11-12 10:00:00' (China time)"});
+    }
+    body["auto_release_at"] = format_rfc3339(*t);
+  }
+  Failure failure;
+  auto path = order_path(ctx, ctx.args.words.at(0), failure);
+  if (!path) return failed(failure);
+  std::string raw;
+  auto hold = ctx.client.call("POST", *path + "/holds", body.dump(), failure, &raw);
+  if (!hold) return failed(failure);
+  std::string out = "Hold #" + text(*hold, "id") + " placed on " + text(*hold, "order") + ": " + text(*hold, "note");
+  if ((*hold)["auto_release_at"].is_string()) out += " (lifts itself at " + local_time((*hold)["auto_release_at"]) + " UTC+8)";
+  return print(ctx, raw, out + "\n");
+}
+
+int cmd_release(const Context& ctx) {
+  Failure failure;
+  auto path = order_path(ctx, ctx.args.words.at(0), failure);
+  if (!path) return failed(failure);
+  const std::string hold_id = ctx.args.words.at(1);
+  std::string query = "?by=" + escape(operator_name(ctx.args));
+  if (ctx.args.has("force")) query += "&force=true";
+  if (ctx.args.has("reason")) query += "&reason=" + escape(ctx.args.get("reason"));
+  std::string raw;
+  auto hold = ctx.client.call("DELETE", *path + "/holds/" + escape(hold_id) + query, "", failure, &raw);
+  if (!hold) return failed(failure);
+  if (ctx.args.json) return print(ctx, raw, "");
+  std::cout << "Hold #" << text(*hold, "id") << " on " << text(*hold, "order") << " lifted.\n";
+  // Say where the order stands now: released, or what still holds it.
+  if (auto order = ctx.client.call("GET", *path, "", failure)) {
+    if ((*order)["released"].is_boolean() && (*order)["released"].get<bool>()) {
+      std::cout << "The order is released to the warehouse.\n";
+    } else if ((*order)["holds"].is_array() && !(*order)["holds"].empty()) {
+      std::cout << "Still held by " << (*order)["holds"].size() << " hold(s):\n" << render_holds((*order)["holds"]);
+    } else {
+      std::cout << "No hold remains; the order is not released (status " << text(*order, "status") << ").\n";
+    }
+  }
+  return kOk;
+}
+
+int cmd_outbox_list(const Context& ctx) {
+  std::string query;
+  for (const char* name : {"state", "limit"}) {
+    if (ctx.args.has(name)) query += std::string(query.empty() ? "?" : "&") + name + "=" + escape(ctx.args.get(name));
+  }
+  Failure failure;
+  std::string raw;
+  auto items = ctx.client.call("GET", "/v1/outbox" + query, "", failure, &raw);
+  if (!items) return failed(failure);
+  return print(ctx, raw, render_outbox((*items)["items"]));
+}
+
+int cmd_outbox_retry(const Context& ctx) {
+  Failure failure;
+  std::string raw;
+  auto item = ctx.client.call("POST", "/v1/outbox/" + escape(ctx.args.words.at(0)) + "/retry", "", failure, &raw);
+  if (!item) return failed(failure);
+  std::string what = text(*item, "kind");
+  if (!text(*item, "order").empty()) what += " for " + text(*item, "order");
+  return print(ctx, raw,
+               "Outbox item " + text(*item, "id") + " (" + what + ") is pending again and will be sent shortly.\n");
+}
+
+// --- the command table --------------------------------------------------------------------------
+
+struct Command {
+  std::vector<std::string> path;
+  std::vector<std::string> positionals;  ///< Names, for usage and the exact count.
+  std::set<std::string> options;
+  std::string usage;
+  std::string summary;
+  std::string help;
+  int (*run)(const Context&);
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table{
+      {{"status"}, {}, {}, "status", "daemon version, uptime, database, shops, plugins and counts",
+       "Shows what erpd is doing: version and uptime, config and last reload, database, API address,\n"
+       "warehouse connector, each shop with its platform and state, loaded plugins, and counts of\n"
+       "orders, holds, outbox items and quarantined payloads.\n",
+       cmd_status},
+      {{"orders", "list"}, {}, {"platform", "shop", "state", "limit", "all"},
+       "orders list [--platform P] [--shop S] [--state X] [--limit N] [--all]", "list orders, oldest first",
+       "Lists stored orders, oldest first, one page (--limit, default 100, at most 1000) or --all pages.\n"
+       "  --platform P   only this platform (taobao, tmall, douyin, ...)\n"
+       "  --shop S       only this shop id\n"
+       "  --state X      pending_payment, paid, partially_shipped, shipped, completed, closed,\n"
+       "                 held (has an active hold), released (at the warehouse, not shipped yet),\n"
+       "                 unreleased\n"
+       "  --all          follow the cursor through every page\n",
+       cmd_orders_list},
+      {{"orders", "show"}, {"ORDER"}, {}, "orders show ORDER", "one order with its lines and holds",
+       "Shows one order: status, the daemon's state (released, held, waiting), paid and ship-by times\n"
+       "(China time), total, the masked receiver, memo, lines and active holds.\n"
+       "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
+       cmd_orders_show},
+      {{"orders", "why"}, {"ORDER"}, {}, "orders why ORDER", "the order's history: why it is held or released",
+       "Explains an order: one sentence on where it stands, then every recorded event (received,\n"
+       "held, hold lifted, released ...) with its time in China time and the rule that decided it.\n",
+       cmd_orders_why},
+      {{"why"}, {"ORDER"}, {}, "why ORDER", "shorthand for orders why ORDER",
+       "Shorthand for `erpctl orders why ORDER`.\n", cmd_orders_why},
+      {{"hold"}, {"ORDER"}, {"reason", "until", "by"}, "hold ORDER --reason TEXT [--until TIME] [--by NAME]",
+       "keep an order from the warehouse",
+       "Places a manual hold: the order is not released to the warehouse while any hold remains.\n"
+       "A released order cannot be held any more (it is the warehouse's; intercept it there).\n"
+       "  --reason TEXT  why, in words people will read (required)\n"
+       "  --until TIME   lift the hold automatically then: RFC 3339 (2026-11-12T02:00:00Z) or\n"
+       "                 '2026-11-12 10:00:00' read as China time\n"
+       "  --by NAME      the operator to record (default: your login name)\n",
+       cmd_hold},
+      {{"release"}, {"ORDER", "HOLD_ID"}, {"force", "reason", "by"},
+       "release ORDER HOLD_ID [--force] [--reason TEXT] [--by NAME]", "lift one hold",
+       "Lifts one hold (see `orders show` for the ids). When no hold remains the order is released\n"
+       "to the warehouse. Holds placed by a workflow (gift window, intercept, dropship ...) need\n"
+       "--force, so a rule is not undone by accident.\n"
+       "  --reason TEXT  why, recorded in the order's history\n"
+       "  --by NAME      the operator to record (default: your login name)\n",
+       cmd_release},
+      {{"outbox", "list"}, {}, {"state", "limit"}, "outbox list [--state S] [--limit N]",
+       "side effects waiting, sent or dead",
+       "Lists outbox items (warehouse deliveries, platform memos, waybill uploads), newest first.\n"
+       "  --state S   pending, in_flight, done or dead\n"
+       "  --limit N   at most N items (default 200)\n",
+       cmd_outbox_list},
+      {{"outbox", "retry"}, {"ID"}, {}, "outbox retry ID", "send a dead (or waiting) item again now",
+       "Puts an outbox item back to pending with its attempts reset, and wakes the dispatcher. It is\n"
+       "sent with the same idempotency key, so the other side can tell it is not a new effect.\n",
+       cmd_outbox_retry},
+  };
+  return table;
+}
+
+std::string command_list() {
+  std::string out;
+  for (const auto& c : commands()) {
+    std::string usage = "  " + c.usage;
+    if (usage.size() < 58) {
+      usage.resize(58, ' ');
+    } else {
+      usage += "\n" + std::string(58, ' ');
+    }
+    out += usage + c.summary + "\n";
+  }
+  return out;
+}
+
+std::string general_help() {
+  return "Usage: erpctl [--config FILE] COMMAND ... [--json]\n"
+         "\n"
+         "The command-line client of erpd. It reads the daemon's config file (--config, else\n"
+         "$ERPD_CONFIG, else " +
+         std::string(kDefaultConfig) +
+         ") for the API address (api.listen, or api.port_file\n"
+         "when the port is 0) and the token (api.token_file).\n"
+         "\n"
+         "Commands:\n" +
+         command_list() +
+         "\n"
+         "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n"
+         "Times are shown in China time (UTC+8).\n"
+         "\n"
+         "Options:\n"
+         "  --config FILE   the erpd config file\n"
+         "  --json          print the API's JSON as it is, for scripts\n"
+         "  --help, -h      this help; `erpctl COMMAND --help` for one command\n"
+         "\n"
+         "Exit codes: 0 ok, 1 erpd answered with an error, 2 usage or config error,\n"
+         "3 erpd could not be reached.\n";
+}
+
+std::string command_help(const Command& c) {
+  return "Usage: erpctl [--config FILE] " + c.usage + " [--json]\n\n" + c.help;
+}
+
+/// The command the words name, or nullptr with `prefix` set to a command group ("orders") the
+/// words started but did not finish.
+const Command* find_command(const std::vector<std::string>& words, std::string& group) {
+  for (const auto& c : commands()) {
+    if (words.size() >= c.path.size() && std::equal(c.path.begin(), c.path.end(), words.begin())) return &c;
+  }
+  for (const auto& c : commands()) {
+    if (!words.empty() && c.path.size() > 1 && c.path[0] == words[0]) group = words[0];
+  }
+  return nullptr;
+}
+
+std::string group_help(const std::string& group) {
+  std::string out = "Usage: erpctl [--config FILE] " + group + " SUBCOMMAND ... [--json]\n\nSubcommands:\n";
+  for (const auto& c : commands()) {
+    if (c.path.size() > 1 && c.path[0] == group) out += "  " + c.usage + "\n      " + c.summary + "\n";
+  }
+  return out;
+}
+
+int run(int argc, char** argv) {
+  Failure failure;
+  auto args = parse_args(argc, argv, failure);
+  if (!args) return failed(failure);
+
+  // "erpctl help [COMMAND...]" is "erpctl [COMMAND...] --help".
+  if (!args->words.empty() && args->words[0] == "help") {
+    args->words.erase(args->words.begin());
+    args->help = true;
+  }
+  std::string group;
+  const Command* command = find_command(args->words, group);
+  if (args->help || args->words.empty()) {
+    if (command) {
+      std::cout << command_help(*command);
+    } else if (!group.empty()) {
+      std::cout << group_help(group);
+    } else {
+      std::cout << general_help();
+    }
+    return args->help ? kOk : kUsage;
+  }
+  if (!command) {
+    if (!group.empty()) {
+      const std::string sub = args->words.size() > 1 ? "unknown subcommand '" + args->words[1] + "'" : "missing subcommand";
+      std::cerr << "erpctl: " << group << ": " << sub << "\n\n" << group_help(group);
+      return kUsage;
+    }
+    std::cerr << "erpctl: unknown command '" << args->words[0] << "'\n\n" << general_help();
+    return kUsage;
+  }
+  args->words.erase(args->words.begin(), args->words.begin() + static_cast<std::ptrdiff_t>(command->path.size()));
+  if (args->words.size() != command->positionals.size()) {
+    std::cerr << "erpctl: " << (args->words.size() < command->positionals.size() ? "missing " : "too many ")
+              << "arguments\n\n"
+              << command_help(*command);
+    return kUsage;
+  }
+  for (const auto& [name, value] : args->options) {
+    if (!command->options.contains(name)) {
+      std::cerr << "erpctl: option --" << name << " does not apply here\n\n" << command_help(*command);
+      return kUsage;
+    }
+  }
+
+  std::string config = args->config;
+  if (config.empty()) {
+    const char* env = std::getenv("ERPD_CONFIG");
+    config = env && *env ? env : kDefaultConfig;
+  }
+  auto endpoint = find_endpoint(config, failure);
+  if (!endpoint) return failed(failure);
+  const Client client(std::move(*endpoint));
+  return command->run(Context{client, *args});
+}
+
+}  // namespace
+}  // namespace erp::daemon::ctl
+
+int main(int argc, char** argv) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  int code = erp::daemon::ctl::kUsage;
+  try {
+    code = erp::daemon::ctl::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "erpctl: " << e.what() << "\n";
+    code = erp::daemon::ctl::kUsage;
+  }
+  std::cout.flush();
+  curl_global_cleanup();
+  return code;
 }

@@ -1,0 +1,229 @@
+#include "ctl/render.hpp"
+
+#include <algorithm>
+
+#include "core/time_format.hpp"
+#include "ctl/table.hpp"
+#include "erp/money.hpp"
+
+namespace erp::daemon::ctl {
+namespace {
+
+using nlohmann::json;
+
+const json& field(const json& object, const char* key) {
+  static const json null;
+  if (!object.is_object()) return null;
+  auto it = object.find(key);
+  return it == object.end() ? null : *it;
+}
+
+std::string or_dash(std::string value) { return value.empty() ? "-" : value; }
+
+std::string yuan(const json& fen) {
+  if (!fen.is_number_integer()) return "-";
+  return sdk::format_yuan(sdk::Money{fen.get<std::int64_t>()});
+}
+
+std::size_t count(const json& array) { return array.is_array() ? array.size() : 0; }
+
+// The daemon's view of an order in a few words: released, held by what, or waiting.
+std::string order_state(const json& order) {
+  if (field(order, "released").is_boolean() && field(order, "released").get<bool>()) {
+    return "released " + local_time(field(order, "released_at"));
+  }
+  const json& holds = field(order, "holds");
+  if (count(holds) > 0) {
+    std::string codes;
+    for (const auto& hold : holds) codes += (codes.empty() ? "" : ",") + text(hold, "reason_code");
+    return "held (" + codes + ")";
+  }
+  return "not released";
+}
+
+std::string line(const std::string& label, const std::string& value) {
+  std::string padded = label + ":";
+  padded.resize(std::max<std::size_t>(padded.size() + 1, 12), ' ');
+  return padded + value + "\n";
+}
+
+}  // namespace
+
+std::string text(const json& object, const char* key) {
+  const json& v = field(object, key);
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
+  if (v.is_number() || v.is_object() || v.is_array()) return v.dump();
+  return {};
+}
+
+std::string local_time(const json& value) {
+  if (!value.is_string()) return "-";
+  const auto t = parse_rfc3339(value.get<std::string>());
+  return t ? format_cst(*t) : value.get<std::string>();
+}
+
+std::string format_uptime(long long seconds) {
+  if (seconds < 0) seconds = 0;
+  const long long d = seconds / 86400, h = seconds / 3600 % 24, m = seconds / 60 % 60, s = seconds % 60;
+  if (d > 0) return std::to_string(d) + "d " + std::to_string(h) + "h";
+  if (h > 0) return std::to_string(h) + "h " + std::to_string(m) + "m";
+  if (m > 0) return std::to_string(m) + "m " + std::to_string(s) + "s";
+  return std::to_string(s) + "s";
+}
+
+std::string render_status(const json& s) {
+  std::string out = "erpd " + or_dash(text(s, "version"));
+  if (!text(s, "abi_version").empty()) out += " (plugin ABI " + text(s, "abi_version") + ")";
+  out += ": " + or_dash(text(s, "state"));
+  if (field(s, "uptime_seconds").is_number_integer()) {
+    out += ", up " + format_uptime(field(s, "uptime_seconds").get<long long>());
+  }
+  if (field(s, "started_at").is_string()) out += " since " + local_time(field(s, "started_at"));
+  out += "\n";
+  if (!text(s, "config_file").empty()) {
+    std::string config = text(s, "config_file");
+    const json& reload = field(s, "last_reload");
+    if (reload.is_object()) {
+      const bool ok = field(reload, "ok").is_boolean() && field(reload, "ok").get<bool>();
+      config += "; last reload " + local_time(field(reload, "at")) + (ok ? " applied" : " REJECTED");
+      if (!text(reload, "message").empty()) config += ": " + text(reload, "message");
+    }
+    out += line("config", config);
+  }
+  if (const json& db = field(s, "database"); db.is_object()) {
+    out += line("database", or_dash(text(db, "path")) + " (schema " + or_dash(text(db, "schema_version")) + ")");
+  }
+  if (const json& api = field(s, "api"); api.is_object()) out += line("api", or_dash(text(api, "listen")));
+  if (const json& wh = field(s, "warehouse"); wh.is_object()) {
+    std::string value = "connector " + or_dash(text(wh, "connector"));
+    const json& webhook = field(wh, "webhook");
+    if (webhook.is_boolean()) {
+      value += webhook.get<bool>() ? ", webhook on" : ", pulls through the API";
+    } else if (webhook.is_string() && !webhook.get<std::string>().empty()) {
+      value += ", webhook " + webhook.get<std::string>();
+    }
+    out += line("warehouse", value);
+  }
+
+  if (const json& shops = field(s, "shops"); shops.is_array()) {
+    out += "\n";
+    if (shops.empty()) {
+      out += "No shops configured.\n";
+    } else {
+      Table table({"SHOP", "PLATFORM", "STATE", "PLUGIN", "DETAIL"});
+      for (const auto& shop : shops) {
+        table.add_row({text(shop, "id"), text(shop, "platform"), text(shop, "state"),
+                       or_dash(text(shop, "plugin_version")), text(shop, "detail")});
+      }
+      table.set_max_width(4, 60);
+      out += table.render();
+    }
+  }
+  if (const json& plugins = field(s, "plugins"); plugins.is_array() && !plugins.empty()) {
+    out += "\n";
+    Table table({"PLUGIN", "VERSION", "KIND", "STATE", "FILE"});
+    for (const auto& p : plugins) {
+      const bool failed = field(p, "failed").is_boolean() && field(p, "failed").get<bool>();
+      table.add_row({text(p, "name"), text(p, "version"), text(p, "kind"), failed ? "FAILED" : "ok", text(p, "file")});
+    }
+    out += table.render();
+  }
+  if (const json& c = field(s, "counts"); c.is_object()) {
+    auto n = [&](const char* key) { return or_dash(text(c, key)); };
+    out += "\n";
+    out += line("orders", n("orders") + " (held " + n("held_orders") + ", released " + n("released_orders") +
+                              "), active holds " + n("active_holds"));
+    out += line("outbox", "pending " + n("outbox_pending") + ", in flight " + n("outbox_in_flight") + ", dead " +
+                              n("outbox_dead"));
+    out += line("quarantine", n("quarantined") + " payloads");
+  }
+  return out;
+}
+
+std::string render_orders(const json& orders) {
+  if (count(orders) == 0) return "No orders.\n";
+  Table table({"ORDER", "STATUS", "PAID (UTC+8)", "TOTAL", "LINES", "STATE"});
+  for (const auto& o : orders) {
+    table.add_row({text(o, "platform") + "/" + text(o, "shop") + "/" + text(o, "order_id"), text(o, "status"),
+                   local_time(field(o, "paid_at")), yuan(field(o, "total_fen")),
+                   std::to_string(count(field(o, "lines"))), order_state(o)});
+  }
+  return table.render();
+}
+
+std::string render_holds(const json& holds) {
+  if (count(holds) == 0) return "No holds.\n";
+  Table table({"HOLD", "REASON", "OWNER", "RULE", "SINCE (UTC+8)", "UNTIL", "STATE", "NOTE"});
+  for (const auto& h : holds) {
+    const bool active = !field(h, "released_at").is_string();
+    std::string state = active ? "active" : "lifted " + local_time(field(h, "released_at"));
+    if (!active && !text(h, "released_by").empty()) state += " by " + text(h, "released_by");
+    table.add_row({text(h, "id"), text(h, "reason_code"), text(h, "owner"), or_dash(text(h, "rule_id")),
+                   local_time(field(h, "created_at")), local_time(field(h, "auto_release_at")), state,
+                   text(h, "note")});
+  }
+  table.set_max_width(7, 60);
+  return table.render();
+}
+
+std::string render_order(const json& o) {
+  std::string out = text(o, "platform") + "/" + text(o, "shop") + "/" + text(o, "order_id") + "\n";
+  std::string status = text(o, "status");
+  if (!text(o, "platform_status").empty()) status += " (platform: " + text(o, "platform_status") + ")";
+  out += line("status", status);
+  out += line("erpd", order_state(o) + (field(o, "urgent").is_boolean() && field(o, "urgent").get<bool>() ? ", URGENT" : ""));
+  out += line("paid", local_time(field(o, "paid_at")) + " (UTC+8)");
+  if (field(o, "ship_by").is_string()) out += line("ship by", local_time(field(o, "ship_by")) + " (UTC+8)");
+  out += line("total", yuan(field(o, "total_fen")) + " yuan");
+  if (const json& r = field(o, "receiver"); r.is_object()) {
+    std::string who = text(r, "name") + " " + text(r, "phone") + " " + text(r, "address");
+    out += line("receiver", single_line(who));
+  }
+  if (!text(o, "memo").empty()) out += line("memo", single_line(text(o, "memo")));
+  if (const json& ids = field(o, "reservation_order_ids"); count(ids) > 0) {
+    std::string list;
+    for (const auto& id : ids) list += (list.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+    out += line("reservation orders", list);
+  }
+  if (const json& lines = field(o, "lines"); count(lines) > 0) {
+    out += "\n";
+    Table table({"LINE", "SKU", "OUTER SKU", "TITLE", "QTY", "PRICE", "PAID", "STATUS", "REFUND"});
+    for (const auto& l : lines) {
+      table.add_row({text(l, "line_id"), text(l, "sku"), text(l, "outer_sku"), text(l, "title"), text(l, "quantity"),
+                     yuan(field(l, "price_fen")), yuan(field(l, "paid_fen")), text(l, "status"),
+                     text(l, "refund_status")});
+    }
+    table.set_max_width(3, 40);
+    out += table.render();
+  }
+  if (count(field(o, "holds")) > 0) out += "\n" + render_holds(field(o, "holds"));
+  return out;
+}
+
+std::string render_why(const json& why) {
+  std::string out = text(why, "order") + ": " + text(why, "summary") + "\n";
+  const json& entries = field(why, "entries");
+  if (count(entries) == 0) return out + "No recorded events.\n";
+  Table table({"TIME (UTC+8)", "RULE", "EVENT"});
+  for (const auto& e : entries) {
+    std::string when = text(e, "at_local");
+    if (when.empty()) when = local_time(field(e, "at"));
+    table.add_row({when, or_dash(text(e, "rule_id")), text(e, "text")});
+  }
+  return out + "\n" + table.render();
+}
+
+std::string render_outbox(const json& items) {
+  if (count(items) == 0) return "No outbox items.\n";
+  Table table({"ID", "STATE", "KIND", "TARGET", "ORDER", "ATTEMPTS", "NEXT ATTEMPT (UTC+8)", "LAST ERROR"});
+  for (const auto& i : items) {
+    table.add_row({text(i, "id"), text(i, "state"), text(i, "kind"), text(i, "target"), or_dash(text(i, "order")),
+                   text(i, "attempts"), text(i, "state") == "pending" ? local_time(field(i, "next_attempt_at")) : "-",
+                   text(i, "last_error")});
+  }
+  table.set_max_width(7, 60);
+  return table.render();
+}
+
+}  // namespace erp::daemon::ctl
