@@ -9,12 +9,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "erp/plugin.hpp"
 #include "erp/result.hpp"
 
 namespace erp::daemon::plugin_host {
+
+// Every error these functions return is one line, "plugin FILE: refused: REASON", ready to print.
 
 /// Reads `erp_plugin_manifest` straight from the ELF file (.dynsym + section data), without
 /// dlopen, so no constructor of a foreign or broken library ever runs.
@@ -47,17 +50,25 @@ class LoadedPlugin : public std::enable_shared_from_this<LoadedPlugin> {
   const std::filesystem::path& file() const noexcept;
   const sdk::PluginManifest& manifest() const noexcept;
   sdk::PluginKind kind() const noexcept;
+  /// The keys the plugin declared, read once at load (a throwing config_keys() refuses the plugin).
   std::vector<sdk::ConfigKeySpec> config_keys() const;
 
   /// Makes a new adapter for one shop. Every call of the returned adapter is guarded: an
-  /// exception becomes ErrorCode::internal and marks this plugin failed, instead of crashing.
+  /// exception becomes ErrorCode::internal "plugin NAME threw: what()" and marks this plugin
+  /// failed, instead of crashing. The adapter holds, and releases in this order: the plugin's own
+  /// object, then `host`, then this LoadedPlugin (and so the library).
   sdk::Result<std::shared_ptr<sdk::PlatformAdapter>> create_platform_adapter(std::shared_ptr<sdk::HostContext> host);
   sdk::Result<std::shared_ptr<sdk::WarehouseConnector>> create_warehouse_connector(
       std::shared_ptr<sdk::HostContext> host);
 
-  /// True once any call into the plugin threw; shown in status.
+  /// True once any call into the plugin threw; shown in status. Calls still go through: the
+  /// daemon decides what a failed plugin means for its shops.
   bool failed() const noexcept;
+  /// The last throw, "get_order threw: what()", or "" when none.
   std::string failure() const;
+
+  /// Records that a call into the plugin threw (used by the guards around its objects).
+  void mark_failed(std::string_view call, std::string_view what) noexcept;
 
  private:
   std::unique_ptr<Impl> impl_;
@@ -68,10 +79,12 @@ class PluginHost {
   explicit PluginHost(std::filesystem::path dir);
 
   /// Loads DIR/erp-NAME.so once; later calls return the same library. The name in the manifest
-  /// must match NAME.
+  /// must match NAME. Checks, in order: the file exists, its and its folder's permissions, the
+  /// manifest (read from the file), the toolchain, the name; then dlopen, the factory alias, the
+  /// factory call and its config_keys(). A refusal is not remembered: a fixed file loads next time.
   sdk::Result<std::shared_ptr<LoadedPlugin>> load(const std::string& name);
 
-  /// Loads a specific file (erp-plugin-check and tests).
+  /// Loads a specific file named erp-NAME.so (erp-plugin-check and tests).
   sdk::Result<std::shared_ptr<LoadedPlugin>> load_file(const std::filesystem::path& file);
 
   std::vector<std::shared_ptr<LoadedPlugin>> loaded() const;

@@ -99,14 +99,18 @@ class PluginFactory {
   /// Keys this plugin accepts in its shop or warehouse entry besides the common ones.
   virtual std::vector<ConfigKeySpec> config_keys() const { return {}; }
 
+  // The create_* functions are deliberately not noexcept: the host calls them inside try/catch and
+  // refuses a plugin that throws. Behind a noexcept declaration a throw would std::terminate the
+  // daemon before the host's handler could run. Report failures as Result values all the same.
+
   /// For platform plugins. `host` outlives the adapter.
-  virtual Result<std::unique_ptr<PlatformAdapter>> create_platform_adapter(HostContext& host) noexcept {
+  virtual Result<std::unique_ptr<PlatformAdapter>> create_platform_adapter(HostContext& host) {
     (void)host;
     return fail(ErrorCode::unsupported, "not a platform plugin");
   }
 
   /// For warehouse plugins. `host` outlives the connector.
-  virtual Result<std::unique_ptr<WarehouseConnector>> create_warehouse_connector(HostContext& host) noexcept {
+  virtual Result<std::unique_ptr<WarehouseConnector>> create_warehouse_connector(HostContext& host) {
     (void)host;
     return fail(ErrorCode::unsupported, "not a warehouse plugin");
   }
@@ -122,8 +126,12 @@ using PluginFactoryFn = std::unique_ptr<PluginFactory>();
 /// Declares a plugin: its manifest block and its factory. Use once, in the plugin's export file.
 ///   ERP_PLUGIN(platform, "taobao", "1.0.0", &make_taobao_factory)
 /// where `std::unique_ptr<erp::sdk::PluginFactory> make_taobao_factory()` is a free function.
+/// The manifest is constexpr so that it is always constant-initialized into .rodata, where the host
+/// reads it from the file; NAME and VERSION must therefore be string literals (checked here).
 #define ERP_PLUGIN(KIND, NAME, VERSION, FACTORY)                                                          \
-  extern "C" ERP_PLUGIN_EXPORT const ::erp::sdk::PluginManifest erp_plugin_manifest =                      \
+  static_assert(sizeof(NAME) <= sizeof(::erp::sdk::PluginManifest{}.name), "plugin name too long");      \
+  static_assert(sizeof(VERSION) <= sizeof(::erp::sdk::PluginManifest{}.version), "version too long");   \
+  extern "C" ERP_PLUGIN_EXPORT constexpr ::erp::sdk::PluginManifest erp_plugin_manifest =                  \
       ::erp::sdk::make_manifest(::erp::sdk::PluginKind::KIND, NAME, VERSION);                               \
   namespace erp_plugin_export_detail {                                                                     \
   inline std::unique_ptr<::erp::sdk::PluginFactory> erp_plugin_factory_impl() { return (FACTORY)(); }      \

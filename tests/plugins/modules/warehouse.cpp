@@ -1,0 +1,31 @@
+// A minimal warehouse connector plugin.
+
+#include <memory>
+
+#include "erp/plugin.hpp"
+
+namespace {
+
+using namespace erp::sdk;
+
+class Connector final : public WarehouseConnector {
+ public:
+  Result<void> deliver(const DeliveryOrder& delivery) noexcept override {
+    if (delivery.idempotency_key.empty()) return fail(ErrorCode::invalid_input, "no idempotency key");
+    return {};
+  }
+  Result<LockOutcome> lock(const LockRequest&) noexcept override { return LockOutcome::locked; }
+};
+
+class Factory final : public PluginFactory {
+ public:
+  Result<std::unique_ptr<WarehouseConnector>> create_warehouse_connector(HostContext&) override {
+    return std::unique_ptr<WarehouseConnector>(std::make_unique<Connector>());
+  }
+};
+
+std::unique_ptr<PluginFactory> make_factory() { return std::make_unique<Factory>(); }
+
+}  // namespace
+
+ERP_PLUGIN(warehouse, "test_warehouse", "1.0.0", &make_factory);
