@@ -1,0 +1,81 @@
+// Entry points: read the file, parse the YAML, walk the sections. Nothing escapes as an
+// exception: a config that cannot be read is one more issue to print.
+
+#include "config/loader.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <system_error>
+
+#include "config/issues.hpp"
+#include "config/map_reader.hpp"
+#include "config/sections.hpp"
+#include "config/source_text.hpp"
+#include "config/yaml_document.hpp"
+
+namespace erp::daemon::config {
+
+namespace {
+
+using detail::IssueSink;
+
+std::filesystem::path absolute_or_same(const std::filesystem::path& file) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(file, ec);
+  return ec ? file : absolute.lexically_normal();
+}
+
+Config walk(const YAML::Node& document, const std::filesystem::path& source, IssueSink& sink) {
+  Config config;
+  config.source = source;
+  const std::filesystem::path base = source.parent_path();
+  const detail::MapReader root(document, "", detail::line_of(document), detail::root_keys(), sink);
+  config.database = detail::read_database(root, base);
+  config.plugins = detail::read_plugins(root, base);
+  config.api = detail::read_api(root, base, config.database);
+  config.shops = detail::read_shops(root, base);
+  config.warehouse = detail::read_warehouse(root, base);
+  detail::read_workflows(root);
+  config.outbox = detail::read_outbox(root);
+  config.log = detail::read_log(root);
+  return config;
+}
+
+}  // namespace
+
+LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file) {
+  LoadResult result;
+  IssueSink sink(file.string());
+  try {
+    if (const auto document = detail::parse_document(yaml, sink)) {
+      Config config = walk(*document, absolute_or_same(file), sink);
+      if (sink.empty()) result.config = std::move(config);
+    }
+  } catch (const std::exception& e) {
+    // Not expected: every value is checked before use. Still a message, never a crash.
+    sink.add(0, "", std::string("could not read the config: ") + e.what());
+  } catch (...) {
+    sink.add(0, "", "could not read the config: unknown error");
+  }
+  result.issues = sink.take();
+  return result;
+}
+
+LoadResult load_config(const std::filesystem::path& file) {
+  try {
+    auto source = detail::read_source(file);
+    if (!source.text) {
+      IssueSink sink(file.string());
+      sink.add(0, "", std::move(source.error));
+      return LoadResult{std::nullopt, sink.take()};
+    }
+    return parse_config(*source.text, file);
+  } catch (...) {
+    // Only allocation can fail here; report it rather than take the daemon down.
+    LoadResult result;
+    result.issues.push_back(ConfigIssue{file.string(), 0, "", "could not read the config file"});
+    return result;
+  }
+}
+
+}  // namespace erp::daemon::config

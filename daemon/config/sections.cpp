@@ -1,0 +1,131 @@
+#include "config/sections.hpp"
+
+#include <array>
+
+#include "config/value_rules.hpp"
+#include "core/time_format.hpp"
+
+namespace erp::daemon::config::detail {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr std::array<std::string_view, 8> kRootKeys{"database", "plugins",   "api",    "shops",
+                                                    "warehouse", "workflows", "outbox", "log"};
+constexpr std::array<std::string_view, 1> kDatabaseKeys{"path"};
+constexpr std::array<std::string_view, 1> kPluginsKeys{"dir"};
+constexpr std::array<std::string_view, 3> kApiKeys{"listen", "token_file", "port_file"};
+constexpr std::array<std::string_view, 6> kWarehouseKeys{"connector",     "webhook_url",        "webhook_timeout",
+                                                         "webhook_token", "webhook_token_file", "options"};
+constexpr std::array<std::string_view, 3> kOutboxKeys{"max_attempts", "backoff_initial", "backoff_max"};
+constexpr std::array<std::string_view, 1> kLogKeys{"level"};
+constexpr std::array<std::string_view, 5> kLogLevels{"trace", "debug", "info", "warn", "error"};
+// The builtin connector: the warehouse pulls through the local API, optionally nudged by a webhook.
+constexpr std::string_view kBuiltinConnector = "api";
+constexpr std::string_view kDefaultTokenFileName = "api.token";
+// Zero would mean "no timeout" to libcurl and "retry in a hot loop" to the outbox.
+constexpr milliseconds kMinPositive{1};
+
+}  // namespace
+
+std::span<const std::string_view> root_keys() { return kRootKeys; }
+
+DatabaseConfig read_database(const MapReader& root, const std::filesystem::path& base) {
+  const MapReader section = root.child("database", kDatabaseKeys);
+  DatabaseConfig out;
+  if (auto p = section.file_path("path", Need::required, base)) out.path = std::move(*p);
+  return out;
+}
+
+PluginsConfig read_plugins(const MapReader& root, const std::filesystem::path& base) {
+  const MapReader section = root.child("plugins", kPluginsKeys);
+  PluginsConfig out;
+  if (auto p = section.file_path("dir", Need::required, base)) out.dir = std::move(*p);
+  return out;
+}
+
+ApiConfig read_api(const MapReader& root, const std::filesystem::path& base, const DatabaseConfig& database) {
+  const MapReader section = root.child("api", kApiKeys);
+  ApiConfig out;
+  if (const auto listen = section.text("listen", Need::optional)) {
+    auto parsed = parse_listen(*listen);
+    if (parsed.value) {
+      out.listen_host = std::move(parsed.value->host);
+      out.listen_port = parsed.value->port;
+    } else {
+      section.report("listen", in_quotes(*listen) + " " + parsed.error);
+    }
+  }
+  if (auto p = section.file_path("token_file", Need::optional, base)) {
+    out.token_file = std::move(*p);
+  } else if (!database.path.empty()) {
+    out.token_file = database.path.parent_path() / kDefaultTokenFileName;
+  }
+  if (auto p = section.file_path("port_file", Need::optional, base)) out.port_file = std::move(*p);
+  return out;
+}
+
+WarehouseConfig read_warehouse(const MapReader& root, const std::filesystem::path& base) {
+  const MapReader section = root.child("warehouse", kWarehouseKeys);
+  WarehouseConfig out;
+  if (auto connector = section.text("connector", Need::optional)) {
+    if (std::string why = check_plugin_name(*connector); why.empty()) {
+      out.connector = std::move(*connector);
+    } else {
+      section.report("connector", in_quotes(*connector) + " " + why);
+    }
+  }
+  if (auto url = section.text("webhook_url", Need::optional)) {
+    if (std::string why = url->empty() ? std::string() : check_http_url(*url); why.empty()) {
+      out.webhook_url = std::move(*url);
+    } else {
+      section.report("webhook_url", std::move(why));
+    }
+  }
+  if (const auto timeout = section.duration("webhook_timeout", kMinPositive)) out.webhook_timeout = *timeout;
+  out.webhook_token = section.secret("webhook_token", Need::optional, base);
+  out.options = section.options("options");
+  // The webhook belongs to the builtin connector; a connector plugin takes its settings from
+  // `options`, so webhook keys next to one would be silently ignored.
+  if (out.connector != kBuiltinConnector) {
+    for (const std::string_view key : {"webhook_url", "webhook_timeout", "webhook_token", "webhook_token_file"}) {
+      if (section.find(key) != nullptr) {
+        section.report(key, "applies only to the builtin 'api' connector; connector " + in_quotes(out.connector) +
+                                " takes its settings from warehouse.options");
+      }
+    }
+  }
+  return out;
+}
+
+OutboxConfig read_outbox(const MapReader& root) {
+  const MapReader section = root.child("outbox", kOutboxKeys);
+  OutboxConfig out;
+  if (const auto attempts = section.whole_number("max_attempts", 1)) out.max_attempts = *attempts;
+  const auto initial = section.duration("backoff_initial", kMinPositive);
+  const auto max = section.duration("backoff_max", kMinPositive);
+  if (initial) out.backoff_initial = *initial;
+  if (max) out.backoff_max = *max;
+  if ((initial || max) && out.backoff_max < out.backoff_initial) {
+    section.report(max ? "backoff_max" : "backoff_initial",
+                   "backoff_max (" + format_duration(out.backoff_max) + ") must not be less than backoff_initial (" +
+                       format_duration(out.backoff_initial) + ")");
+  }
+  return out;
+}
+
+LogConfig read_log(const MapReader& root) {
+  const MapReader section = root.child("log", kLogKeys);
+  LogConfig out;
+  if (auto level = section.one_of("level", kLogLevels, "log level")) out.level = std::move(*level);
+  return out;
+}
+
+void read_workflows(const MapReader& root) {
+  const MapReader::Entry* entry = root.find("workflows");
+  if (entry == nullptr || entry->value.IsNull() || entry->value.IsMap()) return;
+  root.report("workflows", "must be a map of workflow settings, got " + std::string(kind_of(entry->value)));
+}
+
+}  // namespace erp::daemon::config::detail

@@ -1,0 +1,27 @@
+#pragma once
+// One reader per top-level config section. Each reads its part of the root map into the typed
+// config and reports what is wrong; none stops at the first problem.
+
+#include <filesystem>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/map_reader.hpp"
+
+namespace erp::daemon::config::detail {
+
+/// The keys allowed at the top of the file.
+std::span<const std::string_view> root_keys();
+
+DatabaseConfig read_database(const MapReader& root, const std::filesystem::path& base);
+PluginsConfig read_plugins(const MapReader& root, const std::filesystem::path& base);
+/// `database` is read first: the token file defaults to `api.token` next to the database.
+ApiConfig read_api(const MapReader& root, const std::filesystem::path& base, const DatabaseConfig& database);
+WarehouseConfig read_warehouse(const MapReader& root, const std::filesystem::path& base);
+OutboxConfig read_outbox(const MapReader& root);
+LogConfig read_log(const MapReader& root);
+/// Accepted as any map until the workflows get typed settings.
+void read_workflows(const MapReader& root);
+std::vector<ShopConfig> read_shops(const MapReader& root, const std::filesystem::path& base);
+
+}  // namespace erp::daemon::config::detail
