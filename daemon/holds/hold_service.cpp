@@ -45,7 +45,8 @@ sdk::Result<store::Hold> HoldService::place(const OrderKey& key, const store::Ne
                                          "; there is nothing left to hold");
   }
   const std::int64_t id = store_.add_hold(*tx, key, hold, now);
-  gate_.evaluate(*tx, key, now);  // Stays shut while this hold stands; evaluated so every hold change is a full decision.
+  gate_.evaluate(*tx, key,
+                 now);  // Stays shut while this hold stands; evaluated so every hold change is a full decision.
   tx->commit();
   return *store_.get_hold(id);
 }

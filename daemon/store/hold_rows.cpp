@@ -8,9 +8,9 @@
 namespace erp::daemon::store {
 namespace {
 
-#define ERP_STORE_HOLD_SELECT                                                                                 \
+#define ERP_STORE_HOLD_SELECT                                                                              \
   "SELECT h.id, o.platform, o.shop, o.order_id, h.reason_code, h.owner, h.rule_id, h.note, h.created_at, " \
-  "h.auto_release_at, h.released_at, h.released_by, h.release_reason FROM holds h "                       \
+  "h.auto_release_at, h.released_at, h.released_by, h.release_reason FROM holds h "                        \
   "JOIN orders o ON o.id = h.order_row "
 
 constexpr const char* kInsertHold =
@@ -87,8 +87,7 @@ std::int64_t Store::add_hold(Tx& tx, const OrderKey& key, const NewHold& hold, I
   return id;
 }
 
-bool Store::release_hold(Tx& tx, std::int64_t hold_id, const std::string& by, const std::string& reason,
-                         Instant now) {
+bool Store::release_hold(Tx& tx, std::int64_t hold_id, const std::string& by, const std::string& reason, Instant now) {
   require_open(tx);
   auto hold = get_hold(hold_id);
   if (!hold || hold->released_at) return false;

@@ -1,11 +1,23 @@
 #include "store/order_changes.hpp"
 
+#include <cstdio>
 #include <map>
 
 #include "core/time_format.hpp"
 
 namespace erp::daemon::store {
 namespace {
+
+// Same text as sdk::format_yuan ("12.30"), which cannot be used here: inlined at -O2, GCC 12
+// reports a false -Wrestrict in its std::string::insert (GCC bug 105329), and warnings are errors.
+std::string yuan(sdk::Money money) {
+  const bool negative = money.fen < 0;
+  const auto abs = negative ? 0 - static_cast<std::uint64_t>(money.fen) : static_cast<std::uint64_t>(money.fen);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", negative ? "-" : "", static_cast<unsigned long long>(abs / 100),
+                static_cast<unsigned long long>(abs % 100));
+  return buf;
+}
 
 std::string when(const std::optional<Instant>& t) { return t ? format_cst(*t) + " CST" : std::string("none"); }
 
@@ -64,7 +76,7 @@ void describe_lines(const sdk::Order& before, const sdk::Order& after, std::vect
 std::string describe_received(const sdk::Order& order) {
   const std::size_t n = order.lines.size();
   return "received from the platform: " + std::string(sdk::to_string(order.status)) + ", " + std::to_string(n) +
-         (n == 1 ? " line" : " lines") + ", total " + sdk::format_yuan(order.total);
+         (n == 1 ? " line" : " lines") + ", total " + yuan(order.total);
 }
 
 std::vector<std::string> describe_changes(const sdk::Order& before, const sdk::Order& after) {
@@ -78,7 +90,7 @@ std::vector<std::string> describe_changes(const sdk::Order& before, const sdk::O
   }
   if (before.paid_at != after.paid_at) out.push_back("paid at " + when(before.paid_at) + " -> " + when(after.paid_at));
   if (before.total != after.total) {
-    out.push_back("total " + sdk::format_yuan(before.total) + " -> " + sdk::format_yuan(after.total));
+    out.push_back("total " + yuan(before.total) + " -> " + yuan(after.total));
   }
   describe_lines(before, after, out);
   if (before.ship_by != after.ship_by) out.push_back("ship-by " + when(before.ship_by) + " -> " + when(after.ship_by));
@@ -91,7 +103,8 @@ std::vector<std::string> describe_changes(const sdk::Order& before, const sdk::O
                       : "reservation orders linked: " + join(after.reservation_order_ids));
   }
   if (before.kind != after.kind) {
-    out.push_back("kind " + std::string(sdk::to_string(before.kind)) + " -> " + std::string(sdk::to_string(after.kind)));
+    out.push_back("kind " + std::string(sdk::to_string(before.kind)) + " -> " +
+                  std::string(sdk::to_string(after.kind)));
   }
   return out;
 }

@@ -31,11 +31,10 @@ constexpr const char* kInsertLine =
     "INSERT INTO order_lines (order_row, position, line_id, item_id, sku, outer_sku, title, quantity, price_fen, "
     "paid_fen, status, refund_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-constexpr const char* kLoadOrder = "SELECT " ERP_STORE_ORDER_COLUMNS
-                                   " FROM orders o WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3";
+constexpr const char* kLoadOrder =
+    "SELECT " ERP_STORE_ORDER_COLUMNS " FROM orders o WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3";
 
-constexpr const char* kFindByOrderId =
-    "SELECT platform, shop, order_id FROM orders WHERE order_id = ?1 ORDER BY id";
+constexpr const char* kFindByOrderId = "SELECT platform, shop, order_id FROM orders WHERE order_id = ?1 ORDER BY id";
 
 constexpr const char* kMarkReleased =
     "UPDATE orders SET released = 1, released_at = ?4, updated_at = ?4 "
@@ -76,8 +75,8 @@ std::pair<std::int64_t, StoredOrder> read_order_row(const SQLite::Statement& row
   auto order = json.is_discarded() ? sdk::Result<sdk::Order>(sdk::fail(sdk::ErrorCode::internal, "not JSON"))
                                    : order_from_json(json);
   if (!order) {
-    throw std::runtime_error("store: order row " + std::to_string(id) + " has an unreadable payload: " +
-                             order.error().message);
+    throw std::runtime_error("store: order row " + std::to_string(id) +
+                             " has an unreadable payload: " + order.error().message);
   }
   stored.order = std::move(order).value();
   return {id, std::move(stored)};

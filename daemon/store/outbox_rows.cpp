@@ -12,8 +12,8 @@
 namespace erp::daemon::store {
 namespace {
 
-#define ERP_STORE_OUTBOX_SELECT                                                                              \
-  "SELECT id, idempotency_key, kind, target, platform, shop, order_id, payload, state, attempts, "        \
+#define ERP_STORE_OUTBOX_SELECT                                                                    \
+  "SELECT id, idempotency_key, kind, target, platform, shop, order_id, payload, state, attempts, " \
   "next_attempt_at, last_error, created_at, updated_at FROM outbox "
 
 constexpr const char* kInsert =
@@ -23,8 +23,8 @@ constexpr const char* kInsert =
 
 constexpr const char* kIdByKey = "SELECT id FROM outbox WHERE idempotency_key = ?1";
 
-constexpr const char* kDue = ERP_STORE_OUTBOX_SELECT
-    "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2";
+constexpr const char* kDue =
+    ERP_STORE_OUTBOX_SELECT "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2";
 
 constexpr const char* kClaim = "UPDATE outbox SET state = 'in_flight', updated_at = ?2 WHERE id = ?1";
 
@@ -76,10 +76,14 @@ OutboxItem read_item(const SQLite::Statement& s) {
 
 std::string_view to_string(OutboxState state) noexcept {
   switch (state) {
-    case OutboxState::pending: return "pending";
-    case OutboxState::in_flight: return "in_flight";
-    case OutboxState::done: return "done";
-    case OutboxState::dead: return "dead";
+    case OutboxState::pending:
+      return "pending";
+    case OutboxState::in_flight:
+      return "in_flight";
+    case OutboxState::done:
+      return "done";
+    case OutboxState::dead:
+      return "dead";
   }
   return "pending";
 }

@@ -63,9 +63,9 @@ struct StoredOrder {
   sdk::Order order;
   bool released = false;  ///< Handed to the warehouse (the release gate opened).
   std::optional<Instant> released_at;
-  bool urgent = false;    ///< Released late in its deadline (issue 8 sets it).
-  Instant stored_at{};    ///< First time the daemon stored it.
-  Instant updated_at{};   ///< Last time the daemon changed it.
+  bool urgent = false;      ///< Released late in its deadline (issue 8 sets it).
+  Instant stored_at{};      ///< First time the daemon stored it.
+  Instant updated_at{};     ///< Last time the daemon changed it.
   std::vector<Hold> holds;  ///< Active holds only.
 };
 

@@ -88,9 +88,13 @@ Tx::Tx(Store& store, bool join) : store_(store), lock_(store.mutex_) {
 
 Tx::~Tx() {
   if (done_ || joined_) return;
-  Use rollback(store_.statement(kRollback));
-  // Failing here means SQLite already rolled back (some errors end the transaction themselves).
-  (void)rollback->tryExecuteStep();
+  try {
+    Use rollback(store_.statement(kRollback));
+    // Failing here means SQLite already rolled back (some errors end the transaction themselves).
+    (void)rollback->tryExecuteStep();
+  } catch (...) {
+    // Only preparing the statement can throw (out of memory); a destructor must not.
+  }
 }
 
 void Tx::commit() {
@@ -117,7 +121,9 @@ int Store::latest_schema_version() noexcept { return migrations().back().version
 
 sdk::Result<std::unique_ptr<Store>> Store::open(const fs::path& path, OpenOptions options) {
   const std::string name = path.string();
-  auto refuse = [&](const std::string& why) { return sdk::fail(ErrorCode::config_error, "database " + name + ": " + why); };
+  auto refuse = [&](const std::string& why) {
+    return sdk::fail(ErrorCode::config_error, "database " + name + ": " + why);
+  };
 
   std::error_code ec;
   const auto status = fs::status(path, ec);
@@ -144,8 +150,8 @@ sdk::Result<std::unique_ptr<Store>> Store::open(const fs::path& path, OpenOption
       // Another erpd upgraded the file between our check and now.
       return refuse("has schema version " + std::to_string(current) + ", newer than this erpd knows");
     }
-    const int target = std::clamp(options.max_schema_version.value_or(latest_schema_version()), 0,
-                                  latest_schema_version());
+    const int target =
+        std::clamp(options.max_schema_version.value_or(latest_schema_version()), 0, latest_schema_version());
     apply_migrations(*db, current, target);
     return std::unique_ptr<Store>(new Store(std::move(db)));
   } catch (const SQLite::Exception& e) {

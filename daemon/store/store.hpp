@@ -33,7 +33,8 @@ struct OrderFilter {
   std::string platform;  ///< Empty: any.
   std::string shop;      ///< Empty: any.
   /// Empty: any. A normalized status name, or "held" (has active holds), or "released"
-  /// (released and not yet shipped/completed/closed), or "unreleased".
+  /// (released and not yet shipped/completed/closed), or "unreleased" (not released and not
+  /// shipped/completed/closed: unpaid, held or about to be released).
   std::string state;
   std::string cursor;  ///< Opaque, from the previous page; empty for the first page.
   int limit = 100;     ///< 1..1000; values outside are clamped.

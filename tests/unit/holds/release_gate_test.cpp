@@ -2,6 +2,7 @@
 // only when no hold remains, and every step is in its history.
 
 #include "holds/release_gate.hpp"
+
 #include "unit/store/store_fixture.hpp"
 
 using namespace erp;
@@ -119,7 +120,8 @@ TEST_CASE("an order with several holds is released only when the last one goes")
   CHECK_FALSE(f.store->get_order(key)->released);  // The gift hold still stands.
   CHECK(f.released.empty());
 
-  auto r2 = f.holds.release(key, gift->id, "operator:wang", "no gift for this buyer", true, kPaid + std::chrono::minutes(2));
+  auto r2 =
+      f.holds.release(key, gift->id, "operator:wang", "no gift for this buyer", true, kPaid + std::chrono::minutes(2));
   REQUIRE(r2.ok());
   auto stored = f.store->get_order(key);
   CHECK(stored->released);

@@ -24,11 +24,12 @@ TEST_CASE("an order carries several holds; released ones stay as history") {
   auto store = open_store(dir / "erpd.db");
   const auto key = key_of(stored_order(*store, "4001"));
   auto tx = store->begin();
-  const auto gift = store->add_hold(*tx, key, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "tag may arrive until 4 h after payment",
-                                                      at("2026-11-10T20:00:09Z")},
+  const auto gift = store->add_hold(*tx, key,
+                                    NewHold{"TAG_WINDOW", "workflow:gift", "G2",
+                                            "tag may arrive until 4 h after payment", at("2026-11-10T20:00:09Z")},
                                     at("2026-11-10T16:00:31Z"));
-  const auto manual = store->add_hold(*tx, key, NewHold{"MANUAL", "operator:wang", "", "buyer called", {}},
-                                      at("2026-11-10T16:10:00Z"));
+  const auto manual =
+      store->add_hold(*tx, key, NewHold{"MANUAL", "operator:wang", "", "buyer called", {}}, at("2026-11-10T16:10:00Z"));
   CHECK(store->active_holds(*tx, key).size() == 2);
   CHECK(store->release_hold(*tx, manual, "operator:wang", "buyer confirmed the address", at("2026-11-10T16:20:00Z")));
   CHECK_FALSE(store->release_hold(*tx, manual, "operator:wang", "again", at("2026-11-10T16:21:00Z")));
@@ -64,12 +65,14 @@ TEST_CASE("the event log records every hold change with its reason, actor and ru
   auto store = open_store(dir / "erpd.db");
   const auto key = key_of(stored_order(*store, "4002"));
   auto tx = store->begin();
-  const auto id = store->add_hold(*tx, key, NewHold{"RESERVATION", "workflow:gift", "G1", "1-yuan reservation order", {}},
-                                  at("2026-11-10T16:00:31Z"));
+  const auto id =
+      store->add_hold(*tx, key, NewHold{"RESERVATION", "workflow:gift", "G1", "1-yuan reservation order", {}},
+                      at("2026-11-10T16:00:31Z"));
   store->release_hold(*tx, id, "daemon", "reservation closed by the platform", at("2026-11-11T16:00:31Z"));
-  store->append_event(*tx, key, {"intercept.requested", "buyer asked to stop the parcel", "I3", "operator:li",
-                                 nlohmann::json{{"memo", "拦截"}}},
-                      at("2026-11-11T16:05:00Z"));
+  store->append_event(
+      *tx, key,
+      {"intercept.requested", "buyer asked to stop the parcel", "I3", "operator:li", nlohmann::json{{"memo", "拦截"}}},
+      at("2026-11-11T16:05:00Z"));
   tx->commit();
 
   const auto events = store->events(key);
@@ -107,13 +110,13 @@ TEST_CASE("holds whose auto-release time has come are listed, earliest first") {
   const auto a = key_of(stored_order(*store, "4004"));
   const auto b = key_of(stored_order(*store, "4005"));
   auto tx = store->begin();
-  const auto late = store->add_hold(*tx, a, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "", at("2026-11-10T20:00:00Z")},
-                                    at("2026-11-10T16:00:31Z"));
-  const auto early = store->add_hold(*tx, b, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "", at("2026-11-10T19:00:00Z")},
-                                     at("2026-11-10T16:00:31Z"));
+  const auto late = store->add_hold(
+      *tx, a, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "", at("2026-11-10T20:00:00Z")}, at("2026-11-10T16:00:31Z"));
+  const auto early = store->add_hold(
+      *tx, b, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "", at("2026-11-10T19:00:00Z")}, at("2026-11-10T16:00:31Z"));
   store->add_hold(*tx, b, NewHold{"MANUAL", "operator:li", "", "", {}}, at("2026-11-10T16:00:31Z"));
-  const auto gone = store->add_hold(*tx, a, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "", at("2026-11-10T18:00:00Z")},
-                                    at("2026-11-10T16:00:31Z"));
+  const auto gone = store->add_hold(
+      *tx, a, NewHold{"TAG_WINDOW", "workflow:gift", "G2", "", at("2026-11-10T18:00:00Z")}, at("2026-11-10T16:00:31Z"));
   store->release_hold(*tx, gone, "workflow:gift", "tag arrived", at("2026-11-10T17:00:00Z"));
   tx->commit();
 

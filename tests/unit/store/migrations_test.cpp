@@ -1,9 +1,10 @@
 // Opening and upgrading the database file: data survives upgrades; foreign files are refused
 // and left exactly as they were.
 
+#include "store/migrations.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "store/migrations.hpp"
 #include "unit/store/store_fixture.hpp"
 
 using namespace erp;
@@ -48,8 +49,8 @@ TEST_CASE("a database made by the first schema is upgraded and keeps its orders,
     const auto id = store->enqueue(*tx, {"memo:1001", "platform.memo", "tmall-flagship", key_of(order), {}},
                                    at("2026-11-10T16:02:00Z"));
     store->set_cursor(*tx, "tmall", "tmall-flagship", "modified", "2026-11-10 16:00:00", at("2026-11-10T16:02:00Z"));
-    store->quarantine(*tx, {0, "tmall", "tmall-flagship", "1002", "total_fee: not a number", "{}",
-                            at("2026-11-10T16:02:00Z")});
+    store->quarantine(
+        *tx, {0, "tmall", "tmall-flagship", "1002", "total_fee: not a number", "{}", at("2026-11-10T16:02:00Z")});
     tx->commit();
     CHECK(store->get_outbox_item(id).has_value());
     CHECK(store->cursor("tmall", "tmall-flagship", "modified") == "2026-11-10 16:00:00");

@@ -12,10 +12,11 @@ namespace {
 
 std::int64_t enqueue(Store& store, const std::string& key, Instant now, nlohmann::json payload = {}) {
   auto tx = store.begin();
-  const auto id = store.enqueue(*tx, NewOutboxItem{key, "platform.ship", "tmall-flagship",
-                                                   OrderKey{"tmall", "tmall-flagship", "5001"},
-                                                   payload.is_null() ? nlohmann::json::object() : payload},
-                                now);
+  const auto id =
+      store.enqueue(*tx,
+                    NewOutboxItem{key, "platform.ship", "tmall-flagship", OrderKey{"tmall", "tmall-flagship", "5001"},
+                                  payload.is_null() ? nlohmann::json::object() : payload},
+                    now);
   tx->commit();
   return id;
 }
@@ -170,8 +171,8 @@ TEST_CASE("unparseable payloads are quarantined with the reason, newest first") 
   auto store = open_store(dir / "erpd.db");
   auto tx = store->begin();
   store->quarantine(*tx, {0, "taobao", "tb-1", "", "trade: missing tid", R"({"trade":{}})", kT0});
-  const auto id = store->quarantine(*tx, {0, "taobao", "tb-1", "777", "payment: not a decimal", R"({"tid":777})",
-                                          kT0 + std::chrono::seconds(1)});
+  const auto id = store->quarantine(
+      *tx, {0, "taobao", "tb-1", "777", "payment: not a decimal", R"({"tid":777})", kT0 + std::chrono::seconds(1)});
   tx->commit();
   const auto entries = store->list_quarantine();
   REQUIRE(entries.size() == 2);

@@ -1,8 +1,9 @@
 // The path every fetched order walks: stored, decided on by the workflows, released or held,
 // all in one transaction.
 
-#include "unit/store/store_fixture.hpp"
 #include "workflows/order_pipeline.hpp"
+
+#include "unit/store/store_fixture.hpp"
 
 using namespace erp;
 using namespace erp::test;
