@@ -172,7 +172,7 @@ std::string render_order(const json& o) {
   std::string status = text(o, "status");
   if (!text(o, "platform_status").empty()) status += " (platform: " + text(o, "platform_status") + ")";
   out += line("status", status);
-  out += line("erpd", order_state(o) + (field(o, "urgent").is_boolean() && field(o, "urgent").get<bool>() ? ", URGENT" : ""));
+  out += line("state", order_state(o) + (field(o, "urgent").is_boolean() && field(o, "urgent").get<bool>() ? ", URGENT" : ""));
   out += line("paid", local_time(field(o, "paid_at")) + " (UTC+8)");
   if (field(o, "ship_by").is_string()) out += line("ship by", local_time(field(o, "ship_by")) + " (UTC+8)");
   out += line("total", yuan(field(o, "total_fen")) + " yuan");

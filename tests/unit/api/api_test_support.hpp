@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-namespace erp::test::api {
+namespace erp::test::api_support {
 
 struct TempDir {
   std::filesystem::path path;
@@ -22,4 +22,4 @@ struct TempDir {
   TempDir& operator=(const TempDir&) = delete;
 };
 
-}  // namespace erp::test::api
+}  // namespace erp::test::api_support

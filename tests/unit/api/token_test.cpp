@@ -11,7 +11,7 @@
 
 namespace fs = std::filesystem;
 using erp::daemon::api::load_or_create_token;
-using erp::test::api::TempDir;
+using erp::test::api_support::TempDir;
 
 namespace {
 
