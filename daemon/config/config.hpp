@@ -49,8 +49,6 @@ struct ShopConfig {
   bool enabled = true;
   std::vector<PluginOption> options;
   int line = 0;  ///< Where the entry starts, for messages.
-
-  friend bool operator==(const ShopConfig&, const ShopConfig&) = default;
 };
 
 struct DatabaseConfig {

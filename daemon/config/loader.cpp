@@ -25,16 +25,17 @@ std::filesystem::path absolute_or_same(const std::filesystem::path& file) {
   return ec ? file : absolute.lexically_normal();
 }
 
-Config walk(const YAML::Node& document, const std::filesystem::path& source, IssueSink& sink) {
+Config walk(const YAML::Node& document, const std::filesystem::path& source, const LoadOptions& options,
+            IssueSink& sink) {
   Config config;
   config.source = source;
-  const std::filesystem::path base = source.parent_path();
+  const detail::ReadContext context{source.parent_path(), options.resolve_secrets};
   const detail::MapReader root(document, "", detail::line_of(document), detail::root_keys(), sink);
-  config.database = detail::read_database(root, base);
-  config.plugins = detail::read_plugins(root, base);
-  config.api = detail::read_api(root, base, config.database);
-  config.shops = detail::read_shops(root, base);
-  config.warehouse = detail::read_warehouse(root, base);
+  config.database = detail::read_database(root, context);
+  config.plugins = detail::read_plugins(root, context);
+  config.api = detail::read_api(root, context, config.database);
+  config.shops = detail::read_shops(root, context);
+  config.warehouse = detail::read_warehouse(root, context);
   detail::read_workflows(root);
   config.outbox = detail::read_outbox(root);
   config.log = detail::read_log(root);
@@ -44,11 +45,17 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, Iss
 }  // namespace
 
 LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file) {
+  return parse_config(yaml, file, LoadOptions{});
+}
+
+LoadResult load_config(const std::filesystem::path& file) { return load_config(file, LoadOptions{}); }
+
+LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file, const LoadOptions& options) {
   LoadResult result;
   IssueSink sink(file.string());
   try {
     if (const auto document = detail::parse_document(yaml, sink)) {
-      Config config = walk(*document, absolute_or_same(file), sink);
+      Config config = walk(*document, absolute_or_same(file), options, sink);
       if (sink.empty()) result.config = std::move(config);
     }
   } catch (const std::exception& e) {
@@ -61,7 +68,7 @@ LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file
   return result;
 }
 
-LoadResult load_config(const std::filesystem::path& file) {
+LoadResult load_config(const std::filesystem::path& file, const LoadOptions& options) {
   try {
     auto source = detail::read_source(file);
     if (!source.text) {
@@ -69,7 +76,7 @@ LoadResult load_config(const std::filesystem::path& file) {
       sink.add(0, "", std::move(source.error));
       return LoadResult{std::nullopt, sink.take()};
     }
-    return parse_config(*source.text, file);
+    return parse_config(*source.text, file, options);
   } catch (...) {
     // Only allocation can fail here; report it rather than take the daemon down.
     LoadResult result;

@@ -21,8 +21,15 @@ struct ConfigIssue {
   std::string to_string() const;
 };
 
+struct LoadOptions {
+  /// false: `${env:NAME}` and `*_file` secrets are checked for form but not read, and come back
+  /// as empty Secrets whose describe() says "(not read)". For erpctl, which needs only the API
+  /// address and token file and runs without the daemon's environment or its secret files.
+  bool resolve_secrets = true;
+};
+
 struct LoadResult {
-  std::optional<Config> config;     ///< Set only when there are no issues.
+  std::optional<Config> config;  ///< Set only when there are no issues.
   std::vector<ConfigIssue> issues;
 };
 
@@ -30,7 +37,10 @@ struct LoadResult {
 /// resolved against the file's directory.
 LoadResult load_config(const std::filesystem::path& file);
 
+LoadResult load_config(const std::filesystem::path& file, const LoadOptions& options);
+
 /// Parses YAML text as if read from `file` (used by tests and by load_config).
 LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file);
+LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file, const LoadOptions& options);
 
 }  // namespace erp::daemon::config

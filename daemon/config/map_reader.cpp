@@ -57,8 +57,10 @@ MapReader::MapReader(const YAML::Node& node, std::string key_path, int line, std
     sink.add(line_, key_path_, "must be a map of keys, got " + std::string(kind_of(node)));
     return;
   }
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key_node = it->first;
+  // Range-for keeps each dereferenced pair alive for the body; yaml-cpp's `it->first` refers into
+  // a temporary proxy that is gone by the next statement.
+  for (const auto& pair : node) {
+    const YAML::Node& key_node = pair.first;
     const int key_line = line_of(key_node);
     if (!key_node.IsScalar()) {
       sink.add(key_line, key_path_, "keys must be plain names, got " + std::string(kind_of(key_node)) + " as a key");
@@ -78,7 +80,7 @@ MapReader::MapReader(const YAML::Node& node, std::string key_path, int line, std
       sink.add(key_line, join(key_path_, key), "unknown key " + in_quotes(key) + did_you_mean(key, known));
       continue;
     }
-    entries_.push_back(Entry{key, it->second, key_line});
+    entries_.push_back(Entry{key, pair.second, key_line});
   }
 }
 
@@ -194,7 +196,7 @@ std::optional<std::string> MapReader::one_of(std::string_view key, std::span<con
   return std::nullopt;
 }
 
-std::optional<Secret> MapReader::secret(std::string_view key, Need need, const std::filesystem::path& base) const {
+std::optional<Secret> MapReader::secret(std::string_view key, Need need, const ReadContext& context) const {
   const std::string file_key = std::string(key) + "_file";
   const bool has_literal = find(key) != nullptr;
   const bool has_file = find(file_key) != nullptr;
@@ -209,13 +211,13 @@ std::optional<Secret> MapReader::secret(std::string_view key, Need need, const s
   if (has_literal) {
     const auto raw = text(key, Need::optional);
     if (!raw) return std::nullopt;
-    auto outcome = secret_from_text(*raw);
+    auto outcome = secret_from_text(*raw, context.resolve_secrets);
     if (!outcome.secret) report(key, std::move(outcome.error));
     return std::move(outcome.secret);
   }
-  const auto file = file_path(file_key, Need::optional, base);
+  const auto file = file_path(file_key, Need::optional, context.base);
   if (!file) return std::nullopt;
-  auto outcome = secret_from_file(*file);
+  auto outcome = secret_from_file(*file, context.resolve_secrets);
   if (!outcome.secret) report(file_key, std::move(outcome.error));
   return std::move(outcome.secret);
 }
@@ -229,13 +231,13 @@ std::vector<PluginOption> MapReader::options(std::string_view key) const {
     return out;
   }
   const std::string base = path_of(key);
-  for (auto it = entry->value.begin(); it != entry->value.end(); ++it) {
-    const int option_line = line_of(it->first);
-    if (!it->first.IsScalar()) {
-      sink_->add(option_line, base, "keys must be plain names, got " + std::string(kind_of(it->first)) + " as a key");
+  for (const auto& pair : entry->value) {
+    const int option_line = line_of(pair.first);
+    if (!pair.first.IsScalar()) {
+      sink_->add(option_line, base, "keys must be plain names, got " + std::string(kind_of(pair.first)) + " as a key");
       continue;
     }
-    const std::string& name = it->first.Scalar();
+    const std::string& name = pair.first.Scalar();
     const std::string option_path = join(base, name);
     const auto first = std::find_if(out.begin(), out.end(), [&](const PluginOption& o) { return o.key == name; });
     if (first != out.end()) {
@@ -243,7 +245,7 @@ std::vector<PluginOption> MapReader::options(std::string_view key) const {
                  "duplicate key " + in_quotes(name) + " (first at line " + std::to_string(first->line) + ")");
       continue;
     }
-    const YAML::Node& value = it->second;
+    const YAML::Node& value = pair.second;
     if (!value.IsNull() && !value.IsScalar()) {
       sink_->add(option_line, option_path, "must be a single value, got " + std::string(kind_of(value)));
       continue;
@@ -257,8 +259,8 @@ MapReader MapReader::child(std::string_view key, std::span<const std::string_vie
   const Entry* entry = find(key);
   // A nested section's missing keys are reported at the line naming the section (`database:`),
   // which is where a reader looks for them.
-  MapReader reader(entry != nullptr ? entry->value : YAML::Node(), path_of(key),
-                   entry != nullptr ? entry->line : line_, known, *sink_);
+  MapReader reader(entry != nullptr ? entry->value : YAML::Node(), path_of(key), entry != nullptr ? entry->line : line_,
+                   known, *sink_);
   // Under a parent that was not a map, every missing key would be noise.
   if (!usable_) reader.usable_ = false;
   return reader;

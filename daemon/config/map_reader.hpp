@@ -27,6 +27,12 @@ std::string_view kind_of(const YAML::Node& node);
 
 enum class Need { optional, required };
 
+/// What the section readers share besides the map they read.
+struct ReadContext {
+  std::filesystem::path base;   ///< The config file's directory: relative paths start here.
+  bool resolve_secrets = true;  ///< See LoadOptions::resolve_secrets.
+};
+
 class MapReader {
  public:
   struct Entry {
@@ -64,7 +70,7 @@ class MapReader {
   std::optional<std::string> one_of(std::string_view key, std::span<const std::string_view> allowed,
                                     std::string_view what) const;
   /// `key` (literal or ${env:NAME}) or `key_file`: at most one, exactly one when required.
-  std::optional<Secret> secret(std::string_view key, Need need, const std::filesystem::path& base) const;
+  std::optional<Secret> secret(std::string_view key, Need need, const ReadContext& context) const;
   /// A map of plugin-specific scalars, kept with their lines for the plugin host to check.
   std::vector<PluginOption> options(std::string_view key) const;
   /// The reader for the map under `key`; absent or empty reads as an empty map.

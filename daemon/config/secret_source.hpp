@@ -17,10 +17,12 @@ struct SecretOutcome {
 };
 
 /// A literal value, or `${env:NAME}` which reads the environment (unset or empty is an error).
-SecretOutcome secret_from_text(std::string_view text);
+/// With `resolve` false a reference is only checked for form and yields an empty Secret that
+/// still says where it would come from.
+SecretOutcome secret_from_text(std::string_view text, bool resolve = true);
 
 /// The whole file with trailing line breaks removed (editors add one); missing, unreadable or
-/// empty is an error.
-SecretOutcome secret_from_file(const std::filesystem::path& file);
+/// empty is an error. With `resolve` false the file is not touched.
+SecretOutcome secret_from_file(const std::filesystem::path& file, bool resolve = true);
 
 }  // namespace erp::daemon::config::detail

@@ -11,7 +11,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr std::array<std::string_view, 8> kRootKeys{"database", "plugins",   "api",    "shops",
+constexpr std::array<std::string_view, 8> kRootKeys{"database",  "plugins",   "api",    "shops",
                                                     "warehouse", "workflows", "outbox", "log"};
 constexpr std::array<std::string_view, 1> kDatabaseKeys{"path"};
 constexpr std::array<std::string_view, 1> kPluginsKeys{"dir"};
@@ -31,21 +31,21 @@ constexpr milliseconds kMinPositive{1};
 
 std::span<const std::string_view> root_keys() { return kRootKeys; }
 
-DatabaseConfig read_database(const MapReader& root, const std::filesystem::path& base) {
+DatabaseConfig read_database(const MapReader& root, const ReadContext& context) {
   const MapReader section = root.child("database", kDatabaseKeys);
   DatabaseConfig out;
-  if (auto p = section.file_path("path", Need::required, base)) out.path = std::move(*p);
+  if (auto p = section.file_path("path", Need::required, context.base)) out.path = std::move(*p);
   return out;
 }
 
-PluginsConfig read_plugins(const MapReader& root, const std::filesystem::path& base) {
+PluginsConfig read_plugins(const MapReader& root, const ReadContext& context) {
   const MapReader section = root.child("plugins", kPluginsKeys);
   PluginsConfig out;
-  if (auto p = section.file_path("dir", Need::required, base)) out.dir = std::move(*p);
+  if (auto p = section.file_path("dir", Need::required, context.base)) out.dir = std::move(*p);
   return out;
 }
 
-ApiConfig read_api(const MapReader& root, const std::filesystem::path& base, const DatabaseConfig& database) {
+ApiConfig read_api(const MapReader& root, const ReadContext& context, const DatabaseConfig& database) {
   const MapReader section = root.child("api", kApiKeys);
   ApiConfig out;
   if (const auto listen = section.text("listen", Need::optional)) {
@@ -57,16 +57,16 @@ ApiConfig read_api(const MapReader& root, const std::filesystem::path& base, con
       section.report("listen", in_quotes(*listen) + " " + parsed.error);
     }
   }
-  if (auto p = section.file_path("token_file", Need::optional, base)) {
+  if (auto p = section.file_path("token_file", Need::optional, context.base)) {
     out.token_file = std::move(*p);
   } else if (!database.path.empty()) {
     out.token_file = database.path.parent_path() / kDefaultTokenFileName;
   }
-  if (auto p = section.file_path("port_file", Need::optional, base)) out.port_file = std::move(*p);
+  if (auto p = section.file_path("port_file", Need::optional, context.base)) out.port_file = std::move(*p);
   return out;
 }
 
-WarehouseConfig read_warehouse(const MapReader& root, const std::filesystem::path& base) {
+WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context) {
   const MapReader section = root.child("warehouse", kWarehouseKeys);
   WarehouseConfig out;
   if (auto connector = section.text("connector", Need::optional)) {
@@ -84,7 +84,7 @@ WarehouseConfig read_warehouse(const MapReader& root, const std::filesystem::pat
     }
   }
   if (const auto timeout = section.duration("webhook_timeout", kMinPositive)) out.webhook_timeout = *timeout;
-  out.webhook_token = section.secret("webhook_token", Need::optional, base);
+  out.webhook_token = section.secret("webhook_token", Need::optional, context);
   out.options = section.options("options");
   // The webhook belongs to the builtin connector; a connector plugin takes its settings from
   // `options`, so webhook keys next to one would be silently ignored.
@@ -108,9 +108,9 @@ OutboxConfig read_outbox(const MapReader& root) {
   if (initial) out.backoff_initial = *initial;
   if (max) out.backoff_max = *max;
   if ((initial || max) && out.backoff_max < out.backoff_initial) {
-    section.report(max ? "backoff_max" : "backoff_initial",
-                   "backoff_max (" + format_duration(out.backoff_max) + ") must not be less than backoff_initial (" +
-                       format_duration(out.backoff_initial) + ")");
+    section.report(max ? "backoff_max" : "backoff_initial", "backoff_max (" + format_duration(out.backoff_max) +
+                                                                ") must not be less than backoff_initial (" +
+                                                                format_duration(out.backoff_initial) + ")");
   }
   return out;
 }

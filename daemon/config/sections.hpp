@@ -13,15 +13,15 @@ namespace erp::daemon::config::detail {
 /// The keys allowed at the top of the file.
 std::span<const std::string_view> root_keys();
 
-DatabaseConfig read_database(const MapReader& root, const std::filesystem::path& base);
-PluginsConfig read_plugins(const MapReader& root, const std::filesystem::path& base);
+DatabaseConfig read_database(const MapReader& root, const ReadContext& context);
+PluginsConfig read_plugins(const MapReader& root, const ReadContext& context);
 /// `database` is read first: the token file defaults to `api.token` next to the database.
-ApiConfig read_api(const MapReader& root, const std::filesystem::path& base, const DatabaseConfig& database);
-WarehouseConfig read_warehouse(const MapReader& root, const std::filesystem::path& base);
+ApiConfig read_api(const MapReader& root, const ReadContext& context, const DatabaseConfig& database);
+WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context);
 OutboxConfig read_outbox(const MapReader& root);
 LogConfig read_log(const MapReader& root);
 /// Accepted as any map until the workflows get typed settings.
 void read_workflows(const MapReader& root);
-std::vector<ShopConfig> read_shops(const MapReader& root, const std::filesystem::path& base);
+std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context);
 
 }  // namespace erp::daemon::config::detail

@@ -11,8 +11,8 @@ namespace erp::daemon::config::detail {
 namespace {
 
 constexpr std::array<std::string_view, 14> kShopKeys{
-    "id",           "platform",          "base_url",    "app_key",       "app_secret", "app_secret_file", "session",
-    "session_file", "access_token",      "access_token_file", "sign_method", "poll_interval", "enabled", "options"};
+    "id",           "platform",     "base_url",          "app_key",     "app_secret",    "app_secret_file", "session",
+    "session_file", "access_token", "access_token_file", "sign_method", "poll_interval", "enabled",         "options"};
 // What each builtin platform's gateway accepts; a third-party plugin checks its own.
 constexpr std::array<std::string_view, 3> kTopSignMethods{"md5", "hmac", "hmac-sha256"};
 constexpr std::array<std::string_view, 2> kDouyinSignMethods{"hmac-sha256", "md5"};
@@ -41,7 +41,7 @@ void read_sign_method(const MapReader& shop, const std::string& platform, ShopCo
   }
 }
 
-ShopConfig read_shop(const MapReader& shop, const std::filesystem::path& base, std::map<std::string, FirstUse>& ids) {
+ShopConfig read_shop(const MapReader& shop, const ReadContext& context, std::map<std::string, FirstUse>& ids) {
   ShopConfig out;
   out.line = shop.line();
   if (auto id = shop.text("id", Need::required)) {
@@ -70,9 +70,9 @@ ShopConfig read_shop(const MapReader& shop, const std::filesystem::path& base, s
     }
   }
   if (auto key = shop.text("app_key", Need::required)) out.app_key = std::move(*key);
-  if (auto secret = shop.secret("app_secret", Need::required, base)) out.app_secret = std::move(*secret);
-  out.session = shop.secret("session", Need::optional, base);
-  out.access_token = shop.secret("access_token", Need::optional, base);
+  if (auto secret = shop.secret("app_secret", Need::required, context)) out.app_secret = std::move(*secret);
+  out.session = shop.secret("session", Need::optional, context);
+  out.access_token = shop.secret("access_token", Need::optional, context);
   read_sign_method(shop, out.platform, out);
   if (const auto interval = shop.duration("poll_interval", kMinPollInterval)) out.poll_interval = *interval;
   if (const auto enabled = shop.boolean("enabled")) out.enabled = *enabled;
@@ -82,7 +82,7 @@ ShopConfig read_shop(const MapReader& shop, const std::filesystem::path& base, s
 
 }  // namespace
 
-std::vector<ShopConfig> read_shops(const MapReader& root, const std::filesystem::path& base) {
+std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context) {
   std::vector<ShopConfig> out;
   const MapReader::Entry* entry = root.find("shops");
   if (entry == nullptr || entry->value.IsNull()) return out;
@@ -102,7 +102,7 @@ std::vector<ShopConfig> read_shops(const MapReader& root, const std::filesystem:
       continue;
     }
     const MapReader shop(item, path, line, kShopKeys, root.sink());
-    out.push_back(read_shop(shop, base, ids));
+    out.push_back(read_shop(shop, context, ids));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -25,9 +26,7 @@ class ContentFinder final : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
-    note(mark);
-  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { note(mark); }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
     note(mark);
   }
@@ -105,9 +104,9 @@ std::optional<YAML::Node> parse_document(std::string_view text, IssueSink& sink)
     return std::nullopt;
   }
   if (!root.IsMap()) {
-    sink.add(line_of(root), "",
-             "the top level must be a map of keys (database, plugins, api, shops, ...), got " +
-                 std::string(kind_of(root)));
+    sink.add(
+        line_of(root), "",
+        "the top level must be a map of keys (database, plugins, api, shops, ...), got " + std::string(kind_of(root)));
     return std::nullopt;
   }
   return root;

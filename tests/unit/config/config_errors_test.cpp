@@ -239,13 +239,12 @@ TEST_CASE("a bad URL is rejected with the reason") {
     const char* url;
     const char* why;
   };
-  for (const Case& c : {Case{"ftp://eco.taobao.com/router/rest", "must start with http:// or https://"},
-                        Case{"eco.taobao.com", "must start with http:// or https://"},
-                        Case{"https://", "has no host"}, Case{"https:///path", "has no host"},
-                        Case{"http://host:99999/", "port must be 1..65535"},
-                        Case{"http://host:/", "no port after it"}, Case{"http://ho st/", "spaces"},
-                        Case{"http://user:pw@host/", "must not carry credentials"},
-                        Case{"http://[::1/", "closing ']'"}}) {
+  for (const Case& c :
+       {Case{"ftp://eco.taobao.com/router/rest", "must start with http:// or https://"},
+        Case{"eco.taobao.com", "must start with http:// or https://"}, Case{"https://", "has no host"},
+        Case{"https:///path", "has no host"}, Case{"http://host:99999/", "port must be 1..65535"},
+        Case{"http://host:/", "no port after it"}, Case{"http://ho st/", "spaces"},
+        Case{"http://user:pw@host/", "must not carry credentials"}, Case{"http://[::1/", "closing ']'"}}) {
     const auto result = parse_config(std::string(kMinimal) + "shops:\n  - id: s\n    platform: tmall\n" +
                                          "    base_url: \"" + c.url + "\"\n    app_key: k\n    app_secret: s\n",
                                      kFile);
@@ -337,9 +336,9 @@ TEST_CASE("duplicate shop ids are reported at the second one with the first's pl
 }
 
 TEST_CASE("a key written twice in one map is reported at the second") {
-  const auto result = parse_config(with_shop("    app_key: other\n    options: {a: 1, a: 2}\n") + "log:\n  level: info\n" +
-                                       "log:\n  level: debug\n",
-                                   kFile);
+  const auto result = parse_config(
+      with_shop("    app_key: other\n    options: {a: 1, a: 2}\n") + "log:\n  level: info\n" + "log:\n  level: debug\n",
+      kFile);
   CHECK_FALSE(result.config);
   ERP_CHECK_ISSUE(result, "shops[0].app_key", 11, "duplicate key 'app_key' (first at line 9)");
   ERP_CHECK_ISSUE(result, "shops[0].options.a", 12, "duplicate key 'a' (first at line 12)");
@@ -347,8 +346,8 @@ TEST_CASE("a key written twice in one map is reported at the second") {
 }
 
 TEST_CASE("a secret given both inline and as a file is an error") {
-  const auto result = parse_config(with_shop("    app_secret_file: /run/secret\n    session: a\n    session_file: b\n"),
-                                   kFile);
+  const auto result =
+      parse_config(with_shop("    app_secret_file: /run/secret\n    session: a\n    session_file: b\n"), kFile);
   ERP_CHECK_ISSUE(result, "shops[0].app_secret_file", 11, "give either app_secret or app_secret_file, not both");
   ERP_CHECK_ISSUE(result, "shops[0].session_file", 13, "give either session or session_file, not both");
 }
@@ -416,8 +415,9 @@ log:
                                    kFile);
   CHECK_FALSE(result.config);
   REQUIRE(result.issues.size() == 4);
-  CHECK(result.issues[0].to_string() == "/etc/erpd/erpd.yaml:6: api.listen: 'nowhere' has no port (write HOST:PORT, "
-                                        "like 127.0.0.1:7878 or [::1]:7878)");
+  CHECK(result.issues[0].to_string() ==
+        "/etc/erpd/erpd.yaml:6: api.listen: 'nowhere' has no port (write HOST:PORT, "
+        "like 127.0.0.1:7878 or [::1]:7878)");
   CHECK(result.issues[1].to_string() ==
         "/etc/erpd/erpd.yaml:13: shops[0].poll_intervall: unknown key 'poll_intervall' (did you mean "
         "'poll_interval'?)");

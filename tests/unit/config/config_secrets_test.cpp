@@ -2,7 +2,6 @@
 // show up in an error message.
 
 #include <doctest/doctest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,8 +36,8 @@ TEST_CASE("a secret file is read with its trailing newline trimmed") {
   testing::TempDir dir;
   const auto secret_file = dir.write("secrets/app.secret", std::string(kSecret) + "\r\n");
   const auto token_file = dir.write("secrets/session", "sess ion\n\n");
-  const auto file = dir.write("erpd.yaml", shop_with("app_secret_file: secrets/app.secret",
-                                                     "    session_file: " + token_file.string() + "\n"));
+  const auto file = dir.write(
+      "erpd.yaml", shop_with("app_secret_file: secrets/app.secret", "    session_file: " + token_file.string() + "\n"));
   const auto result = load_config(file);
   INFO(all_issues(result));
   REQUIRE(result.config);
@@ -51,9 +50,8 @@ TEST_CASE("a secret file is read with its trailing newline trimmed") {
 
 TEST_CASE("an ${env:NAME} secret is read from the environment") {
   testing::ScopedEnv env("ERP_TEST_APP_SECRET", std::string(kSecret));
-  const auto result = parse_config(shop_with("app_secret: ${env:ERP_TEST_APP_SECRET}",
-                                             "    access_token: \"${env:ERP_TEST_APP_SECRET}\"\n"),
-                                   kFile);
+  const auto result = parse_config(
+      shop_with("app_secret: ${env:ERP_TEST_APP_SECRET}", "    access_token: \"${env:ERP_TEST_APP_SECRET}\"\n"), kFile);
   INFO(all_issues(result));
   REQUIRE(result.config);
   CHECK(result.config->shops[0].app_secret.reveal() == kSecret);
@@ -152,6 +150,34 @@ TEST_CASE("a secret value never appears in any issue text") {
       CHECK_MESSAGE(issue.to_string().find(kSecret) == std::string::npos, issue.to_string());
     }
   }
+}
+
+}  // namespace
+}  // namespace erp::daemon::config
+
+namespace erp::daemon::config {
+namespace {
+
+TEST_CASE("erpctl can read the config without the daemon's environment or secret files") {
+  testing::ScopedEnv unset("ERP_TEST_DAEMON_ONLY", std::nullopt);
+  const std::string text = std::string(testing::kMinimal) +
+                           "shops:\n  - id: s1\n    platform: tmall\n    base_url: https://eco.taobao.com/router/rest\n"
+                           "    app_key: k\n    app_secret: ${env:ERP_TEST_DAEMON_ONLY}\n"
+                           "    session_file: /nonexistent/session\n";
+  CHECK_FALSE(parse_config(text, testing::kFile).config);
+
+  const auto result = parse_config(text, testing::kFile, LoadOptions{.resolve_secrets = false});
+  INFO(testing::all_issues(result));
+  REQUIRE(result.config);
+  const auto& shop = result.config->shops[0];
+  CHECK(shop.app_secret.empty());
+  CHECK(shop.app_secret.describe() == "environment ERP_TEST_DAEMON_ONLY (not read)");
+  CHECK(shop.session->describe() == "file /nonexistent/session (not read)");
+
+  // The form of a reference is still checked.
+  const auto malformed = parse_config(std::string(testing::kMinimal) + "warehouse:\n  webhook_token: ${env:A-B}\n",
+                                      testing::kFile, LoadOptions{.resolve_secrets = false});
+  ERP_CHECK_ISSUE(malformed, "warehouse.webhook_token", 6, "malformed environment reference");
 }
 
 }  // namespace

@@ -99,11 +99,11 @@ inline const std::filesystem::path kFile = "/etc/erpd/erpd.yaml";
 }  // namespace erp::daemon::config::testing
 
 /// Checks that `result` has an issue at `path` on `line` whose message contains `text`.
-#define ERP_CHECK_ISSUE(result, path, line_no, text)                                    \
-  do {                                                                                  \
-    const auto* found_issue = ::erp::daemon::config::testing::issue_at(result, path);   \
-    INFO("issues:\n" << ::erp::daemon::config::testing::all_issues(result));            \
-    REQUIRE_MESSAGE(found_issue != nullptr, "no issue at " << (path));                  \
-    CHECK(found_issue->line == (line_no));                                              \
+#define ERP_CHECK_ISSUE(result, path, line_no, text)                                           \
+  do {                                                                                         \
+    const auto* found_issue = ::erp::daemon::config::testing::issue_at(result, path);          \
+    INFO("issues:\n" << ::erp::daemon::config::testing::all_issues(result));                   \
+    REQUIRE_MESSAGE(found_issue != nullptr, "no issue at " << (path));                         \
+    CHECK(found_issue->line == (line_no));                                                     \
     CHECK_MESSAGE(found_issue->message.find(text) != std::string::npos, found_issue->message); \
   } while (false)

@@ -165,8 +165,7 @@ TEST_CASE("shops may be absent, null or an empty list") {
 }
 
 TEST_CASE("empty sections read as all defaults") {
-  const auto result =
-      parse_config(std::string(kMinimal) + "api:\nwarehouse: {}\nworkflows:\noutbox:\nlog:\n", kFile);
+  const auto result = parse_config(std::string(kMinimal) + "api:\nwarehouse: {}\nworkflows:\noutbox:\nlog:\n", kFile);
   INFO(all_issues(result));
   REQUIRE(result.config);
   CHECK(result.config->api.listen_port == 7878);
