@@ -140,7 +140,8 @@ sdk::Result<sdk::HttpResponse> CurlHttpClient::send(const sdk::HttpRequest& requ
     HeaderList headers;
     for (const auto& [name, value] : request.headers) {
       if (name.empty() || has_line_break(name) || has_line_break(value) || name.find(':') != std::string::npos) {
-        return sdk::fail(sdk::ErrorCode::invalid_input, where + ": malformed header (empty name, or CR, LF or ':' where not allowed)");
+        return sdk::fail(sdk::ErrorCode::invalid_input,
+                         where + ": malformed header (empty name, or CR, LF or ':' where not allowed)");
       }
       const std::string line = value.empty() ? name + ";" : name + ": " + value;  // "X;" sends an empty header
       curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
@@ -201,8 +202,8 @@ sdk::Result<sdk::HttpResponse> CurlHttpClient::send(const sdk::HttpRequest& requ
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
 
     if (exchange.body_too_large) {
-      return sdk::fail(sdk::ErrorCode::invalid_input, where + ": response body larger than " +
-                                                          std::to_string(options_.max_body_bytes) + " bytes");
+      return sdk::fail(sdk::ErrorCode::invalid_input,
+                       where + ": response body larger than " + std::to_string(options_.max_body_bytes) + " bytes");
     }
     if (code != CURLE_OK) {
       const std::string detail = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);

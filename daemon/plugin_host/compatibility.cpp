@@ -31,8 +31,8 @@ sdk::Result<void> check_compatible(const std::filesystem::path& file, const sdk:
   const sdk::PluginManifest expected = host_manifest();
   // A different ABI makes every other field meaningless, so it is reported alone.
   if (found.abi_version != expected.abi_version) {
-    return detail::refuse(file, "ABI version mismatch: expected " + std::to_string(expected.abi_version) +
-                                    ", found " + std::to_string(found.abi_version));
+    return detail::refuse(file, "ABI version mismatch: expected " + std::to_string(expected.abi_version) + ", found " +
+                                    std::to_string(found.abi_version));
   }
   std::vector<std::string> mismatches;
   auto compare_text = [&](const char* what, const std::string& want, const std::string& have) {
@@ -41,8 +41,8 @@ sdk::Result<void> check_compatible(const std::filesystem::path& file, const sdk:
   compare_text("compiler", text_of(expected.compiler), text_of(found.compiler));
   compare_text("standard library", text_of(expected.stdlib), text_of(found.stdlib));
   if (found.boost_version != expected.boost_version) {
-    mismatches.push_back("Boost version mismatch: expected " + boost_version_text(expected.boost_version) +
-                         ", found " + boost_version_text(found.boost_version));
+    mismatches.push_back("Boost version mismatch: expected " + boost_version_text(expected.boost_version) + ", found " +
+                         boost_version_text(found.boost_version));
   }
   if (mismatches.empty()) return {};
   std::string reason;

@@ -94,10 +94,14 @@ class FileReader {
 
 std::string elf_type_name(std::uint16_t type) {
   switch (type) {
-    case ET_EXEC: return "an executable (ET_EXEC)";
-    case ET_REL: return "an object file (ET_REL)";
-    case ET_CORE: return "a core dump (ET_CORE)";
-    default: return "ELF type " + std::to_string(type);
+    case ET_EXEC:
+      return "an executable (ET_EXEC)";
+    case ET_REL:
+      return "an object file (ET_REL)";
+    case ET_CORE:
+      return "a core dump (ET_CORE)";
+    default:
+      return "ELF type " + std::to_string(type);
   }
 }
 

@@ -13,8 +13,7 @@ namespace {
 template <class Interface>
 class Guard {
  public:
-  Guard(std::shared_ptr<LoadedPlugin> plugin, std::shared_ptr<sdk::HostContext> host,
-        std::unique_ptr<Interface> inner)
+  Guard(std::shared_ptr<LoadedPlugin> plugin, std::shared_ptr<sdk::HostContext> host, std::unique_ptr<Interface> inner)
       : plugin_(std::move(plugin)), host_(std::move(host)), inner_(std::move(inner)) {}
 
  protected:
@@ -50,9 +49,10 @@ class GuardedAdapter final : public sdk::PlatformAdapter, private Guard<sdk::Pla
     return sdk::Capabilities{};  // nothing optional is claimed by a plugin that cannot answer
   }
 
-  sdk::Result<sdk::OrderPage> list_modified(const sdk::ModifiedWindow& window, const std::string& page) noexcept override {
-    return guarded<sdk::Result<sdk::OrderPage>>(
-        "list_modified", [&](sdk::PlatformAdapter& a) { return a.list_modified(window, page); });
+  sdk::Result<sdk::OrderPage> list_modified(const sdk::ModifiedWindow& window,
+                                            const std::string& page) noexcept override {
+    return guarded<sdk::Result<sdk::OrderPage>>("list_modified",
+                                                [&](sdk::PlatformAdapter& a) { return a.list_modified(window, page); });
   }
 
   sdk::Result<sdk::Order> get_order(const std::string& order_id) noexcept override {
@@ -79,8 +79,7 @@ class GuardedConnector final : public sdk::WarehouseConnector, private Guard<sdk
   }
 
   sdk::Result<sdk::LockOutcome> lock(const sdk::LockRequest& request) noexcept override {
-    return guarded<sdk::Result<sdk::LockOutcome>>("lock",
-                                                  [&](sdk::WarehouseConnector& c) { return c.lock(request); });
+    return guarded<sdk::Result<sdk::LockOutcome>>("lock", [&](sdk::WarehouseConnector& c) { return c.lock(request); });
   }
 };
 

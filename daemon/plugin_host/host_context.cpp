@@ -16,11 +16,16 @@ constexpr std::size_t kMinRedactedLength = 4;
 
 spdlog::level::level_enum to_spdlog(sdk::LogLevel level) {
   switch (level) {
-    case sdk::LogLevel::trace: return spdlog::level::trace;
-    case sdk::LogLevel::debug: return spdlog::level::debug;
-    case sdk::LogLevel::info: return spdlog::level::info;
-    case sdk::LogLevel::warn: return spdlog::level::warn;
-    case sdk::LogLevel::error: return spdlog::level::err;
+    case sdk::LogLevel::trace:
+      return spdlog::level::trace;
+    case sdk::LogLevel::debug:
+      return spdlog::level::debug;
+    case sdk::LogLevel::info:
+      return spdlog::level::info;
+    case sdk::LogLevel::warn:
+      return spdlog::level::warn;
+    case sdk::LogLevel::error:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -160,8 +165,9 @@ void add_options(const std::vector<config::PluginOption>& options, const std::ve
 }  // namespace
 
 struct DaemonHostContext::Impl {
-  Impl(std::string prefix, std::shared_ptr<sdk::HttpClient> http_client, std::map<std::string, config::Secret> secret_map,
-       std::map<std::string, std::string> config_map, std::shared_ptr<const sdk::Clock> clock_source)
+  Impl(std::string prefix, std::shared_ptr<sdk::HttpClient> http_client,
+       std::map<std::string, config::Secret> secret_map, std::map<std::string, std::string> config_map,
+       std::shared_ptr<const sdk::Clock> clock_source)
       : secrets(std::move(secret_map)),
         logger(std::move(prefix), secrets.values()),
         http(http_client ? std::move(http_client) : std::make_shared<NoHttpClient>()),
@@ -177,8 +183,7 @@ struct DaemonHostContext::Impl {
 
 DaemonHostContext::DaemonHostContext(std::string plugin, std::string shop, std::shared_ptr<sdk::HttpClient> http,
                                      std::map<std::string, config::Secret> secrets,
-                                     std::map<std::string, std::string> config,
-                                     std::shared_ptr<const sdk::Clock> clock)
+                                     std::map<std::string, std::string> config, std::shared_ptr<const sdk::Clock> clock)
     : impl_(std::make_unique<Impl>(prefix_for(plugin, shop), std::move(http), std::move(secrets), std::move(config),
                                    std::move(clock))) {}
 

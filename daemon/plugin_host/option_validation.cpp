@@ -26,7 +26,8 @@ std::size_t edit_distance(std::string_view a_text, std::string_view b_text) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
       d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.size()][b.size()];
@@ -81,11 +82,15 @@ bool is_duration(std::string_view text) {
 
 std::string type_error(sdk::ConfigType type, const std::string& value) {
   switch (type) {
-    case sdk::ConfigType::integer: return "expected an integer, got " + in_quotes(value);
-    case sdk::ConfigType::boolean: return "expected true or false, got " + in_quotes(value);
-    case sdk::ConfigType::duration: return "expected a duration such as 30s, 5m, 4h or 2d, got " + in_quotes(value);
+    case sdk::ConfigType::integer:
+      return "expected an integer, got " + in_quotes(value);
+    case sdk::ConfigType::boolean:
+      return "expected true or false, got " + in_quotes(value);
+    case sdk::ConfigType::duration:
+      return "expected a duration such as 30s, 5m, 4h or 2d, got " + in_quotes(value);
     case sdk::ConfigType::string:
-    case sdk::ConfigType::secret: break;
+    case sdk::ConfigType::secret:
+      break;
   }
   return "invalid value";
 }
@@ -103,11 +108,15 @@ config::ConfigIssue issue(const OptionsScope& scope, int line, const std::string
 
 bool option_value_is_valid(sdk::ConfigType type, const std::string& text) {
   switch (type) {
-    case sdk::ConfigType::integer: return is_integer(text);
-    case sdk::ConfigType::boolean: return is_boolean(text);
-    case sdk::ConfigType::duration: return is_duration(text);
+    case sdk::ConfigType::integer:
+      return is_integer(text);
+    case sdk::ConfigType::boolean:
+      return is_boolean(text);
+    case sdk::ConfigType::duration:
+      return is_duration(text);
     case sdk::ConfigType::string:
-    case sdk::ConfigType::secret: return true;
+    case sdk::ConfigType::secret:
+      return true;
   }
   return false;
 }
@@ -156,7 +165,8 @@ std::vector<config::ConfigIssue> validate_plugin_options(const std::vector<sdk::
     if (!spec.required) continue;
     const bool present = std::any_of(options.begin(), options.end(),
                                      [&](const config::PluginOption& option) { return option.key == spec.name; });
-    if (!present) issues.push_back(issue(scope, scope.line, spec.name, "required by plugin " + scope.plugin + " but missing"));
+    if (!present)
+      issues.push_back(issue(scope, scope.line, spec.name, "required by plugin " + scope.plugin + " but missing"));
   }
 
   std::stable_sort(issues.begin(), issues.end(),

@@ -71,9 +71,7 @@ std::string dlopen_reason(const std::string& what) {
   return what.substr(start + marker.size(), end == std::string::npos ? std::string::npos : end - start - marker.size());
 }
 
-const char* kind_name(sdk::PluginKind kind) {
-  return kind == sdk::PluginKind::platform ? "platform" : "warehouse";
-}
+const char* kind_name(sdk::PluginKind kind) { return kind == sdk::PluginKind::platform ? "platform" : "warehouse"; }
 
 /// Calls a factory's create_* and guards what it makes. `make` returns the plugin's Result.
 template <class Interface, class Make, class Guard>
@@ -114,7 +112,8 @@ std::vector<sdk::ConfigKeySpec> LoadedPlugin::config_keys() const { return impl_
 sdk::Result<std::shared_ptr<sdk::PlatformAdapter>> LoadedPlugin::create_platform_adapter(
     std::shared_ptr<sdk::HostContext> host) {
   if (kind() != sdk::PluginKind::platform) {
-    return sdk::fail(sdk::ErrorCode::config_error, "plugin " + name() + " is a warehouse plugin, not a platform plugin");
+    return sdk::fail(sdk::ErrorCode::config_error,
+                     "plugin " + name() + " is a warehouse plugin, not a platform plugin");
   }
   return create_guarded<sdk::PlatformAdapter>(
       *this, impl_->create_mutex, std::move(host), "create_platform_adapter", "adapter",
@@ -127,7 +126,8 @@ sdk::Result<std::shared_ptr<sdk::PlatformAdapter>> LoadedPlugin::create_platform
 sdk::Result<std::shared_ptr<sdk::WarehouseConnector>> LoadedPlugin::create_warehouse_connector(
     std::shared_ptr<sdk::HostContext> host) {
   if (kind() != sdk::PluginKind::warehouse) {
-    return sdk::fail(sdk::ErrorCode::config_error, "plugin " + name() + " is a platform plugin, not a warehouse plugin");
+    return sdk::fail(sdk::ErrorCode::config_error,
+                     "plugin " + name() + " is a platform plugin, not a warehouse plugin");
   }
   return create_guarded<sdk::WarehouseConnector>(
       *this, impl_->create_mutex, std::move(host), "create_warehouse_connector", "connector",
@@ -161,8 +161,7 @@ PluginHost::PluginHost(std::filesystem::path dir) : dir_(std::move(dir)) {}
 sdk::Result<std::shared_ptr<LoadedPlugin>> PluginHost::load(const std::string& name) {
   if (!valid_plugin_name(name)) {
     return refuse(dir_ / ("erp-" + detail::printable(name) + ".so"),
-                  "invalid plugin name \"" + detail::printable(name) +
-                      "\" (1 to 31 letters, digits, '_' or '-')");
+                  "invalid plugin name \"" + detail::printable(name) + "\" (1 to 31 letters, digits, '_' or '-')");
   }
   return load_file(plugin_file(dir_, name));
 }

@@ -1,6 +1,8 @@
 // CurlHttpClient against a small loopback server: statuses come back as responses, network
 // failures and timeouts as transient errors, and nothing from the environment redirects traffic.
 
+#include "net/curl_http_client.hpp"
+
 #include <doctest/doctest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -13,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "net/curl_http_client.hpp"
 
 namespace {
 

@@ -1,5 +1,7 @@
 // DaemonHostContext: what a plugin sees of its shop, and what its log lines look like.
 
+#include "plugin_host/host_context.hpp"
+
 #include <doctest/doctest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -7,7 +9,6 @@
 #include <sstream>
 
 #include "net/system_clock.hpp"
-#include "plugin_host/host_context.hpp"
 
 namespace {
 
@@ -117,10 +118,10 @@ TEST_CASE("a shop's context carries its common keys, options, defaults and secre
   CHECK(config.get("base_url") == std::optional<std::string>("http://127.0.0.1:9/router/rest"));
   CHECK(config.get("app_key") == std::optional<std::string>("12345"));
   CHECK(config.get("sign_method") == std::optional<std::string>("hmac-sha256"));
-  CHECK(config.get("page_size") == std::optional<std::string>("40"));   // the shop's value
-  CHECK(config.get("window") == std::optional<std::string>("30m"));     // the declared default
+  CHECK(config.get("page_size") == std::optional<std::string>("40"));  // the shop's value
+  CHECK(config.get("window") == std::optional<std::string>("30m"));    // the declared default
   CHECK(config.get("undeclared") == std::optional<std::string>("x"));
-  CHECK_FALSE(config.get("api_token").has_value());                      // a secret, not config
+  CHECK_FALSE(config.get("api_token").has_value());  // a secret, not config
   CHECK_FALSE(config.get("app_secret").has_value());
   CHECK(context->secrets().get("api_token").value() == "opt-secret");
   CHECK(context->secrets().get("app_secret").value() == "app-secret-value");

@@ -1,8 +1,8 @@
 // Plugin options checked against the plugin's declared keys, with file, line and key path.
 
-#include <doctest/doctest.h>
-
 #include "plugin_host/option_validation.hpp"
+
+#include <doctest/doctest.h>
 
 namespace {
 
@@ -13,10 +13,8 @@ using erp::daemon::plugin_host::validate_plugin_options;
 namespace sdk = erp::sdk;
 
 const std::vector<sdk::ConfigKeySpec> kKeys{
-    {"page_size", sdk::ConfigType::integer, false, "50", ""},
-    {"use_push", sdk::ConfigType::boolean, false, "", ""},
-    {"sync_window", sdk::ConfigType::duration, false, "30m", ""},
-    {"region", sdk::ConfigType::string, true, "", ""},
+    {"page_size", sdk::ConfigType::integer, false, "50", ""},     {"use_push", sdk::ConfigType::boolean, false, "", ""},
+    {"sync_window", sdk::ConfigType::duration, false, "30m", ""}, {"region", sdk::ConfigType::string, true, "", ""},
     {"api_token", sdk::ConfigType::secret, false, "", ""},
 };
 
@@ -34,8 +32,10 @@ std::vector<std::string> lines(const std::vector<ConfigIssue>& issues) {
 }  // namespace
 
 TEST_CASE("valid options give no issues") {
-  const std::vector<PluginOption> options{{"page_size", "100", 21}, {"use_push", "true", 22},
-                                          {"sync_window", "5m", 23},  {"region", "hz", 24},
+  const std::vector<PluginOption> options{{"page_size", "100", 21},
+                                          {"use_push", "true", 22},
+                                          {"sync_window", "5m", 23},
+                                          {"region", "hz", 24},
                                           {"api_token", "x", 25}};
   CHECK(validate_plugin_options(kKeys, options, kScope).empty());
 }
@@ -50,7 +50,8 @@ TEST_CASE("an unknown key suggests the nearest declared one, or lists them") {
             "use_push, sync_window, region, api_token)"});
 
   CHECK(lines(validate_plugin_options({}, {{"x", "1", 5}}, kScope)) ==
-        std::vector<std::string>{"/etc/erpd/erpd.yaml:5: shops[1].options.x: unknown option: plugin taobao takes no options"});
+        std::vector<std::string>{
+            "/etc/erpd/erpd.yaml:5: shops[1].options.x: unknown option: plugin taobao takes no options"});
 }
 
 TEST_CASE("wrong types are reported with the expected form; secrets are never repeated") {
@@ -85,9 +86,11 @@ TEST_CASE("value forms") {
 
 TEST_CASE("a missing or empty required key is reported at the entry") {
   CHECK(lines(validate_plugin_options(kKeys, {}, kScope)) ==
-        std::vector<std::string>{"/etc/erpd/erpd.yaml:20: shops[1].options.region: required by plugin taobao but missing"});
-  CHECK(lines(validate_plugin_options(kKeys, {{"region", "", 26}}, kScope)) ==
-        std::vector<std::string>{"/etc/erpd/erpd.yaml:26: shops[1].options.region: required by plugin taobao but empty"});
+        std::vector<std::string>{
+            "/etc/erpd/erpd.yaml:20: shops[1].options.region: required by plugin taobao but missing"});
+  CHECK(
+      lines(validate_plugin_options(kKeys, {{"region", "", 26}}, kScope)) ==
+      std::vector<std::string>{"/etc/erpd/erpd.yaml:26: shops[1].options.region: required by plugin taobao but empty"});
 }
 
 TEST_CASE("control characters in a value cannot break the line") {

@@ -130,8 +130,9 @@ TEST_CASE("a missing file is refused") {
 
 TEST_CASE("an invalid plugin name never becomes a path") {
   TempDir dir;
-  CHECK(refusal(dir.path(), "../evil") ==
-        refused(dir.path() / "erp-../evil.so", "invalid plugin name \"../evil\" (1 to 31 letters, digits, '_' or '-')"));
+  CHECK(
+      refusal(dir.path(), "../evil") ==
+      refused(dir.path() / "erp-../evil.so", "invalid plugin name \"../evil\" (1 to 31 letters, digits, '_' or '-')"));
 }
 
 TEST_CASE("files that are not shared libraries are refused without being loaded") {
@@ -166,8 +167,7 @@ TEST_CASE("files that are not shared libraries are refused without being loaded"
     std::string bytes = good;
     bytes[4] = 1;  // EI_CLASS = ELFCLASS32
     const auto file = erp::test::write_file(dir.path() / "erp-x.so", bytes);
-    CHECK(refusal(dir.path(), "x") ==
-          refused(file, "not a shared library for this machine (not a 64-bit ELF file)"));
+    CHECK(refusal(dir.path(), "x") == refused(file, "not a shared library for this machine (not a 64-bit ELF file)"));
   }
   SUBCASE("a folder") {
     std::filesystem::create_directory(dir.path() / "erp-x.so");
@@ -218,8 +218,8 @@ TEST_CASE("check_compatible reports a Boost mismatch with both versions") {
   const auto expected = erp::daemon::plugin_host::host_manifest().boost_version;
   const std::string expected_text = std::to_string(expected / 100000) + "." + std::to_string(expected / 100 % 1000) +
                                     "." + std::to_string(expected % 100);
-  CHECK(checked.error().message == "plugin /plugins/erp-b.so: refused: Boost version mismatch: expected " +
-                                       expected_text + ", found 1.81.0");
+  CHECK(checked.error().message ==
+        "plugin /plugins/erp-b.so: refused: Boost version mismatch: expected " + expected_text + ", found 1.81.0");
 }
 
 TEST_CASE("a plugin without a factory is refused") {
@@ -245,7 +245,8 @@ TEST_CASE("the manifest name must match the file name") {
   TempDir dir;
   const auto file = install_module("good", dir.path(), "erp-other.so");
   CHECK(refusal(dir.path(), "other") ==
-        refused(file, "plugin name mismatch: expected \"other\" (from the file name), found \"test_good\" in the manifest"));
+        refused(file,
+                "plugin name mismatch: expected \"other\" (from the file name), found \"test_good\" in the manifest"));
 
   PluginHost host(dir.path());
   const auto odd = install_module("good", dir.path(), "good.so");

@@ -31,7 +31,8 @@ TEST_CASE("a plugin built out of tree against the installed SDK loads and works"
   shop.options = {{"greeting", "ni hao", 8}, {"orders", "2", 9}};
   CHECK(plugin_host::validate_shop_options(*plugin, shop, 0, "erpd.yaml").empty());
 
-  auto adapter = plugin->create_platform_adapter(plugin_host::make_shop_host_context(shop, plugin->config_keys(), nullptr, nullptr));
+  auto adapter = plugin->create_platform_adapter(
+      plugin_host::make_shop_host_context(shop, plugin->config_keys(), nullptr, nullptr));
   REQUIRE_MESSAGE(adapter.ok(), adapter.error().message);
   CHECK(adapter.value()->capabilities().incremental_sync);
 

@@ -35,16 +35,16 @@ struct ConfigKeySpec {
 
 /// The toolchain fingerprint block. No pointers: it must be readable straight from the ELF file.
 struct PluginManifest {
-  char magic[8];                 ///< "ERPPLUG"
-  std::uint32_t manifest_size;   ///< sizeof(PluginManifest) as the plugin saw it.
-  std::uint32_t abi_version;     ///< kAbiVersion of the SDK the plugin was built with.
-  std::uint32_t kind;            ///< PluginKind
-  std::uint32_t boost_version;   ///< BOOST_VERSION
-  std::uint32_t cxx_standard;    ///< __cplusplus (recorded, not enforced: the library ABI is what matters)
-  char name[32];                 ///< Plugin name, e.g. "taobao"; must match the file name erp-<name>.so
-  char version[32];              ///< Plugin's own version
-  char compiler[32];             ///< e.g. "gcc 12"
-  char stdlib[32];               ///< e.g. "libstdc++ 12"
+  char magic[8];                ///< "ERPPLUG"
+  std::uint32_t manifest_size;  ///< sizeof(PluginManifest) as the plugin saw it.
+  std::uint32_t abi_version;    ///< kAbiVersion of the SDK the plugin was built with.
+  std::uint32_t kind;           ///< PluginKind
+  std::uint32_t boost_version;  ///< BOOST_VERSION
+  std::uint32_t cxx_standard;   ///< __cplusplus (recorded, not enforced: the library ABI is what matters)
+  char name[32];                ///< Plugin name, e.g. "taobao"; must match the file name erp-<name>.so
+  char version[32];             ///< Plugin's own version
+  char compiler[32];            ///< e.g. "gcc 12"
+  char stdlib[32];              ///< e.g. "libstdc++ 12"
 };
 
 namespace detail {
@@ -128,12 +128,12 @@ using PluginFactoryFn = std::unique_ptr<PluginFactory>();
 /// where `std::unique_ptr<erp::sdk::PluginFactory> make_taobao_factory()` is a free function.
 /// The manifest is constexpr so that it is always constant-initialized into .rodata, where the host
 /// reads it from the file; NAME and VERSION must therefore be string literals (checked here).
-#define ERP_PLUGIN(KIND, NAME, VERSION, FACTORY)                                                          \
-  static_assert(sizeof(NAME) <= sizeof(::erp::sdk::PluginManifest{}.name), "plugin name too long");      \
-  static_assert(sizeof(VERSION) <= sizeof(::erp::sdk::PluginManifest{}.version), "version too long");   \
-  extern "C" ERP_PLUGIN_EXPORT constexpr ::erp::sdk::PluginManifest erp_plugin_manifest =                  \
-      ::erp::sdk::make_manifest(::erp::sdk::PluginKind::KIND, NAME, VERSION);                               \
-  namespace erp_plugin_export_detail {                                                                     \
-  inline std::unique_ptr<::erp::sdk::PluginFactory> erp_plugin_factory_impl() { return (FACTORY)(); }      \
-  }                                                                                                        \
+#define ERP_PLUGIN(KIND, NAME, VERSION, FACTORY)                                                      \
+  static_assert(sizeof(NAME) <= sizeof(::erp::sdk::PluginManifest{}.name), "plugin name too long");   \
+  static_assert(sizeof(VERSION) <= sizeof(::erp::sdk::PluginManifest{}.version), "version too long"); \
+  extern "C" ERP_PLUGIN_EXPORT constexpr ::erp::sdk::PluginManifest erp_plugin_manifest =             \
+      ::erp::sdk::make_manifest(::erp::sdk::PluginKind::KIND, NAME, VERSION);                         \
+  namespace erp_plugin_export_detail {                                                                \
+  inline std::unique_ptr<::erp::sdk::PluginFactory> erp_plugin_factory_impl() { return (FACTORY)(); } \
+  }                                                                                                   \
   BOOST_DLL_ALIAS(erp_plugin_export_detail::erp_plugin_factory_impl, erp_plugin_factory)

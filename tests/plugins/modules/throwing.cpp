@@ -13,7 +13,8 @@ namespace {
 
 using namespace erp::sdk;
 
-constexpr bool kAdapterCallsNoexcept = noexcept(std::declval<PlatformAdapter&>().get_order(std::declval<const std::string&>()));
+constexpr bool kAdapterCallsNoexcept =
+    noexcept(std::declval<PlatformAdapter&>().get_order(std::declval<const std::string&>()));
 
 [[noreturn]] void boom(const std::string& what) { throw std::runtime_error(what); }
 

@@ -3,11 +3,10 @@
 //          orders (integer, default 0): how many fixed paid orders "tiny-1".."tiny-N" every
 //          modified-time window lists, so a daemon test can watch orders flow from a plugin.
 
-#include <erp/sdk.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <erp/sdk.hpp>
 #include <memory>
 #include <string>
 
