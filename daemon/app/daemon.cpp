@@ -13,6 +13,7 @@
 #include "app/status.hpp"
 #include "app/version.hpp"
 #include "app/warehouse_setup.hpp"
+#include "config/loader.hpp"
 #include "core/time_format.hpp"
 #include "erp/version.hpp"
 #include "net/curl_http_client.hpp"
@@ -237,7 +238,8 @@ void Daemon::reload() {
     }
     if (auto applied = apply(next); !applied) {
       reject({applied.error().message});
-      apply(running);  // back to what was running; it was valid a moment ago
+      // Back to what was running; it was valid a moment ago.
+      if (auto back = apply(running); !back) spdlog::error("reload: restoring the previous config: {}", back.error().message);
     } else {
       {
         std::lock_guard lock(config_mutex_);

@@ -64,7 +64,7 @@ class Daemon {
   metrics::Registry metrics_;
   plugin_host::PluginHost plugins_;
   std::shared_ptr<sdk::HttpClient> http_;
-  std::shared_ptr<sdk::Clock> clock_;
+  std::shared_ptr<const sdk::Clock> clock_;
   ShopRegistry shops_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<holds::ReleaseGate> gate_;

@@ -31,11 +31,11 @@ class JournalPriorityFlag final : public spdlog::custom_flag_formatter {
 
 void setup_logging(const std::string& level) {
   auto logger = std::make_shared<spdlog::logger>("erpd", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
   if (std::getenv("JOURNAL_STREAM") != nullptr) {
     formatter->add_flag<JournalPriorityFlag>('*').set_pattern("%*%v");
   } else {
-    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+    formatter->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v");
   }
   logger->set_formatter(std::move(formatter));
   logger->flush_on(spdlog::level::trace);

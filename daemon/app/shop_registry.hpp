@@ -31,7 +31,7 @@ struct ShopChanges {
 class ShopRegistry {
  public:
   ShopRegistry(plugin_host::PluginHost& plugins, std::shared_ptr<sdk::HttpClient> http,
-               std::shared_ptr<sdk::Clock> clock);
+               std::shared_ptr<const sdk::Clock> clock);
 
   /// Brings the running shops in line with `shops`. Plugins must already have passed
   /// check_plugins(); a shop whose adapter cannot be created is kept as "failed" with the reason.
@@ -44,7 +44,7 @@ class ShopRegistry {
 
   plugin_host::PluginHost& plugins_;
   std::shared_ptr<sdk::HttpClient> http_;
-  std::shared_ptr<sdk::Clock> clock_;
+  std::shared_ptr<const sdk::Clock> clock_;
   mutable std::mutex mutex_;
   std::map<std::string, ShopRuntime> shops_;
 };

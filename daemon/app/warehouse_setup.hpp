@@ -20,6 +20,6 @@ struct WarehouseSetup {
 sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& config, store::Store& store,
                                             plugin_host::PluginHost& plugins,
                                             const std::shared_ptr<sdk::HttpClient>& http,
-                                            const std::shared_ptr<sdk::Clock>& clock);
+                                            const std::shared_ptr<const sdk::Clock>& clock);
 
 }  // namespace erp::daemon::app

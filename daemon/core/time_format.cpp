@@ -117,7 +117,8 @@ std::optional<Instant> parse_cst(std::string_view text) noexcept {
 std::optional<milliseconds> parse_duration(std::string_view text) noexcept {
   std::size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  if (digits == 0 || digits > 12) return std::nullopt;
+  // Nine digits keep even "999999999d" inside int64 milliseconds.
+  if (digits == 0 || digits > 9) return std::nullopt;
   std::int64_t n = 0;
   std::from_chars(text.data(), text.data() + digits, n);
   const std::string_view unit = text.substr(digits);

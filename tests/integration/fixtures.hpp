@@ -20,6 +20,13 @@ struct ConfigOptions {
   std::string webhook_token;  ///< When set, warehouse.webhook_token.
 };
 
+/// Options with only the warehouse webhook set.
+inline ConfigOptions with_webhook(const std::string& url) {
+  ConfigOptions options;
+  options.webhook_url = url;
+  return options;
+}
+
 /// Writes DIR/erpd.yaml with database, token and port files inside DIR and api.listen on port 0.
 fs::path write_config(const TempDir& dir, const ConfigOptions& options = {});
 

@@ -14,7 +14,7 @@ using nlohmann::json;
 TEST_CASE("an order is released to the warehouse only when its last hold goes, and why tells the story") {
   TempDir dir;
   WebhookReceiver warehouse;
-  write_config(dir, {.webhook_url = warehouse.url()});
+  write_config(dir, with_webhook(warehouse.url()));
   const auto holds = seed_orders(dir, {paid_order("3001"), paid_order("3002", 3)}, true);
   Erpd erpd(dir / "erpd.yaml", dir.path());
   REQUIRE_MESSAGE(erpd.start(), erpd.log());

@@ -16,7 +16,7 @@ TEST_CASE("outbox: killed between commit and effect, the delivery happens exactl
   auto warehouse = std::make_unique<WebhookReceiver>();
   const std::string url = warehouse->url();
   warehouse.reset();  // nobody listens yet: the effect cannot happen before the kill
-  write_config(dir, {.webhook_url = url});
+  write_config(dir, with_webhook(url));
   const auto holds = seed_orders(dir, {paid_order("5001")}, true);
   {
     Erpd erpd(dir / "erpd.yaml", dir.path());
@@ -28,7 +28,7 @@ TEST_CASE("outbox: killed between commit and effect, the delivery happens exactl
   }
   // The warehouse comes back (on a new port, so the config follows it) before erpd restarts.
   WebhookReceiver restarted;
-  write_config(dir, {.webhook_url = restarted.url()});
+  write_config(dir, with_webhook(restarted.url()));
   Erpd erpd(dir / "erpd.yaml", dir.path());
   REQUIRE(erpd.start());
   REQUIRE(restarted.wait_for_requests(1, 10s));
@@ -46,7 +46,7 @@ TEST_CASE("outbox: killed after the effect but before it was recorded, the retry
   TempDir dir;
   WebhookReceiver warehouse;
   warehouse.hang = true;  // the warehouse takes the request but the daemon dies before the answer
-  write_config(dir, {.webhook_url = warehouse.url()});
+  write_config(dir, with_webhook(warehouse.url()));
   const auto holds = seed_orders(dir, {paid_order("5002")}, true);
   {
     Erpd erpd(dir / "erpd.yaml", dir.path());
@@ -73,7 +73,7 @@ TEST_CASE("outbox: a refused delivery goes dead, is listed, and erpctl outbox re
   TempDir dir;
   WebhookReceiver warehouse;
   warehouse.status = 422;
-  write_config(dir, {.webhook_url = warehouse.url()});
+  write_config(dir, with_webhook(warehouse.url()));
   const auto holds = seed_orders(dir, {paid_order("5003")}, true);
   Erpd erpd(dir / "erpd.yaml", dir.path());
   REQUIRE(erpd.start());

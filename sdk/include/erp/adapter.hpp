@@ -49,27 +49,30 @@ struct ShipmentReceipt {
   std::string detail;
 };
 
+/// Methods return errors as values and should not throw. They are deliberately not `noexcept`:
+/// a throw from a `noexcept` function terminates the process inside the plugin, whereas without it
+/// the host's guard catches the exception, marks the plugin failed and keeps the daemon running.
 class PlatformAdapter {
  public:
   virtual ~PlatformAdapter() = default;
 
-  virtual Capabilities capabilities() const noexcept = 0;
+  virtual Capabilities capabilities() const = 0;
 
   /// One page of orders modified in `window`; pass the previous page's `next_page`, or "" to start.
-  virtual Result<OrderPage> list_modified(const ModifiedWindow& window, const std::string& page) noexcept = 0;
+  virtual Result<OrderPage> list_modified(const ModifiedWindow& window, const std::string& page) = 0;
 
   /// The full current state of one order.
-  virtual Result<Order> get_order(const std::string& order_id) noexcept = 0;
+  virtual Result<Order> get_order(const std::string& order_id) = 0;
 
   /// Writes the seller memo and flag (rule I3).
-  virtual Result<void> write_memo(const MemoUpdate& update) noexcept {
+  virtual Result<void> write_memo(const MemoUpdate& update) {
     (void)update;
     return fail(ErrorCode::unsupported, "this adapter cannot write memos");
   }
 
   /// Uploads waybills. Before retrying an upload whose outcome is unknown the adapter reads the
   /// order back, so a retry never ships twice.
-  virtual Result<ShipmentReceipt> ship(const Shipment& shipment) noexcept {
+  virtual Result<ShipmentReceipt> ship(const Shipment& shipment) {
     (void)shipment;
     return fail(ErrorCode::unsupported, "this adapter cannot upload shipments");
   }

@@ -32,15 +32,16 @@ struct LockRequest {
   std::string idempotency_key;
 };
 
+/// Like PlatformAdapter: errors as values, not `noexcept`, so the host can contain a throw.
 class WarehouseConnector {
  public:
   virtual ~WarehouseConnector() = default;
 
   /// Hands a released order to the warehouse. Repeating it with the same key must be harmless.
-  virtual Result<void> deliver(const DeliveryOrder& delivery) noexcept = 0;
+  virtual Result<void> deliver(const DeliveryOrder& delivery) = 0;
 
   /// Asks the warehouse to stop the order or some of its lines.
-  virtual Result<LockOutcome> lock(const LockRequest& request) noexcept = 0;
+  virtual Result<LockOutcome> lock(const LockRequest& request) = 0;
 };
 
 }  // namespace erp::sdk

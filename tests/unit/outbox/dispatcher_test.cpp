@@ -87,7 +87,7 @@ TEST_CASE("a transient failure is retried with backoff until the effect succeeds
   dispatcher.start();
   CHECK(f.eventually([&] { return f.state_of(id) == store::OutboxState::done; }));
   CHECK(handler->calls == 3);
-  CHECK(f.store->get_outbox_item(id)->attempts == 2);
+  CHECK(f.store->get_outbox_item(id)->attempts == 3);  // two failures and the success
   CHECK(dispatcher.stop(1s));
 }
 

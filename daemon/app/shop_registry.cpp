@@ -1,0 +1,90 @@
+#include "app/shop_registry.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "plugin_host/host_context.hpp"
+
+namespace erp::daemon::app {
+namespace {
+
+// Whether a reload changed anything the adapter sees; where the entry sits in the file does not count.
+bool same_settings(const config::ShopConfig& a, const config::ShopConfig& b) {
+  auto secret = [](const std::optional<config::Secret>& s) { return s ? s->reveal() : std::string{}; };
+  auto options = [](const std::vector<config::PluginOption>& list) {
+    std::map<std::string, std::string> out;
+    for (const auto& o : list) out[o.key] = o.value;
+    return out;
+  };
+  return a.id == b.id && a.platform == b.platform && a.base_url == b.base_url && a.app_key == b.app_key &&
+         a.app_secret.reveal() == b.app_secret.reveal() && secret(a.session) == secret(b.session) &&
+         secret(a.access_token) == secret(b.access_token) && a.sign_method == b.sign_method &&
+         a.poll_interval == b.poll_interval && a.enabled == b.enabled && options(a.options) == options(b.options);
+}
+
+}  // namespace
+
+ShopRegistry::ShopRegistry(plugin_host::PluginHost& plugins, std::shared_ptr<sdk::HttpClient> http,
+                           std::shared_ptr<const sdk::Clock> clock)
+    : plugins_(plugins), http_(std::move(http)), clock_(std::move(clock)) {}
+
+ShopRuntime ShopRegistry::make(const config::ShopConfig& shop) {
+  ShopRuntime runtime;
+  runtime.config = shop;
+  if (!shop.enabled) {
+    runtime.state = "disabled";
+    return runtime;
+  }
+  auto plugin = plugins_.load(shop.platform);
+  if (!plugin) {
+    runtime.state = "failed";
+    runtime.detail = plugin.error().message;
+    return runtime;
+  }
+  runtime.plugin = *plugin;
+  auto host = plugin_host::make_shop_host_context(shop, runtime.plugin->config_keys(), http_, clock_);
+  auto adapter = runtime.plugin->create_platform_adapter(std::move(host));
+  if (!adapter) {
+    runtime.state = "failed";
+    runtime.detail = adapter.error().message;
+    return runtime;
+  }
+  runtime.adapter = std::move(adapter).value();
+  runtime.state = "ok";
+  return runtime;
+}
+
+ShopChanges ShopRegistry::apply(const std::vector<config::ShopConfig>& shops) {
+  std::map<std::string, ShopRuntime> next;
+  ShopChanges changes;
+  std::map<std::string, ShopRuntime> current;
+  {
+    std::lock_guard lock(mutex_);
+    current = shops_;
+  }
+  for (const auto& shop : shops) {
+    auto it = current.find(shop.id);
+    if (it != current.end() && same_settings(it->second.config, shop)) {
+      next.emplace(shop.id, it->second);  // unchanged: keep the running adapter
+      continue;
+    }
+    (it == current.end() ? changes.added : changes.changed).push_back(shop.id);
+    ShopRuntime runtime = make(shop);
+    if (runtime.state == "failed") spdlog::error("shop {}: {}", shop.id, runtime.detail);
+    next.emplace(shop.id, std::move(runtime));
+  }
+  for (const auto& [id, runtime] : current) {
+    if (!next.count(id)) changes.removed.push_back(id);
+  }
+  std::lock_guard lock(mutex_);
+  shops_ = std::move(next);
+  return changes;
+}
+
+std::vector<ShopRuntime> ShopRegistry::snapshot() const {
+  std::lock_guard lock(mutex_);
+  std::vector<ShopRuntime> out;
+  for (const auto& [id, runtime] : shops_) out.push_back(runtime);
+  return out;
+}
+
+}  // namespace erp::daemon::app

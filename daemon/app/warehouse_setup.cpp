@@ -1,0 +1,32 @@
+#include "app/warehouse_setup.hpp"
+
+#include "plugin_host/host_context.hpp"
+#include "warehouse/delivery.hpp"
+#include "warehouse/webhook_connector.hpp"
+
+namespace erp::daemon::app {
+
+sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& config, store::Store& store,
+                                            plugin_host::PluginHost& plugins,
+                                            const std::shared_ptr<sdk::HttpClient>& http,
+                                            const std::shared_ptr<const sdk::Clock>& clock) {
+  WarehouseSetup setup;
+  std::shared_ptr<sdk::WarehouseConnector> connector;
+  if (config.connector == "api") {
+    // Without a webhook the warehouse pulls released orders; there is nothing to push.
+    if (config.webhook_url.empty()) return setup;
+    connector = std::make_shared<warehouse::WebhookConnector>(config, http);
+  } else {
+    auto plugin = plugins.load(config.connector);
+    if (!plugin) return std::move(plugin).error();
+    auto host = plugin_host::make_warehouse_host_context(config, (*plugin)->config_keys(), http, clock);
+    auto created = (*plugin)->create_warehouse_connector(std::move(host));
+    if (!created) return std::move(created).error();
+    connector = std::move(created).value();
+  }
+  setup.pushes = true;
+  setup.handlers[warehouse::kDeliverKind] = std::make_shared<warehouse::DeliverHandler>(store, std::move(connector));
+  return setup;
+}
+
+}  // namespace erp::daemon::app
