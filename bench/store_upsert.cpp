@@ -183,7 +183,10 @@ double run_raw(const fs::path& path, const std::vector<Order>& orders, int batch
         insert_line.exec();
         insert_line.reset();
       }
-      const nlohmann::json detail{{"status", erp::sdk::to_string(o.status)}, {"platform_status", o.platform_status}};
+      const nlohmann::json detail{{"status", erp::sdk::to_string(o.status)},
+                                  {"platform_status", o.platform_status},
+                                  {"line_count", o.lines.size()},
+                                  {"total_fen", o.total.fen}};
       insert_event.bind(1, row);
       insert_event.bind(2, now_ms);
       insert_event.bind(3, "order.received");

@@ -108,7 +108,7 @@ CREATE TABLE outbox (
   created_at      INTEGER NOT NULL,
   updated_at      INTEGER NOT NULL
 );
-CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX outbox_by_state ON outbox (state, id);
 
 -- Where each shop's incremental sync stands (last modified time seen, page tokens ...).

@@ -112,7 +112,10 @@ UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) 
     row = db_->getLastInsertRowid();
     event.kind = "order.received";
     event.reason = describe_received(order);
-    event.detail = {{"status", sdk::to_string(order.status)}, {"platform_status", order.platform_status}};
+    event.detail = {{"status", sdk::to_string(order.status)},
+                    {"platform_status", order.platform_status},
+                    {"line_count", order.lines.size()},
+                    {"total_fen", order.total.fen}};
   } else {
     // Pushes and polls arrive late, twice and out of order (rule D11): the platform's modified
     // time decides, so an older version can never overwrite a newer one.

@@ -14,7 +14,7 @@ namespace {
 
 #define ERP_STORE_OUTBOX_SELECT                                                                    \
   "SELECT id, idempotency_key, kind, target, platform, shop, order_id, payload, state, attempts, " \
-  "next_attempt_at, last_error, created_at, updated_at FROM outbox "
+  "next_attempt_at, last_error, created_at, updated_at "
 
 constexpr const char* kInsert =
     "INSERT INTO outbox (idempotency_key, kind, target, platform, shop, order_id, payload, state, attempts, "
@@ -23,8 +23,11 @@ constexpr const char* kInsert =
 
 constexpr const char* kIdByKey = "SELECT id FROM outbox WHERE idempotency_key = ?1";
 
-constexpr const char* kDue =
-    ERP_STORE_OUTBOX_SELECT "WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT ?2";
+// INDEXED BY: without statistics the planner prefers outbox_by_state and sorts every pending row;
+// on a sale-day backlog the partial index walks only the due ones, already in order.
+constexpr const char* kDue = ERP_STORE_OUTBOX_SELECT
+    "FROM outbox INDEXED BY outbox_due WHERE state = 'pending' AND next_attempt_at <= ?1 "
+    "ORDER BY next_attempt_at, id LIMIT ?2";
 
 constexpr const char* kClaim = "UPDATE outbox SET state = 'in_flight', updated_at = ?2 WHERE id = ?1";
 
@@ -43,13 +46,14 @@ constexpr const char* kRetry =
     "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2, updated_at = ?2 "
     "WHERE id = ?1 AND state IN ('dead', 'pending')";
 
-constexpr const char* kById = ERP_STORE_OUTBOX_SELECT "WHERE id = ?1";
+constexpr const char* kById = ERP_STORE_OUTBOX_SELECT "FROM outbox WHERE id = ?1";
 
-constexpr const char* kListAll = ERP_STORE_OUTBOX_SELECT "ORDER BY id DESC LIMIT ?2";
+constexpr const char* kListAll = ERP_STORE_OUTBOX_SELECT "FROM outbox ORDER BY id DESC LIMIT ?2";
 
-constexpr const char* kListState = ERP_STORE_OUTBOX_SELECT "WHERE state = ?1 ORDER BY id DESC LIMIT ?2";
+constexpr const char* kListState = ERP_STORE_OUTBOX_SELECT "FROM outbox WHERE state = ?1 ORDER BY id DESC LIMIT ?2";
 
-constexpr const char* kNextDue = "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'";
+constexpr const char* kNextDue =
+    "SELECT MIN(next_attempt_at) FROM outbox INDEXED BY outbox_due WHERE state = 'pending'";
 
 #undef ERP_STORE_OUTBOX_SELECT
 

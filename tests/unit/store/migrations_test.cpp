@@ -141,3 +141,25 @@ TEST_CASE("an empty file becomes a new database") {
   auto store = open_store(path);
   CHECK(store->schema_version() == Store::latest_schema_version());
 }
+
+TEST_CASE("a damaged SQLite file is refused by name and left byte-identical") {
+  TempDir dir;
+  const auto path = dir / "damaged.db";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out.write("SQLite format 3\0", 16);
+    for (int i = 0; i < 4096; ++i) out.put(static_cast<char>((i * 7919) % 251));
+  }
+  const std::string before = read_bytes(path);
+  auto opened = Store::open(path);
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().message.find(path.string()) != std::string::npos);
+  CHECK(read_bytes(path) == before);
+}
+
+TEST_CASE("a directory is not a database file") {
+  TempDir dir;
+  auto opened = Store::open(dir.path());
+  REQUIRE_FALSE(opened.ok());
+  CHECK(opened.error().message.find(dir.path().string()) != std::string::npos);
+}

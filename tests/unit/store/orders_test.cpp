@@ -37,6 +37,9 @@ TEST_CASE("a new order is inserted and the log says it was received from the pla
   CHECK(events[0].actor == "platform");
   CHECK(events[0].at == now);
   CHECK(events[0].reason == "received from the platform: paid, 3 lines, total 299.00");
+  CHECK(events[0].detail["status"] == "paid");
+  CHECK(events[0].detail["line_count"] == 3);
+  CHECK(events[0].detail["total_fen"] == 29900);
 }
 
 TEST_CASE("the same version again is unchanged and writes nothing") {
