@@ -84,6 +84,10 @@ std::pair<std::int64_t, StoredOrder> read_order_row(const SQLite::Statement& row
 
 UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) {
   require_open(tx);
+  if (order.platform.empty() || order.shop.empty() || order.order_id.empty()) {
+    // A mapping bug upstream; such a payload belongs in quarantine, not under an empty key.
+    throw std::invalid_argument("store: order without platform, shop or order id");
+  }
   // Serialized once: the same string is the stored payload and the "unchanged" comparison.
   const std::string payload = order_to_json(order, true).dump();
 

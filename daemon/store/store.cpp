@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -48,6 +47,7 @@ FileFacts inspect_existing(const fs::path& path) {
 // Why an existing, non-empty file must not be opened; empty when it may.
 std::string refusal(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return "cannot be opened for reading (permissions?)";
   std::array<char, 16> head{};
   if (!in.read(head.data(), static_cast<std::streamsize>(head.size())) || head != kSqliteMagic) {
     return "not an SQLite database";
@@ -60,14 +60,15 @@ std::string refusal(const fs::path& path) {
   }
   const int latest = Store::latest_schema_version();
   if (facts.application_id != 0 && facts.application_id != kApplicationId) {
-    return "is another program's SQLite database (application_id " + std::to_string(facts.application_id) + ")";
+    return "not an erpd database: it belongs to another program (application_id " +
+           std::to_string(facts.application_id) + ")";
   }
   if (facts.user_version > latest) {
-    return "has schema version " + std::to_string(facts.user_version) + ", newer than this erpd knows (" +
+    return "schema version " + std::to_string(facts.user_version) + " is newer than this erpd knows (" +
            std::to_string(latest) + "); run the erpd that wrote it, or a newer one";
   }
   if (facts.application_id == 0 && (facts.user_version != 0 || facts.objects != 0)) {
-    return "is an SQLite database but not an erpd one (it has tables and no erpd schema mark)";
+    return "not an erpd database: it has tables but no erpd schema mark";
   }
   return {};
 }
@@ -148,7 +149,7 @@ sdk::Result<std::unique_ptr<Store>> Store::open(const fs::path& path, OpenOption
     const int current = db->execAndGet("PRAGMA user_version").getInt();
     if (current > latest_schema_version()) {
       // Another erpd upgraded the file between our check and now.
-      return refuse("has schema version " + std::to_string(current) + ", newer than this erpd knows");
+      return refuse("schema version " + std::to_string(current) + " is newer than this erpd knows");
     }
     const int target =
         std::clamp(options.max_schema_version.value_or(latest_schema_version()), 0, latest_schema_version());

@@ -112,6 +112,7 @@ class Store {
   // --- orders -----------------------------------------------------------------------------
   /// Stores the platform's version of an order with its lines and an event row describing the
   /// change (received / status change / updated). An older modified_at never overwrites a newer.
+  /// Throws std::invalid_argument when platform, shop or order id is empty.
   UpsertOutcome upsert_order(Tx& tx, const sdk::Order& order, Instant now);
   std::optional<StoredOrder> get_order(const OrderKey& key);
   std::optional<StoredOrder> get_order(Tx& tx, const OrderKey& key);

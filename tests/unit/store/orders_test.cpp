@@ -201,3 +201,11 @@ TEST_CASE("events and holds need a stored order") {
                   std::out_of_range);
   CHECK_THROWS_AS(store->mark_released(*tx, unknown, at("2026-11-10T16:00:30Z")), std::out_of_range);
 }
+
+TEST_CASE("an order without its key is refused, not stored under an empty id") {
+  TempDir dir;
+  auto store = open_store(dir / "erpd.db");
+  auto order = sample_order("");
+  auto tx = store->begin();
+  CHECK_THROWS_AS(store->upsert_order(*tx, order, at("2026-11-10T16:00:30Z")), std::invalid_argument);
+}
