@@ -9,7 +9,9 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -32,6 +34,8 @@ using beast::error_code;
 namespace {
 
 /// The server's shared state; sessions keep it alive while they run.
+class Session;
+
 struct Core : std::enable_shared_from_this<Core> {
   Core(asio::io_context& io_context, ApiDeps deps, std::string token, ServerOptions opts)
       : io(io_context),
@@ -51,6 +55,15 @@ struct Core : std::enable_shared_from_this<Core> {
   std::atomic<std::uint16_t> port{0};
   std::atomic<bool> stopped{false};
   std::atomic<std::size_t> connections{0};
+  std::mutex sessions_mutex;
+  std::vector<std::weak_ptr<Session>> sessions;  ///< To close idle keep-alive connections on stop.
+
+  void track(const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(sessions_mutex);
+    std::erase_if(sessions, [](const auto& s) { return s.expired(); });
+    sessions.push_back(session);
+  }
+  void close_idle_sessions();
 };
 
 bool is_http_error(const error_code& ec) {
@@ -69,8 +82,18 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
   }
 
+  /// On stop: a connection waiting for its next request is closed now, so the io_context can
+  /// run dry; one in the middle of a request finishes it and closes after the response.
+  void close_if_idle() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->close();
+    });
+  }
+
  private:
   void read_header() {
+    if (server_->stopped) return close();
+    idle_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
     parser_->body_limit(server_->options.body_limit);
@@ -80,6 +103,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(error_code ec, std::size_t) {
+    idle_ = false;
     if (ec) return on_read_failed(ec);
     const auto& req = parser_->get();
     if (parser_->is_done()) return handle();
@@ -191,6 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::response<http::string_body>> response_;
   std::array<char, 16 * 1024> drain_buf_{};
   std::size_t drained_ = 0;
+  bool idle_ = false;  ///< Waiting for a request header (strand only).
 };
 
 void Core::accept() {
@@ -215,9 +240,22 @@ void Core::on_accept(error_code ec, tcp::socket socket) {
     socket.close(ignored);
   } else {
     ++connections;
-    std::make_shared<Session>(std::move(socket), shared_from_this())->start();
+    auto session = std::make_shared<Session>(std::move(socket), shared_from_this());
+    track(session);
+    session->start();
   }
   accept();
+}
+
+void Core::close_idle_sessions() {
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(sessions_mutex);
+    for (const auto& weak : sessions) {
+      if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+  }
+  for (const auto& session : open) session->close_if_idle();
 }
 
 }  // namespace
@@ -277,6 +315,7 @@ void Server::stop() {
     impl->acceptor.close(ignored);
     impl->retry_timer.cancel();
   });
+  impl_->close_idle_sessions();
 }
 
 std::size_t Server::connections() const noexcept { return impl_->connections; }

@@ -482,3 +482,19 @@ TEST_CASE("several clients at once on the thread pool") {
   CHECK(ok == 80);
   CHECK(api.store->counts().active_holds == 80);
 }
+
+TEST_CASE("stop closes idle keep-alive connections at once and accepts no new ones") {
+  Api api;
+  HttpClient client;
+  REQUIRE(client.request("GET", api.url("/healthz"), std::nullopt).status == 200);  // stays open, idle
+  const auto start = std::chrono::steady_clock::now();
+  std::string idle;
+  std::thread waiter([&] { idle = raw_exchange(api.server->port(), ""); });
+  std::this_thread::sleep_for(std::chrono::milliseconds{100});
+  api.server->stop();
+  waiter.join();
+  CHECK(idle.empty());
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{3});  // not the 30 s header timeout
+  for (int i = 0; i < 50 && api.server->connections() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  CHECK(api.server->connections() == 0);
+}
