@@ -57,9 +57,14 @@ inline std::optional<Money> parse_yuan(std::string_view text) noexcept {
 inline std::string format_yuan(Money money) {
   const bool negative = money.fen < 0;
   const std::uint64_t abs = negative ? 0 - static_cast<std::uint64_t>(money.fen) : static_cast<std::uint64_t>(money.fen);
-  std::string cents = std::to_string(abs % 100);
-  if (cents.size() == 1) cents.insert(0, "0");
-  return (negative ? "-" : "") + std::to_string(abs / 100) + "." + cents;
+  const auto cents = static_cast<unsigned>(abs % 100);
+  // Appending (not inserting) keeps GCC 12's -Wrestrict false positive (bug 105329) away.
+  std::string out = negative ? "-" : "";
+  out += std::to_string(abs / 100);
+  out += '.';
+  out += static_cast<char>('0' + cents / 10);
+  out += static_cast<char>('0' + cents % 10);
+  return out;
 }
 
 }  // namespace erp::sdk
