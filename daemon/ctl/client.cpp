@@ -4,10 +4,12 @@
 
 #include <charconv>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <sstream>
 
 #include "config/loader.hpp"
+#include "ctl/api_section.hpp"
 
 namespace erp::daemon::ctl {
 namespace {
@@ -48,7 +50,22 @@ std::string url_authority(const std::string& listen_host, unsigned port) {
 }
 
 std::optional<Endpoint> find_endpoint(const std::filesystem::path& config_file, Failure& failure) {
-  const auto loaded = config::load_config(config_file);
+  // erpctl runs without the daemon's environment and secret files: it only checks their form.
+  const config::LoadOptions options{.resolve_secrets = false};
+  auto loaded = config::load_config(config_file, options);
+  if (!loaded.config) {
+    // A file that no longer validates as a whole may still locate the running daemon.
+    if (const auto text = read_file(config_file)) {
+      auto lenient = config::parse_config(api_blocks_only(*text), config_file, options);
+      if (lenient.config) {
+        std::cerr << "erpctl: note: " << config_file.string() << " has problems outside database, plugins and api "
+                  << "(erpd check-config " << config_file.string() << " lists them); using its api section\n";
+      } else {
+        loaded.issues = std::move(lenient.issues);
+      }
+      loaded.config = std::move(lenient.config);
+    }
+  }
   if (!loaded.config) {
     std::string message = "cannot use config " + config_file.string() + ":";
     for (const auto& issue : loaded.issues) message += "\n  " + issue.to_string();

@@ -227,3 +227,19 @@ TEST_CASE("erpctl outbox list and retry") {
   CHECK(ctl.api.wakes == 1);
   CHECK(ctl({"outbox", "retry", "424242"}).exit_code == 1);
 }
+
+TEST_CASE("erpctl still reaches the daemon when the config file has since gone bad elsewhere") {
+  Setup ctl;
+  std::ofstream(ctl.config, std::ios::app) << "bogus_key: 1\n";
+  const auto status = ctl({"status", "--json"});
+  CHECK_MESSAGE(status.exit_code == 0, status.err);
+  CHECK(json::parse(status.out)["state"] == "running");
+  CHECK(status.err.find("check-config") != std::string::npos);
+
+  // A broken api section is a config error naming the key.
+  TempDir dir;
+  const fs::path bad = write_config(dir, "127.0.0.1:notaport");
+  const auto refused = erpctl(bad, {"status"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("api.listen") != std::string::npos);
+}

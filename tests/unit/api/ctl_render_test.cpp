@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "ctl/api_section.hpp"
 #include "ctl/render.hpp"
 #include "ctl/table.hpp"
 
@@ -124,4 +125,22 @@ TEST_CASE("format_uptime picks the two largest units") {
   CHECK(format_uptime(125) == "2m 5s");
   CHECK(format_uptime(7500) == "2h 5m");
   CHECK(format_uptime(3 * 86400 + 4 * 3600 + 7) == "3d 4h");
+}
+
+TEST_CASE("api_blocks_only keeps database, plugins and api, blanking the rest line for line") {
+  const std::string yaml =
+      "# erpd\n"
+      "database:\n  path: erpd.db\n"
+      "shops:\n  - id: x\n    bogus: 1\n"
+      "api:\n  listen: 127.0.0.1:7878\n  # comment\n  token_file: api.token\n"
+      "bogus_key: 1\n"
+      "plugins: {dir: /usr/lib/erpd/plugins}\n";
+  CHECK(api_blocks_only(yaml) ==
+        "\n"
+        "database:\n  path: erpd.db\n"
+        "\n\n\n"
+        "api:\n  listen: 127.0.0.1:7878\n  # comment\n  token_file: api.token\n"
+        "\n"
+        "plugins: {dir: /usr/lib/erpd/plugins}\n");
+  CHECK(api_blocks_only("\"api\":\n  listen: x\nlog:\n  level: info") == "\"api\":\n  listen: x\n\n");
 }
