@@ -136,19 +136,19 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     // Malformed HTTP: answer once and close; the connection's framing can no longer be trusted.
-    unsigned version = 11;
+    constexpr unsigned kHttp11 = 11;
     if (ec == http::error::body_limit) {
       const auto limit = std::to_string(server_->options.body_limit);
       return respond(server_->router.transport_error(413, "payload_too_large",
                                                      "request body larger than " + limit + " bytes"),
-                     false, version);
+                     false, kHttp11);
     }
     if (ec == http::error::header_limit) {
       return respond(server_->router.transport_error(431, "header_too_large", "request header too large"), false,
-                     version);
+                     kHttp11);
     }
     respond(server_->router.transport_error(400, "bad_request", "malformed HTTP request: " + ec.message()), false,
-            version);
+            kHttp11);
   }
 
   void handle() {
