@@ -39,8 +39,8 @@ std::string percent_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (const char c : text) {
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                            c == '-' || c == '.' || c == '_' || c == '~';
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                            c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out += c;
     } else {
@@ -80,8 +80,8 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
     if (!pair.empty()) {
       const auto eq = pair.find('=');
       auto name = percent_decode(pair.substr(0, eq), true);
-      auto value = eq == std::string_view::npos ? std::optional<std::string>{""}
-                                                : percent_decode(pair.substr(eq + 1), true);
+      auto value =
+          eq == std::string_view::npos ? std::optional<std::string>{""} : percent_decode(pair.substr(eq + 1), true);
       if (!name || !value) {
         bad = std::string(pair.substr(0, eq));
         return std::nullopt;

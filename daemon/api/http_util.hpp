@@ -2,12 +2,11 @@
 // Small pure pieces of HTTP handling: path and query decoding, the bearer check, error bodies.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace erp::daemon::api {
 

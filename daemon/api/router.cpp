@@ -40,11 +40,15 @@ ApiResponse error_response(unsigned status, std::string_view code, std::string_v
 
 unsigned status_for(sdk::ErrorCode code) {
   switch (code) {
-    case sdk::ErrorCode::not_found: return 404;
+    case sdk::ErrorCode::not_found:
+      return 404;
     case sdk::ErrorCode::conflict:
-    case sdk::ErrorCode::already_shipped: return 409;
-    case sdk::ErrorCode::invalid_input: return 400;
-    default: return 500;
+    case sdk::ErrorCode::already_shipped:
+      return 409;
+    case sdk::ErrorCode::invalid_input:
+      return 400;
+    default:
+      return 500;
   }
 }
 
@@ -70,8 +74,8 @@ std::int64_t parse_int(const std::string& text, const char* field, std::int64_t 
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
-    bad_request(std::string(field) + ": must be an integer from " + std::to_string(min) + " to " +
-                std::to_string(max) + ", not '" + text + "'");
+    bad_request(std::string(field) + ": must be an integer from " + std::to_string(min) + " to " + std::to_string(max) +
+                ", not '" + text + "'");
   }
   return value;
 }
@@ -169,7 +173,8 @@ ApiResponse list_orders(Call& call) {
   // A bare platform order id, as erpctl resolves it: every order with that id (optionally within
   // one platform or shop). Few rows by nature, so no paging.
   if (const std::string order_id = call.param("order_id"); !order_id.empty()) {
-    if (!filter.state.empty() || !filter.cursor.empty()) bad_request("order_id: cannot be combined with state or cursor");
+    if (!filter.state.empty() || !filter.cursor.empty())
+      bad_request("order_id: cannot be combined with state or cursor");
     for (const auto& key : call.deps.store.find_orders(order_id)) {
       if (!filter.platform.empty() && key.platform != filter.platform) continue;
       if (!filter.shop.empty() && key.shop != filter.shop) continue;
@@ -329,8 +334,7 @@ const Route* match(const std::vector<std::string>& segments, std::vector<std::st
 }  // namespace
 
 Router::Router(ApiDeps deps, std::string token) : deps_(std::move(deps)), token_(std::move(token)) {
-  deps_.metrics.describe(kRequestsMetric, "counter",
-                         "API requests answered, by route pattern and HTTP status code.");
+  deps_.metrics.describe(kRequestsMetric, "counter", "API requests answered, by route pattern and HTTP status code.");
 }
 
 void Router::set_token(std::string token) {
@@ -405,8 +409,9 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
     allow += (allow.empty() ? "" : ", ") + method;
   }
   if (!handler) {
-    ApiResponse r = error_response(405, "method_not_allowed",
-                                   request.method + " is not allowed on " + route->pattern + " (allowed: " + allow + ")");
+    ApiResponse r =
+        error_response(405, "method_not_allowed",
+                       request.method + " is not allowed on " + route->pattern + " (allowed: " + allow + ")");
     r.headers.emplace_back("Allow", allow);
     return finish(std::move(r));
   }
@@ -418,9 +423,10 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
     if (!route->query.contains(name)) {
       std::string known;
       for (const auto& k : route->query) known += (known.empty() ? "" : ", ") + k;
-      return finish(error_response(
-          400, "invalid_input",
-          "unknown query parameter '" + name + "'" + (known.empty() ? std::string(" (this route takes none)") : " (known: " + known + ")")));
+      return finish(
+          error_response(400, "invalid_input",
+                         "unknown query parameter '" + name + "'" +
+                             (known.empty() ? std::string(" (this route takes none)") : " (known: " + known + ")")));
     }
   }
 

@@ -9,10 +9,6 @@
 
 #include <array>
 #include <atomic>
-#include <mutex>
-#include <optional>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -20,6 +16,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+#include <vector>
 
 #include "api/router.hpp"
 
@@ -74,8 +73,7 @@ bool is_http_error(const error_code& ec) {
 /// the Router. All its handlers run on the connection's strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Core> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+  Session(tcp::socket socket, std::shared_ptr<Core> server) : stream_(std::move(socket)), server_(std::move(server)) {}
   ~Session() { --server_->connections; }
 
   void start() {
@@ -139,9 +137,9 @@ class Session : public std::enable_shared_from_this<Session> {
     constexpr unsigned kHttp11 = 11;
     if (ec == http::error::body_limit) {
       const auto limit = std::to_string(server_->options.body_limit);
-      return respond(server_->router.transport_error(413, "payload_too_large",
-                                                     "request body larger than " + limit + " bytes"),
-                     false, kHttp11);
+      return respond(
+          server_->router.transport_error(413, "payload_too_large", "request body larger than " + limit + " bytes"),
+          false, kHttp11);
     }
     if (ec == http::error::header_limit) {
       return respond(server_->router.transport_error(431, "header_too_large", "request header too large"), false,
@@ -273,7 +271,8 @@ Server::Server(asio::io_context& io, ApiDeps deps, std::string token, ServerOpti
 Server::~Server() { stop(); }
 
 sdk::Result<void> Server::listen(const std::string& host, std::uint16_t port) {
-  const std::string where = (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  const std::string where =
+      (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
   error_code ec;
   tcp::endpoint endpoint;
   const auto address = asio::ip::make_address(host, ec);

@@ -37,7 +37,7 @@ struct ServerOptions {
   std::chrono::milliseconds header_timeout{std::chrono::seconds{30}};
   std::chrono::milliseconds body_timeout{std::chrono::seconds{60}};   ///< To read the body.
   std::chrono::milliseconds write_timeout{std::chrono::seconds{60}};  ///< To send a response.
-  std::size_t max_connections = 256;  ///< Further connections are closed at once.
+  std::size_t max_connections = 256;                                  ///< Further connections are closed at once.
 };
 
 class Server {

@@ -132,7 +132,8 @@ sdk::Result<std::string> load_or_create_token(const std::filesystem::path& path)
   if (::fchmod(file.fd, 0600) != 0) {
     const int err = errno;
     ::unlink(path.c_str());
-    return fail(ErrorCode::config_error, "cannot set mode 0600 on token file " + path.string() + ": " + errno_text(err));
+    return fail(ErrorCode::config_error,
+                "cannot set mode 0600 on token file " + path.string() + ": " + errno_text(err));
   }
   const std::string line = *token + "\n";
   std::size_t written = 0;

@@ -145,13 +145,16 @@ std::string summary(const store::StoredOrder& stored) {
     return text + ".";
   }
   switch (status) {
-    case OrderStatus::pending_payment: return "Not released: the buyer has not paid yet.";
-    case OrderStatus::closed: return "Not released: the order was closed on the platform.";
+    case OrderStatus::pending_payment:
+      return "Not released: the buyer has not paid yet.";
+    case OrderStatus::closed:
+      return "Not released: the order was closed on the platform.";
     case OrderStatus::shipped:
     case OrderStatus::completed:
       return "Not released through erpd: the platform says it is already " + std::string(sdk::to_string(status)) + ".";
     case OrderStatus::paid:
-    case OrderStatus::partially_shipped: break;
+    case OrderStatus::partially_shipped:
+      break;
   }
   return "Not released yet: no hold remains; the release gate has not run for it since the last change.";
 }

@@ -110,8 +110,8 @@ std::optional<Endpoint> find_endpoint(const std::filesystem::path& config_file, 
 }
 
 std::string escape(const std::string& text) {
-  std::unique_ptr<char, decltype(&curl_free)> out(curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size())),
-                                                  &curl_free);
+  std::unique_ptr<char, decltype(&curl_free)> out(
+      curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size())), &curl_free);
   return out ? std::string(out.get()) : std::string();
 }
 

@@ -3,10 +3,9 @@
 // HTTP requests over libcurl.
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace erp::daemon::ctl {
 
@@ -42,8 +41,8 @@ class Client {
   explicit Client(Endpoint endpoint);
   /// One request. A transport failure (refused, timeout) throws nothing: it returns a Failure
   /// with kUnreachable naming the address.
-  std::optional<Response> send(const std::string& method, const std::string& path_and_query,
-                               const std::string& body, Failure& failure) const;
+  std::optional<Response> send(const std::string& method, const std::string& path_and_query, const std::string& body,
+                               Failure& failure) const;
   /// send() plus the error mapping every command shares: a 4xx/5xx becomes kDaemonError with
   /// the daemon's message; the body must be JSON.
   std::optional<nlohmann::json> call(const std::string& method, const std::string& path_and_query,

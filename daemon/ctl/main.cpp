@@ -259,7 +259,8 @@ int cmd_hold(const Context& ctx) {
   auto hold = ctx.client.call("POST", *path + "/holds", body.dump(), failure, &raw);
   if (!hold) return failed(failure);
   std::string out = "Hold #" + text(*hold, "id") + " placed on " + text(*hold, "order") + ": " + text(*hold, "note");
-  if ((*hold)["auto_release_at"].is_string()) out += " (lifts itself at " + local_time((*hold)["auto_release_at"]) + " UTC+8)";
+  if ((*hold)["auto_release_at"].is_string())
+    out += " (lifts itself at " + local_time((*hold)["auto_release_at"]) + " UTC+8)";
   return print(ctx, raw, out + "\n");
 }
 
@@ -326,13 +327,20 @@ struct Command {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table{
-      {{"status"}, {}, {}, "status", "daemon version, uptime, database, shops, plugins and counts",
+      {{"status"},
+       {},
+       {},
+       "status",
+       "daemon version, uptime, database, shops, plugins and counts",
        "Shows what erpd is doing: version and uptime, config and last reload, database, API address,\n"
        "warehouse connector, each shop with its platform and state, loaded plugins, and counts of\n"
        "orders, holds, outbox items and quarantined payloads.\n",
        cmd_status},
-      {{"orders", "list"}, {}, {"platform", "shop", "state", "limit", "all"},
-       "orders list [--platform P] [--shop S] [--state X] [--limit N] [--all]", "list orders, oldest first",
+      {{"orders", "list"},
+       {},
+       {"platform", "shop", "state", "limit", "all"},
+       "orders list [--platform P] [--shop S] [--state X] [--limit N] [--all]",
+       "list orders, oldest first",
        "Lists stored orders, oldest first, one page (--limit, default 100, at most 1000) or --all pages.\n"
        "  --platform P   only this platform (taobao, tmall, douyin, ...)\n"
        "  --shop S       only this shop id\n"
@@ -341,18 +349,34 @@ const std::vector<Command>& commands() {
        "                 unreleased\n"
        "  --all          follow the cursor through every page\n",
        cmd_orders_list},
-      {{"orders", "show"}, {"ORDER"}, {}, "orders show ORDER", "one order with its lines and holds",
+      {{"orders", "show"},
+       {"ORDER"},
+       {},
+       "orders show ORDER",
+       "one order with its lines and holds",
        "Shows one order: status, the daemon's state (released, held, waiting), paid and ship-by times\n"
        "(China time), total, the masked receiver, memo, lines and active holds.\n"
        "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
        cmd_orders_show},
-      {{"orders", "why"}, {"ORDER"}, {}, "orders why ORDER", "the order's history: why it is held or released",
+      {{"orders", "why"},
+       {"ORDER"},
+       {},
+       "orders why ORDER",
+       "the order's history: why it is held or released",
        "Explains an order: one sentence on where it stands, then every recorded event (received,\n"
        "held, hold lifted, released ...) with its time in China time and the rule that decided it.\n",
        cmd_orders_why},
-      {{"why"}, {"ORDER"}, {}, "why ORDER", "shorthand for orders why ORDER",
-       "Shorthand for `erpctl orders why ORDER`.\n", cmd_orders_why},
-      {{"hold"}, {"ORDER"}, {"reason", "until", "by"}, "hold ORDER --reason TEXT [--until TIME] [--by NAME]",
+      {{"why"},
+       {"ORDER"},
+       {},
+       "why ORDER",
+       "shorthand for orders why ORDER",
+       "Shorthand for `erpctl orders why ORDER`.\n",
+       cmd_orders_why},
+      {{"hold"},
+       {"ORDER"},
+       {"reason", "until", "by"},
+       "hold ORDER --reason TEXT [--until TIME] [--by NAME]",
        "keep an order from the warehouse",
        "Places a manual hold: the order is not released to the warehouse while any hold remains.\n"
        "A released order cannot be held any more (it is the warehouse's; intercept it there).\n"
@@ -361,21 +385,31 @@ const std::vector<Command>& commands() {
        "                 '2026-11-12 10:00:00' read as China time\n"
        "  --by NAME      the operator to record (default: your login name)\n",
        cmd_hold},
-      {{"release"}, {"ORDER", "HOLD_ID"}, {"force", "reason", "by"},
-       "release ORDER HOLD_ID [--force] [--reason TEXT] [--by NAME]", "lift one hold",
+      {{"release"},
+       {"ORDER", "HOLD_ID"},
+       {"force", "reason", "by"},
+       "release ORDER HOLD_ID [--force] [--reason TEXT] [--by NAME]",
+       "lift one hold",
        "Lifts one hold (see `orders show` for the ids). When no hold remains the order is released\n"
        "to the warehouse. Holds placed by a workflow (gift window, intercept, dropship ...) need\n"
        "--force, so a rule is not undone by accident.\n"
        "  --reason TEXT  why, recorded in the order's history\n"
        "  --by NAME      the operator to record (default: your login name)\n",
        cmd_release},
-      {{"outbox", "list"}, {}, {"state", "limit"}, "outbox list [--state S] [--limit N]",
+      {{"outbox", "list"},
+       {},
+       {"state", "limit"},
+       "outbox list [--state S] [--limit N]",
        "side effects waiting, sent or dead",
        "Lists outbox items (warehouse deliveries, platform memos, waybill uploads), newest first.\n"
        "  --state S   pending, in_flight, done or dead\n"
        "  --limit N   at most N items (default 200)\n",
        cmd_outbox_list},
-      {{"outbox", "retry"}, {"ID"}, {}, "outbox retry ID", "send a dead (or waiting) item again now",
+      {{"outbox", "retry"},
+       {"ID"},
+       {},
+       "outbox retry ID",
+       "send a dead (or waiting) item again now",
        "Puts an outbox item back to pending with its attempts reset, and wakes the dispatcher. It is\n"
        "sent with the same idempotency key, so the other side can tell it is not a new effect.\n",
        cmd_outbox_retry},
@@ -469,7 +503,8 @@ int run(int argc, char** argv) {
   }
   if (!command) {
     if (!group.empty()) {
-      const std::string sub = args->words.size() > 1 ? "unknown subcommand '" + args->words[1] + "'" : "missing subcommand";
+      const std::string sub =
+          args->words.size() > 1 ? "unknown subcommand '" + args->words[1] + "'" : "missing subcommand";
       std::cerr << "erpctl: " << group << ": " << sub << "\n\n" << group_help(group);
       return kUsage;
     }

@@ -172,7 +172,8 @@ std::string render_order(const json& o) {
   std::string status = text(o, "status");
   if (!text(o, "platform_status").empty()) status += " (platform: " + text(o, "platform_status") + ")";
   out += line("status", status);
-  out += line("state", order_state(o) + (field(o, "urgent").is_boolean() && field(o, "urgent").get<bool>() ? ", URGENT" : ""));
+  out += line("state",
+              order_state(o) + (field(o, "urgent").is_boolean() && field(o, "urgent").get<bool>() ? ", URGENT" : ""));
   out += line("paid", local_time(field(o, "paid_at")) + " (UTC+8)");
   if (field(o, "ship_by").is_string()) out += line("ship by", local_time(field(o, "ship_by")) + " (UTC+8)");
   out += line("total", yuan(field(o, "total_fen")) + " yuan");
@@ -183,7 +184,8 @@ std::string render_order(const json& o) {
   if (!text(o, "memo").empty()) out += line("memo", single_line(text(o, "memo")));
   if (const json& ids = field(o, "reservation_order_ids"); count(ids) > 0) {
     std::string list;
-    for (const auto& id : ids) list += (list.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+    for (const auto& id : ids)
+      list += (list.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
     out += line("reservation orders", list);
   }
   if (const json& lines = field(o, "lines"); count(lines) > 0) {

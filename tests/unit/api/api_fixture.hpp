@@ -25,11 +25,11 @@
 
 namespace erp::test::api_support {
 
-using nlohmann::json;
 using erp::daemon::Instant;
-using erp::daemon::OrderKey;
 using erp::daemon::now_utc;
+using erp::daemon::OrderKey;
 using erp::daemon::parse_rfc3339;
+using nlohmann::json;
 namespace store = erp::daemon::store;
 namespace holds = erp::daemon::holds;
 namespace metrics = erp::daemon::metrics;
@@ -112,7 +112,7 @@ class HttpClient {
 };
 
 inline erp::sdk::Order make_order(const std::string& shop, const std::string& id,
-                           erp::sdk::OrderStatus status = erp::sdk::OrderStatus::paid) {
+                                  erp::sdk::OrderStatus status = erp::sdk::OrderStatus::paid) {
   erp::sdk::Order o;
   o.platform = "tmall";
   o.shop = shop;
@@ -164,11 +164,12 @@ struct Api {
     auto opened = store::Store::open(dir.path / "erpd.db");
     REQUIRE_MESSAGE(opened.ok(), opened.error().message);
     store = std::move(opened).value();
-    gate = std::make_unique<holds::ReleaseGate>(
-        *store, [this](store::Tx&, const store::StoredOrder&, Instant) { ++releases; });
+    gate = std::make_unique<holds::ReleaseGate>(*store,
+                                                [this](store::Tx&, const store::StoredOrder&, Instant) { ++releases; });
     holds = std::make_unique<holds::HoldService>(*store, *gate);
     server = std::make_unique<erp::daemon::api::Server>(
-        io, erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; }}, kToken, options);
+        io, erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; }}, kToken,
+        options);
     auto listening = server->listen("127.0.0.1", 0);
     REQUIRE_MESSAGE(listening.ok(), listening.error().message);
     REQUIRE(server->port() != 0);
@@ -198,7 +199,9 @@ struct Api {
   }
   std::int64_t workflow_hold(const OrderKey& key) {
     auto tx = store->begin();
-    const auto id = store->add_hold(*tx, key, store::NewHold{"TAG_WINDOW", "workflow:gift", "G2", "waiting for the reservation tag", {}}, now_utc());
+    const auto id = store->add_hold(
+        *tx, key, store::NewHold{"TAG_WINDOW", "workflow:gift", "G2", "waiting for the reservation tag", {}},
+        now_utc());
     tx->commit();
     return id;
   }

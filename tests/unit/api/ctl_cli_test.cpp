@@ -188,7 +188,8 @@ TEST_CASE("erpctl: unknown and ambiguous orders, daemon errors and usage errors 
 TEST_CASE("erpctl: a wrong token is the daemon's error; no daemon is unreachable, naming the address") {
   Setup ctl;
   TempDir other;
-  const auto wrong = erpctl(write_config(other, "127.0.0.1:" + std::to_string(ctl.api.server->port()), "wrong"), {"status"});
+  const auto wrong =
+      erpctl(write_config(other, "127.0.0.1:" + std::to_string(ctl.api.server->port()), "wrong"), {"status"});
   CHECK(wrong.exit_code == 1);
   CHECK(wrong.err.find("invalid bearer token") != std::string::npos);
 
@@ -208,8 +209,9 @@ TEST_CASE("erpctl outbox list and retry") {
   std::int64_t id = 0;
   {
     auto tx = ctl.api.store->begin();
-    id = ctl.api.store->enqueue(*tx, store::NewOutboxItem{"warehouse.deliver:tmall/s1/6001", "warehouse.deliver",
-                                                          "warehouse", OrderKey{"tmall", "s1", "6001"}, json::object()},
+    id = ctl.api.store->enqueue(*tx,
+                                store::NewOutboxItem{"warehouse.deliver:tmall/s1/6001", "warehouse.deliver",
+                                                     "warehouse", OrderKey{"tmall", "s1", "6001"}, json::object()},
                                 now_utc());
     tx->commit();
   }

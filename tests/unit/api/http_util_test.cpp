@@ -1,8 +1,8 @@
 // Path, query and bearer handling: what decides which order a URL names and who may call.
 
-#include <doctest/doctest.h>
-
 #include "api/http_util.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace erp::daemon::api;
 

@@ -1,6 +1,8 @@
 // The local HTTP API over real HTTP: a Server on 127.0.0.1 port 0 with a temp-dir Store, the
 // real HoldService and ReleaseGate, talked to with libcurl (and raw sockets for broken HTTP).
 
+#include "api/server.hpp"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <doctest/doctest.h>
@@ -18,7 +20,6 @@
 #include <thread>
 
 #include "api/http_util.hpp"
-#include "api/server.hpp"
 #include "core/time_format.hpp"
 #include "holds/release_gate.hpp"
 #include "unit/api/api_fixture.hpp"
@@ -41,7 +42,8 @@ std::string raw_exchange(std::uint16_t port, const std::string& request, bool ha
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
   timeval timeout{5, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  if (!request.empty()) REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  if (!request.empty())
+    REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
   if (half_close) ::shutdown(fd, SHUT_WR);
   std::string out;
   char buf[4096];
@@ -192,7 +194,8 @@ TEST_CASE("show order: the public fields, holds and release state, never the rec
   CHECK(o["ship_by"] == "2026-11-13T02:00:03Z");
   CHECK(o["memo"] == "gift wrap");
   REQUIRE(o["lines"].size() == 3);
-  for (const char* field : {"line_id", "sku", "outer_sku", "quantity", "price_fen", "paid_fen", "status", "refund_status"}) {
+  for (const char* field :
+       {"line_id", "sku", "outer_sku", "quantity", "price_fen", "paid_fen", "status", "refund_status"}) {
     CHECK_MESSAGE(o["lines"][0].contains(field), field);
   }
   CHECK(o["receiver"]["phone"] == "138****5678");
@@ -214,7 +217,8 @@ TEST_CASE("holds: place with a reason, list, lift; the last lift releases the or
   const std::string order = order_path("s1", "3001");
 
   const auto placed =
-      api.send("POST", order + "/holds", R"({"reason": "check address", "by": "alice", "auto_release_at": "2026-11-12T10:00:00+08:00"})");
+      api.send("POST", order + "/holds",
+               R"({"reason": "check address", "by": "alice", "auto_release_at": "2026-11-12T10:00:00+08:00"})");
   REQUIRE(placed.status == 201);
   const json hold = placed.json_body();
   CHECK(hold["reason_code"] == "MANUAL");
@@ -289,13 +293,13 @@ TEST_CASE("hold bodies: malformed JSON, missing or mistyped fields are 400 namin
     const char* body;
     const char* mentions;
   };
-  for (const Case& c : {Case{"{", "not valid JSON"}, Case{"[1,2]", "JSON object"}, Case{"", "JSON object"},
-                        Case{R"({"by": "alice"})", "reason"}, Case{R"({"reason": "   "})", "reason"},
-                        Case{R"({"reason": 5})", "reason: must be a string"},
-                        Case{R"({"reason": "x", "auto_release_at": "tomorrow"})", "auto_release_at"},
-                        Case{R"({"reason": "x", "auto_release_at": 12})", "auto_release_at"},
-                        Case{R"({"reason": "x", "by": ["a"]})", "by"},
-                        Case{R"({"reason": "x", "reson": "typo"})", "reson"}}) {
+  for (const Case& c :
+       {Case{"{", "not valid JSON"}, Case{"[1,2]", "JSON object"}, Case{"", "JSON object"},
+        Case{R"({"by": "alice"})", "reason"}, Case{R"({"reason": "   "})", "reason"},
+        Case{R"({"reason": 5})", "reason: must be a string"},
+        Case{R"({"reason": "x", "auto_release_at": "tomorrow"})", "auto_release_at"},
+        Case{R"({"reason": "x", "auto_release_at": 12})", "auto_release_at"},
+        Case{R"({"reason": "x", "by": ["a"]})", "by"}, Case{R"({"reason": "x", "reson": "typo"})", "reson"}}) {
     const auto r = api.send("POST", holds, c.body);
     CHECK_MESSAGE(r.status == 400, c.body);
     CHECK_MESSAGE(r.error_code() == "invalid_input", c.body);
@@ -344,12 +348,14 @@ TEST_CASE("outbox: list by state, retry a dead item (waking the dispatcher), 404
   std::int64_t done_id = 0;
   {
     auto tx = api.store->begin();
-    dead_id = api.store->enqueue(*tx,
-                                 store::NewOutboxItem{"warehouse.deliver:tmall/s1/5001", "warehouse.deliver", "warehouse",
-                                                      OrderKey{"tmall", "s1", "5001"},
-                                                      json{{"order", {{"receiver", {{"ciphertext", kCiphertext}, {"name", "张*"}}}}}}},
-                                 now);
-    done_id = api.store->enqueue(*tx, store::NewOutboxItem{"memo:1", "platform.memo", "s1", std::nullopt, json::object()}, now);
+    dead_id = api.store->enqueue(
+        *tx,
+        store::NewOutboxItem{"warehouse.deliver:tmall/s1/5001", "warehouse.deliver", "warehouse",
+                             OrderKey{"tmall", "s1", "5001"},
+                             json{{"order", {{"receiver", {{"ciphertext", kCiphertext}, {"name", "张*"}}}}}}},
+        now);
+    done_id = api.store->enqueue(
+        *tx, store::NewOutboxItem{"memo:1", "platform.memo", "s1", std::nullopt, json::object()}, now);
     tx->commit();
   }
   api.store->mark_failed(dead_id, "warehouse answered HTTP 422", std::nullopt, true, now);
@@ -416,10 +422,9 @@ TEST_CASE("a request body over 1 MiB is refused with 413") {
   CHECK(api.get(order_path("s1", "7001") + "/holds").json_body()["holds"].empty());
 
   // Announced too large and the body still streaming in: the 413 still reaches the client.
-  const std::string raw = raw_exchange(api.server->port(),
-                                       "POST /v1/orders/tmall/s1/7001/holds HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-                                           std::string(kToken) + "\r\nContent-Length: 5000000\r\n\r\n" +
-                                           std::string(100000, 'x'));
+  const std::string raw = raw_exchange(
+      api.server->port(), "POST /v1/orders/tmall/s1/7001/holds HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                              std::string(kToken) + "\r\nContent-Length: 5000000\r\n\r\n" + std::string(100000, 'x'));
   CHECK(raw.find("HTTP/1.1 413") == 0);
   CHECK(raw.find("payload_too_large") != std::string::npos);
 }
@@ -432,8 +437,8 @@ TEST_CASE("malformed HTTP gets a 400 JSON error and the server keeps serving") {
   const std::string bad_length =
       raw_exchange(api.server->port(), "POST /v1/status HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n");
   CHECK(bad_length.find("HTTP/1.1 400") == 0);
-  const std::string huge_header =
-      raw_exchange(api.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+  const std::string huge_header = raw_exchange(
+      api.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
   CHECK(huge_header.find("HTTP/1.1 431") == 0);
   // Half a request, then the client goes away.
   raw_exchange(api.server->port(), "GET /healthz HTTP/1.1\r\nHo", true);
@@ -495,6 +500,7 @@ TEST_CASE("stop closes idle keep-alive connections at once and accepts no new on
   waiter.join();
   CHECK(idle.empty());
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds{3});  // not the 30 s header timeout
-  for (int i = 0; i < 50 && api.server->connections() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  for (int i = 0; i < 50 && api.server->connections() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
   CHECK(api.server->connections() == 0);
 }

@@ -1,12 +1,13 @@
 // The API token file: created owner-only on first start, reused after, refused when exposed.
 
+#include "api/token.hpp"
+
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "api/token.hpp"
 #include "unit/api/api_test_support.hpp"
 
 namespace fs = std::filesystem;

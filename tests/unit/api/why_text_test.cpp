@@ -1,8 +1,9 @@
 // The words `erpctl why` prints: what a merchant reads to understand an order.
 
+#include "api/why_text.hpp"
+
 #include <doctest/doctest.h>
 
-#include "api/why_text.hpp"
 #include "core/time_format.hpp"
 
 using namespace erp::daemon;
@@ -23,7 +24,8 @@ store::Hold manual_hold(std::int64_t id, const char* by, const char* note) {
   return h;
 }
 
-store::Event event(const char* kind, const char* actor, const char* reason, nlohmann::json detail = nlohmann::json::object()) {
+store::Event event(const char* kind, const char* actor, const char* reason,
+                   nlohmann::json detail = nlohmann::json::object()) {
   store::Event e;
   e.kind = kind;
   e.actor = actor;
@@ -67,15 +69,15 @@ TEST_CASE("a hold reads as who, which rule, why and until when") {
 }
 
 TEST_CASE("order received: status, lines and total in yuan") {
-  CHECK(event_text(event("order.received", "platform", "",
-                         {{"status", "paid"}, {"line_count", 3}, {"total_fen", 12300}})) ==
+  CHECK(event_text(
+            event("order.received", "platform", "", {{"status", "paid"}, {"line_count", 3}, {"total_fen", 12300}})) ==
         "Order received from the platform: paid, 3 lines, 123.00 yuan");
-  CHECK(event_text(event("order.received", "platform", "", {{"status", "pending_payment"}, {"lines", {1}}, {"total_fen", 5}})) ==
+  CHECK(event_text(event("order.received", "platform", "",
+                         {{"status", "pending_payment"}, {"lines", {1}}, {"total_fen", 5}})) ==
         "Order received from the platform: waiting for payment, 1 line, 0.05 yuan");
   // The store's own sentence stands in when the detail lacks lines and total.
   CHECK(event_text(event("order.received", "platform", "received from the platform: paid, 3 lines, total 123.00",
-                         {{"status", "paid"}})) ==
-        "Order received from the platform: paid, 3 lines, total 123.00");
+                         {{"status", "paid"}})) == "Order received from the platform: paid, 3 lines, total 123.00");
 }
 
 TEST_CASE("order updated repeats what changed") {
@@ -91,9 +93,9 @@ TEST_CASE("hold added and lifted name the operator and the note") {
   lifted.released_at = at("2026-11-11T03:00:00Z");
   lifted.released_by = "operator:bob";
   lifted.release_reason = "address confirmed";
-  CHECK(event_text(event("hold.released", "operator:bob", "hold (MANUAL) released: address confirmed",
-                         {{"hold_id", 7}}),
-                   &lifted) == "Hold #7 (check address) lifted by operator bob: address confirmed");
+  CHECK(
+      event_text(event("hold.released", "operator:bob", "hold (MANUAL) released: address confirmed", {{"hold_id", 7}}),
+                 &lifted) == "Hold #7 (check address) lifted by operator bob: address confirmed");
   // Without the hold row the store's reason is shown.
   CHECK(event_text(event("hold.released", "daemon", "auto-release time reached", {{"hold_id", 8}})) ==
         "Hold #8 lifted by erpd: auto-release time reached");
