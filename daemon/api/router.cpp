@@ -435,6 +435,10 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
     return finish(handler(call));
   } catch (const HttpError& e) {
     return finish(error_response(e.status, e.code, e.message));
+  } catch (const std::exception& e) {
+    // A store failure (busy disk, a damaged row) must still answer; the daemon keeps running.
+    spdlog::error("api: {} {} failed: {}", request.method, request.target, e.what());
+    return finish(error_response(500, "internal", std::string("the daemon could not answer: ") + e.what()));
   }
 }
 

@@ -1,8 +1,3 @@
-// GCC 12 at -O2 reports a "potential null pointer dereference" inside Asio's scheduler (the
-// calling thread's thread_info) once inlined into this file, although Asio is a system header;
-// Asio guarantees it there. The flag is off for this file only, before any Asio header.
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-
 #include "api/server.hpp"
 
 #include <spdlog/spdlog.h>

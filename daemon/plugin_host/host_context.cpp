@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "net/system_clock.hpp"
+#include "plugin_host/option_validation.hpp"
 
 namespace erp::daemon::plugin_host {
 namespace {
@@ -142,14 +143,8 @@ std::string prefix_for(const std::string& plugin, const std::string& shop) {
 void add_options(const std::vector<config::PluginOption>& options, const std::vector<sdk::ConfigKeySpec>& keys,
                  const std::string& owner, std::map<std::string, config::Secret>& secrets,
                  std::map<std::string, std::string>& values) {
-  auto spec_of = [&](const std::string& key) -> const sdk::ConfigKeySpec* {
-    for (const auto& spec : keys) {
-      if (spec.name == key) return &spec;
-    }
-    return nullptr;
-  };
   for (const auto& option : options) {
-    const auto* spec = spec_of(option.key);
+    const auto* spec = find_key_spec(keys, option.key);
     if (spec != nullptr && spec->type == sdk::ConfigType::secret) {
       secrets.insert_or_assign(option.key, config::Secret(option.value, "option " + option.key + " of " + owner));
     } else {

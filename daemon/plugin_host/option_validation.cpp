@@ -121,19 +121,19 @@ bool option_value_is_valid(sdk::ConfigType type, const std::string& text) {
   return false;
 }
 
+const sdk::ConfigKeySpec* find_key_spec(const std::vector<sdk::ConfigKeySpec>& keys, const std::string& key) {
+  for (const auto& spec : keys) {
+    if (spec.name == key) return &spec;
+  }
+  return nullptr;
+}
+
 std::vector<config::ConfigIssue> validate_plugin_options(const std::vector<sdk::ConfigKeySpec>& keys,
                                                          const std::vector<config::PluginOption>& options,
                                                          const OptionsScope& scope) {
   std::vector<config::ConfigIssue> issues;
-  auto spec_of = [&](const std::string& key) -> const sdk::ConfigKeySpec* {
-    for (const auto& spec : keys) {
-      if (spec.name == key) return &spec;
-    }
-    return nullptr;
-  };
-
   for (const auto& option : options) {
-    const auto* spec = spec_of(option.key);
+    const auto* spec = find_key_spec(keys, option.key);
     if (spec == nullptr) {
       std::string message;
       if (keys.empty()) {

@@ -43,6 +43,9 @@ std::vector<config::ConfigIssue> validate_warehouse_options(const LoadedPlugin& 
                                                             const config::WarehouseConfig& warehouse,
                                                             const std::filesystem::path& file);
 
+/// The declared spec of `key`, or null when the plugin does not declare it.
+const sdk::ConfigKeySpec* find_key_spec(const std::vector<sdk::ConfigKeySpec>& keys, const std::string& key);
+
 /// Whether `text` is a value of `type` as the option validator understands it.
 bool option_value_is_valid(sdk::ConfigType type, const std::string& text);
 

@@ -504,3 +504,18 @@ TEST_CASE("stop closes idle keep-alive connections at once and accepts no new on
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   CHECK(api.server->connections() == 0);
 }
+
+TEST_CASE("a stored order the daemon cannot read answers 500 as JSON, and the server keeps serving") {
+  Api api;
+  api.seed(make_order("s1", "901"));
+  {
+    auto tx = api.store->begin();
+    tx->db().exec("UPDATE orders SET payload = 'not json' WHERE order_id = '901'");
+    tx->commit();
+  }
+  const auto broken = api.get("/v1/orders/tmall/s1/901");
+  CHECK(broken.status == 500);
+  CHECK(broken.error_code() == "internal");
+  CHECK(broken.error_message().find("unreadable payload") != std::string::npos);
+  CHECK(api.get("/healthz").status == 200);
+}
