@@ -212,7 +212,8 @@ void Daemon::reload() {
     for (const auto& problem : problems) spdlog::error("reload: {}", problem);
     const std::string message = std::to_string(problems.size()) + " problem(s); still running the previous config";
     spdlog::error("config reload rejected: {}", message);
-    last_reload_ = ReloadRecord{now_utc(), false, message + ": " + problems.front()};
+    std::lock_guard lock(config_mutex_);
+    last_reload_ = LastReload{now_utc(), false, message + ": " + problems.front()};
     metrics_.add("erpd_config_reloads_total", {{"result", "rejected"}});
   };
 
@@ -244,8 +245,8 @@ void Daemon::reload() {
       {
         std::lock_guard lock(config_mutex_);
         config_ = next;
+        last_reload_ = LastReload{now_utc(), true, "reloaded"};
       }
-      last_reload_ = ReloadRecord{now_utc(), true, "reloaded"};
       metrics_.add("erpd_config_reloads_total", {{"result", "applied"}});
       spdlog::info("config reloaded: {} shop(s)", next.shops.size());
     }
@@ -309,6 +310,7 @@ nlohmann::json Daemon::status_json() {
   {
     std::lock_guard lock(config_mutex_);
     facts.config = config_;
+    facts.last_reload = last_reload_;
   }
   facts.state = state_ == State::running     ? "running"
                 : state_ == State::reloading ? "reloading"
@@ -321,7 +323,6 @@ nlohmann::json Daemon::status_json() {
   facts.counts = store_->counts();
   facts.shops = shops_.snapshot();
   facts.plugins = plugins_.loaded();
-  if (last_reload_) facts.last_reload = LastReload{last_reload_->at, last_reload_->ok, last_reload_->message};
   return build_status(facts);
 }
 

@@ -16,6 +16,7 @@
 
 #include "api/server.hpp"
 #include "app/shop_registry.hpp"
+#include "app/status.hpp"
 #include "app/systemd_notify.hpp"
 #include "config/config.hpp"
 #include "holds/release_gate.hpp"
@@ -52,7 +53,7 @@ class Daemon {
 
   enum class State { starting, running, reloading, stopping };
 
-  std::mutex config_mutex_;
+  std::mutex config_mutex_;  ///< Guards config_ and last_reload_ (read by the API's threads).
   config::Config config_;
 
   boost::asio::io_context io_;
@@ -79,12 +80,7 @@ class Daemon {
   std::atomic<bool> push_deliveries_{false};
   std::atomic<State> state_{State::starting};
   sdk::Instant started_at_{};
-  struct ReloadRecord {
-    sdk::Instant at{};
-    bool ok = false;
-    std::string message;
-  };
-  std::optional<ReloadRecord> last_reload_;
+  std::optional<LastReload> last_reload_;
   std::thread stopper_;
   int exit_code_ = 0;
 };
