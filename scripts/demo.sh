@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-deps.sh
-./scripts/build.sh
+TARGETS="erpd erpctl" ./scripts/build.sh
 
 config=config/demo.yaml
 erpd=build/bin/erpd
