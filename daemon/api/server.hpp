@@ -1,6 +1,7 @@
 #pragma once
-// The local HTTP API (Boost.Beast) that erpctl, warehouse systems and monitoring talk to.
-// Bound to 127.0.0.1 by default; every route but /healthz needs the bearer token.
+// The local HTTP API that erpctl, warehouse systems and monitoring talk to: the Router on the
+// generic Beast transport (http::HttpServer). Bound to 127.0.0.1 by default; every route but
+// /healthz needs the bearer token.
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
