@@ -161,10 +161,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // Malformed HTTP: answer once and close; the connection's framing can no longer be trusted.
     constexpr unsigned kHttp11 = 11;
     TransportError error;
-    if (parser_->is_header_done()) {
-      error.method = std::string(parser_->get().method_string());
-      error.target = std::string(parser_->get().target());
-    }
+    // The request line is stored as soon as it is read (a Content-Length over the limit fails
+    // later, among the fields); a broken request line leaves both empty.
+    error.method = std::string(parser_->get().method_string());
+    error.target = std::string(parser_->get().target());
     if (ec == bhttp::error::body_limit) {
       error.status = 413;
       error.code = "payload_too_large";

@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -51,6 +52,10 @@ class Clock {
   Instant now() const;
   void set(Instant t);
   void advance(std::chrono::milliseconds d);
+  /// Whether the clock still follows real time (never set nor advanced).
+  bool follows_real_time() const;
+  /// Back to following real time.
+  void follow_real_time();
 
  private:
   mutable std::mutex mutex_;
@@ -59,6 +64,8 @@ class Clock {
 
 /// Every write call the simulator accepted, per platform, shop, order and line, so a test can
 /// prove "exactly once". Kinds: "memo", "ship", "decrypt", "push", "iop.ship", ... Thread-safe.
+/// add() with a line counts under "<order>/<line>" and under "<order>" (so count(kind, order)
+/// is every counted write touching the order); add() without a line counts under "<order>".
 class Counters {
  public:
   void add(const std::string& kind, const std::string& shop, const std::string& order_id,
@@ -91,6 +98,7 @@ class Faults {
   std::map<Fault, double> shares_;
   std::vector<std::string> methods_;
   std::mt19937 rng_{20261111};
+  std::atomic<bool> active_{false};  ///< Any share above 0: lets draw() skip the lock otherwise.
 };
 
 /// A shop the simulator knows, with the credentials a request must carry.
@@ -135,8 +143,18 @@ class PlatformModule {
   virtual void generate(const Shop& shop, int count, std::mt19937& rng) = 0;
   /// Summary for GET /admin/state (order counts by status ...).
   virtual nlohmann::json state() const = 0;
-  /// Forgets every order (POST /admin/reset).
+  /// Forgets every order (POST /admin/reset). The core registers every shop again afterwards
+  /// (add_shop), so a module may forget its shops here too.
   virtual void reset() = 0;
+
+  /// The answer to a request this module serves() that the transport refused before handling
+  /// (malformed HTTP, body over the limit: `status` 400/413/431, or 500 when the handler threw).
+  /// `partial` has method, target, path and query only. Override to answer in the platform's
+  /// own error shape; the default is the simulator's JSON error.
+  virtual Response transport_error(const Request& partial, int status, const std::string& message) const;
 };
+
+/// The simulator's own JSON error: {"error": {"code": code, "message": message}}.
+Response json_error(int status, const std::string& code, const std::string& message);
 
 }  // namespace erp::sim
