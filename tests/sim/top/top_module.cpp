@@ -177,6 +177,16 @@ class TopModule final : public PlatformModule {
     }
   }
 
+  /// Requests the transport refused (malformed HTTP, too large, a throwing handler) still get
+  /// TOP's error_response, under the transport's HTTP status.
+  Response transport_error(const Request&, int status, const std::string& message) const override {
+    TopError error = status >= 500 ? remote_error("isp.unknown-error", "platform-sim: " + message)
+                                   : invalid_argument("request", "malformed or oversized request: " + message);
+    Response response = render_error(error, next_request_id());
+    response.status = status;
+    return response;
+  }
+
   void add_shop(const Shop& shop) override {
     std::unique_lock lock(mutex_);
     if (const auto old = shops_.find(shop.id); old != shops_.end()) sessions_.erase(old->second.session);
@@ -224,7 +234,7 @@ class TopModule final : public PlatformModule {
   Response handle_checked(const Request& request, const std::string& request_id);
   Outcome dispatch(const std::string& method, const Shop& shop, const Params& params, Instant now);
 
-  std::string next_request_id() {
+  std::string next_request_id() const {
     return "simtop" + base36(request_seq_.fetch_add(1, std::memory_order_relaxed) + 1000000);
   }
 
@@ -267,7 +277,7 @@ class TopModule final : public PlatformModule {
   /// shop -> buyer -> their 1-yuan reservation trades in payment order (generator, rule G3).
   std::map<std::string, std::map<std::string, std::vector<std::int64_t>>> reservations_by_buyer_;
   std::atomic<std::int64_t> next_due_ms_{std::numeric_limits<std::int64_t>::max()};
-  std::atomic<std::uint64_t> request_seq_{0};
+  mutable std::atomic<std::uint64_t> request_seq_{0};
   std::int64_t next_tid_ = kFirstTid;
   std::int64_t next_oid_ = kFirstOid;
   std::int64_t next_refund_id_ = 150000000000000;

@@ -213,3 +213,15 @@ TEST_CASE_FIXTURE(Fixture, "garbage requests get an error_response, never a cras
   CHECK(code(call("taobao.trades.sold.get", {{"fields", "tid"}, {"page_no", "-1"}})) == 41);
   CHECK(code(call("taobao.trades.sold.get", {{"fields", "tid"}, {"start_created", "soon"}})) == 41);
 }
+
+TEST_CASE_FIXTURE(Fixture, "requests the transport refused are answered in TOP's shape too") {
+  Request partial;
+  partial.method = "POST";
+  partial.path = "/router/rest";
+  const Response large = module->transport_error(partial, 413, "body over the limit");
+  CHECK(large.status == 413);
+  CHECK(code(json::parse(large.body)) == 41);
+  const Response broken = module->transport_error(partial, 500, "handler threw");
+  CHECK(code(json::parse(broken.body)) == 15);
+  CHECK(sub_code(json::parse(broken.body)).rfind("isp.", 0) == 0);
+}
