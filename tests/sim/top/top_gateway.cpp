@@ -31,8 +31,7 @@ std::string form_decode(std::string_view text) {
     const char c = text[i];
     if (c == '+') {
       out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
       i += 2;
     } else {
@@ -84,8 +83,8 @@ Response render_error(const TopError& error, const std::string& request_id) {
   body["request_id"] = request_id;
   Response response;
   // TOP answers errors with HTTP 200; the error is in the body.
-  response.body = nlohmann::json{{"error_response", std::move(body)}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  response.body = nlohmann::json{{"error_response", std::move(body)}}.dump(-1, ' ', false,
+                                                                           nlohmann::json::error_handler_t::replace);
   return response;
 }
 
@@ -107,8 +106,7 @@ TopError invalid_signature() { return {25, "Invalid Signature", "", ""}; }
 TopError missing_session() { return {26, "Missing Session", "", ""}; }
 TopError invalid_session() {
   // sub_code from the test fixtures quoted in PLATFORMS.md 1.4.
-  return {27, "Invalid session", "sessionkey-not-generated-by-server",
-          "RealSession don't belong app and user !"};
+  return {27, "Invalid session", "sessionkey-not-generated-by-server", "RealSession don't belong app and user !"};
 }
 TopError expired_session() {
   // PLATFORMS.md 1.4 [I]: "invalid-sessionkey"-style sub_codes; clients treat 26/27 as re-authorize.

@@ -29,11 +29,11 @@ using nlohmann::json;
 using Params = std::map<std::string, std::string>;
 using namespace std::chrono_literals;
 
-constexpr auto kTimestampSkew = std::chrono::minutes(10);  // PLATFORMS.md 1.2
+constexpr auto kTimestampSkew = std::chrono::minutes(10);     // PLATFORMS.md 1.2
 constexpr auto kMaxIncrementWindow = std::chrono::hours(24);  // PLATFORMS.md 2.2
-constexpr auto kHistory = std::chrono::days(90);           // "only the last 3 months", 2.1 / 2.2
-constexpr std::size_t kMaxMemoBytes = 1000;                 // PLATFORMS.md 2.5
-constexpr std::size_t kMaxReservationsPerMain = 12;         // rule G3
+constexpr auto kHistory = std::chrono::days(90);              // "only the last 3 months", 2.1 / 2.2
+constexpr std::size_t kMaxMemoBytes = 1000;                   // PLATFORMS.md 2.5
+constexpr std::size_t kMaxReservationsPerMain = 12;           // rule G3
 constexpr int kBanSeconds = 1;
 constexpr std::int64_t kFirstTid = 3100000000000000000;
 constexpr std::int64_t kFirstOid = 3200000000000000000;
@@ -59,7 +59,9 @@ std::string param(const Params& params, const char* name) {
   return it == params.end() ? std::string() : it->second;
 }
 
-Instant floor_seconds(Instant t) { return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::floor<std::chrono::seconds>(t)); }
+Instant floor_seconds(Instant t) {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::floor<std::chrono::seconds>(t));
+}
 
 bool status_matches(const std::string& filter, const std::string& status) {
   if (filter.empty()) return true;
@@ -89,9 +91,13 @@ std::set<std::string> type_filter(const std::string& types) {
 }
 
 bool known_refund_status(const std::string& s) {
-  static const std::set<std::string> kKnown = {"NO_REFUND",           "WAIT_SELLER_AGREE", "WAIT_BUYER_RETURN_GOODS",
-                                              "WAIT_SELLER_CONFIRM_GOODS", "SELLER_REFUSE_BUYER", "CLOSED",
-                                              "SUCCESS"};
+  static const std::set<std::string> kKnown = {"NO_REFUND",
+                                               "WAIT_SELLER_AGREE",
+                                               "WAIT_BUYER_RETURN_GOODS",
+                                               "WAIT_SELLER_CONFIRM_GOODS",
+                                               "SELLER_REFUSE_BUYER",
+                                               "CLOSED",
+                                               "SUCCESS"};
   return kKnown.count(s) != 0;
 }
 
@@ -99,6 +105,19 @@ std::string base36(std::uint64_t value) {
   char buffer[24];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, 36);
   return std::string(buffer, result.ptr);
+}
+
+/// "1,2,3" -> {"1","2","3"}.
+std::vector<std::string> text_list_of(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) out.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
 }
 
 /// YAML helpers: a scalar as text, or "" when absent or not a scalar.
@@ -119,14 +138,7 @@ std::vector<std::string> text_list(const YAML::Node& node, const char* key) {
   const YAML::Node value = node[key];
   if (!value) return out;
   if (value.IsScalar()) {
-    std::string list = value.Scalar();
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      std::size_t end = list.find(',', start);
-      if (end == std::string::npos) end = list.size();
-      if (end > start) out.push_back(list.substr(start, end - start));
-      start = end + 1;
-    }
+    out = text_list_of(value.Scalar());
   } else if (value.IsSequence()) {
     for (const auto& item : value) {
       if (item.IsScalar()) out.push_back(item.Scalar());
@@ -224,6 +236,8 @@ class TopModule final : public PlatformModule {
     trades_.clear();
     shop_tids_.clear();
     plans_.clear();
+    linked_mains_.clear();
+    merchant_managed_.clear();
     pending_.clear();
     reservations_by_buyer_.clear();
     next_due_ms_.store(std::numeric_limits<std::int64_t>::max());
@@ -255,6 +269,9 @@ class TopModule final : public PlatformModule {
   void pay(TopTrade& trade, Instant now, bool forbid_consign, std::mt19937& rng);
   void schedule_tag(TopTrade& trade, const TagPlan& plan, Instant base, std::mt19937& rng);
   void reveal_due(Instant now);
+  /// Rules G5-G10, platform mode: once a repurchase trade has shipped every line, the platform
+  /// ships its linked reservation trades with the waybill of the line that shipped last.
+  void ship_linked_reservations(const TopTrade& main, Instant now);
   void refresh_next_due();
   std::int64_t take_tid() { return next_tid_++; }
   std::int64_t take_oid() { return next_oid_++; }
@@ -273,6 +290,10 @@ class TopModule final : public PlatformModule {
   std::unordered_map<std::int64_t, TopTrade> trades_;
   std::map<std::string, std::vector<std::int64_t>> shop_tids_;
   std::unordered_map<std::int64_t, TagPlan> plans_;  ///< tid -> tag to schedule when it is paid
+  /// Reservation tid -> the repurchase trades whose revealed tag names it (rule G7).
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> linked_mains_;
+  /// Tmall shops in merchant-managed gift mode (rule G12): the platform does not ship reservations.
+  std::set<std::string> merchant_managed_;
   std::vector<PendingTag> pending_;
   /// shop -> buyer -> their 1-yuan reservation trades in payment order (generator, rule G3).
   std::map<std::string, std::map<std::string, std::vector<std::int64_t>>> reservations_by_buyer_;
@@ -295,17 +316,18 @@ Response TopModule::handle_checked(const Request& request, const std::string& re
   }
   const auto collected = collect_params(request);
   if (!collected) {
-    return render_error(invalid_argument("request", "the request carries more than platform-sim accepts (1 MiB, 512 "
-                                                    "parameters)"),
+    return render_error(invalid_argument("request",
+                                         "the request carries more than platform-sim accepts (1 MiB, 512 "
+                                         "parameters)"),
                         request_id);
   }
   const Params& params = *collected;
 
   const std::string method = param(params, "method");
   if (method.empty()) return render_error(missing_method(), request_id);
-  static const std::set<std::string> kMethods = {
-      "taobao.trades.sold.get",  "taobao.trades.sold.increment.get", "taobao.trade.fullinfo.get",
-      "taobao.trade.memo.add",   "taobao.trade.memo.update",         "taobao.logistics.offline.send"};
+  static const std::set<std::string> kMethods = {"taobao.trades.sold.get",    "taobao.trades.sold.increment.get",
+                                                 "taobao.trade.fullinfo.get", "taobao.trade.memo.add",
+                                                 "taobao.trade.memo.update",  "taobao.logistics.offline.send"};
   if (kMethods.count(method) == 0) return render_error(invalid_method(method), request_id);
 
   const std::string app_key = param(params, "app_key");
@@ -367,12 +389,16 @@ Response TopModule::handle_checked(const Request& request, const std::string& re
 
   const Fault fault = context_.faults.draw(method);
   switch (fault) {
-    case Fault::rate_limit: return render_error(app_call_limited(kBanSeconds), request_id);
-    case Fault::server_error: return render_error(service_unavailable(), request_id);
-    case Fault::expired_session: return render_error(expired_session(), request_id);
+    case Fault::rate_limit:
+      return render_error(app_call_limited(kBanSeconds), request_id);
+    case Fault::server_error:
+      return render_error(service_unavailable(), request_id);
+    case Fault::expired_session:
+      return render_error(expired_session(), request_id);
     case Fault::none:
     case Fault::timeout:
-    case Fault::truncated: break;
+    case Fault::truncated:
+      break;
   }
 
   Outcome outcome = dispatch(method, shop, params, now);
@@ -529,7 +555,8 @@ Outcome TopModule::trade_fullinfo_get(const Shop& shop, const Params& params) co
   const auto tid = parse_int(param(params, "tid"));
   if (!tid) return fail(invalid_argument("tid", "tid must be a number"));
   const TopTrade* trade = find_trade(shop.id, *tid);
-  if (trade == nullptr) return fail(remote_error("isv.trade-not-exist", "trade " + std::to_string(*tid) + " not exist"));
+  if (trade == nullptr)
+    return fail(remote_error("isv.trade-not-exist", "trade " + std::to_string(*tid) + " not exist"));
   std::string body = "\"trade\":";
   append_trade_json(body, *trade, parse_fields(param(params, "fields")));
   return Outcome{std::nullopt, std::move(body)};
@@ -549,7 +576,8 @@ Outcome TopModule::trade_memo_write(const Shop& shop, const Params& params, Inst
   }
   const bool reset = !add && param(params, "reset") == "true";
   TopTrade* trade = find_trade(shop.id, *tid);
-  if (trade == nullptr) return fail(remote_error("isv.trade-not-exist", "trade " + std::to_string(*tid) + " not exist"));
+  if (trade == nullptr)
+    return fail(remote_error("isv.trade-not-exist", "trade " + std::to_string(*tid) + " not exist"));
   if (add && trade->has_memo) {
     // PLATFORMS.md 2.5: memo.add cannot be called twice; update afterwards.
     return fail(remote_error("isv.trade-memo-exist", "the trade already has a memo, use taobao.trade.memo.update"));
@@ -580,9 +608,10 @@ Outcome TopModule::logistics_offline_send(const Shop& shop, const Params& params
   if (trade == nullptr) {
     return fail(remote_error("isv.logistics-offline-service-error:B01", "订单不存在"));
   }
-  const TopError already_shipped =
-      remote_error("isv.logistics-offline-service-error:B04", "订单状态不对，该物流订单已经发货或者已关闭，不能重复发货");
-  if (trade->status != "WAIT_SELLER_SEND_GOODS" && trade->status != "SELLER_CONSIGNED_PART") return fail(already_shipped);
+  const TopError already_shipped = remote_error("isv.logistics-offline-service-error:B04",
+                                                "订单状态不对，该物流订单已经发货或者已关闭，不能重复发货");
+  if (trade->status != "WAIT_SELLER_SEND_GOODS" && trade->status != "SELLER_CONSIGNED_PART")
+    return fail(already_shipped);
 
   const std::string is_split = param(params, "is_split");
   if (!is_split.empty() && is_split != "0" && is_split != "1") {
@@ -604,11 +633,11 @@ Outcome TopModule::logistics_offline_send(const Shop& shop, const Params& params
       start = end + 1;
     }
     for (const std::int64_t oid : wanted) {
-      auto it = std::find_if(trade->orders.begin(), trade->orders.end(),
-                             [oid](const TopOrder& o) { return o.oid == oid; });
+      auto it =
+          std::find_if(trade->orders.begin(), trade->orders.end(), [oid](const TopOrder& o) { return o.oid == oid; });
       if (it == trade->orders.end()) {
-        return fail(invalid_argument("sub_tid", "sub-order " + std::to_string(oid) + " is not in trade " +
-                                                    std::to_string(*tid)));
+        return fail(invalid_argument("sub_tid",
+                                     "sub-order " + std::to_string(oid) + " is not in trade " + std::to_string(*tid)));
       }
       if (it->shipped || it->refund_status == "SUCCESS") return fail(already_shipped);
       lines.push_back(&*it);
@@ -634,6 +663,7 @@ Outcome TopModule::logistics_offline_send(const Shop& shop, const Params& params
   const std::string tid_text = std::to_string(*tid);
   for (const TopOrder* line : lines) context_.counters.add("ship", shop.id, tid_text, std::to_string(line->oid));
   context_.counters.add("ship.upload", shop.id, tid_text);
+  ship_linked_reservations(*trade, now);
   return Outcome{std::nullopt, "\"shipping\":{\"is_success\":true}"};
 }
 
@@ -713,6 +743,12 @@ void TopModule::reveal_due(Instant now) {
       for (auto& order : trade->second.orders) {
         if (order.oid == it->oid) order.one_yuan_reservation_orders = it->value;
       }
+      for (const auto& id : text_list_of(it->value)) {
+        if (const auto rid = parse_int(id)) {
+          auto& mains = linked_mains_[*rid];
+          if (std::find(mains.begin(), mains.end(), it->tid) == mains.end()) mains.push_back(it->tid);
+        }
+      }
       // The tag arrived at its time, even when the clock jumped past it.
       touch(trade->second, it->due);
     }
@@ -728,6 +764,59 @@ void TopModule::refresh_next_due() {
   next_due_ms_.store(next);
 }
 
+void TopModule::ship_linked_reservations(const TopTrade& main, Instant now) {
+  if (main.platform != "tmall" || merchant_managed_.count(main.shop) != 0) return;  // G12: merchant ships
+  if (main.status != "WAIT_BUYER_CONFIRM_GOODS") return;  // G6, G8: wait for the last sub-order / package
+  std::vector<std::string> ids;
+  for (const auto& order : main.orders) {
+    for (auto& id : text_list_of(order.one_yuan_reservation_orders)) ids.push_back(std::move(id));
+  }
+  if (ids.empty()) return;
+  // G6: the waybill of the sub-order that shipped last; on a tie the platform picks at random,
+  // the simulator the smallest waybill, so runs repeat.
+  const TopOrder* last = nullptr;
+  for (const auto& order : main.orders) {
+    if (!order.shipped || !order.consign_time) continue;
+    if (last == nullptr || *order.consign_time > *last->consign_time ||
+        (*order.consign_time == *last->consign_time && order.invoice_no < last->invoice_no)) {
+      last = &order;
+    }
+  }
+  if (last == nullptr) return;
+  const Instant at = floor_seconds(now);
+  for (const auto& id : ids) {
+    const auto rid = parse_int(id);
+    if (!rid) continue;
+    TopTrade* reservation = find_trade(main.shop, *rid);
+    if (reservation == nullptr) continue;
+    if (reservation->status != "WAIT_SELLER_SEND_GOODS" && reservation->status != "SELLER_CONSIGNED_PART") continue;
+    // G7: a reservation linked to several repurchases ships with the earliest-created open one.
+    const TopTrade* earliest = nullptr;
+    for (const std::int64_t tid : linked_mains_[*rid]) {
+      const TopTrade* candidate = find_trade(main.shop, tid);
+      if (candidate == nullptr || candidate->status == "TRADE_CLOSED" ||
+          candidate->status == "TRADE_CLOSED_BY_TAOBAO") {
+        continue;
+      }
+      if (earliest == nullptr || candidate->created < earliest->created ||
+          (candidate->created == earliest->created && candidate->tid < earliest->tid)) {
+        earliest = candidate;
+      }
+    }
+    if (earliest != nullptr && earliest->tid != main.tid) continue;
+    // G9: one shipment whatever the quantity; G10: every linked reservation ships now.
+    for (auto& order : reservation->orders) {
+      if (order.shipped || order.refund_status == "SUCCESS") continue;
+      order.shipped = true;
+      order.logistics_company = last->logistics_company;
+      order.invoice_no = last->invoice_no;
+      order.consign_time = at;
+    }
+    if (!reservation->consign_time) reservation->consign_time = at;
+    touch(*reservation, now);
+  }
+}
+
 // ---- scenario events -------------------------------------------------------------------------
 
 std::optional<std::string> TopModule::apply(const Shop& shop, const YAML::Node& event) {
@@ -739,8 +828,21 @@ std::optional<std::string> TopModule::apply(const Shop& shop, const YAML::Node& 
     if (shops_.count(shop.id) == 0) shops_[shop.id] = shop;
     reveal_due(now);
     if (type == "order") return event_order(shop, event, now);
-    static const std::set<std::string> kTradeEvents = {"pay",  "cancel",          "close", "refund", "memo",
-                                                      "ship", "reservation_tag", "confirm", "status"};
+    if (type == "gift_mode") {
+      // Rule G12: in merchant-managed mode the platform no longer ships reservation orders.
+      if (shop.platform != "tmall") return std::string("gift_mode: needs a tmall shop");
+      const std::string mode = text(event, "mode");
+      if (mode == "merchant") {
+        merchant_managed_.insert(shop.id);
+      } else if (mode == "platform") {
+        merchant_managed_.erase(shop.id);
+      } else {
+        return "gift_mode: mode must be platform or merchant, not '" + mode + "'";
+      }
+      return std::nullopt;
+    }
+    static const std::set<std::string> kTradeEvents = {"pay",  "cancel",          "close",   "refund", "memo",
+                                                       "ship", "reservation_tag", "confirm", "status"};
     if (kTradeEvents.count(type) != 0) return event_on_trade(shop, type, event, now);
     return "top: unknown event type '" + type + "'";
   } catch (const std::exception& e) {
@@ -831,8 +933,7 @@ std::optional<std::string> TopModule::event_order(const Shop& shop, const YAML::
       order.num = *n;
     }
     const std::string price = text(line, "price");
-    const auto money = sdk::parse_yuan(price.empty() ? std::string(trade.one_yuan ? "1.00" : "")
-                                                     : price);
+    const auto money = sdk::parse_yuan(price.empty() ? std::string(trade.one_yuan ? "1.00" : "") : price);
     if (!money || money->fen < 0) return "order: each line needs a price as a yuan decimal string";
     order.price_fen = money->fen;
     if (trade.cross_border != CrossBorder::none) order.tax_fen = order.price_fen * order.num * 91 / 1000;
@@ -875,8 +976,8 @@ std::optional<std::string> TopModule::event_order(const Shop& shop, const YAML::
   return std::nullopt;
 }
 
-std::optional<std::string> TopModule::event_on_trade(const Shop& shop, const std::string& type,
-                                                     const YAML::Node& event, Instant now) {
+std::optional<std::string> TopModule::event_on_trade(const Shop& shop, const std::string& type, const YAML::Node& event,
+                                                     Instant now) {
   const std::string tid_text = text(event, "tid");
   const auto tid = parse_int(tid_text);
   if (!tid) return type + ": tid must be a number: " + tid_text;
@@ -1012,14 +1113,15 @@ std::optional<std::string> TopModule::event_on_trade(const Shop& shop, const std
     }
   }
   touch(*trade, now);
+  if (type == "ship") ship_linked_reservations(*trade, now);
   return std::nullopt;
 }
 
 // ---- generator -------------------------------------------------------------------------------
 
 void TopModule::generate(const Shop& shop, int count, std::mt19937& rng) {
-  static const char* const kTitles[] = {"真丝围巾", "羊绒大衣", "皮质手袋", "香水 50ml", "腕表", "羊毛针织衫",
-                                        "丝巾礼盒", "钱包",     "太阳镜",   "香氛蜡烛"};
+  static const char* const kTitles[] = {"真丝围巾",   "羊绒大衣", "皮质手袋", "香水 50ml", "腕表",
+                                        "羊毛针织衫", "丝巾礼盒", "钱包",     "太阳镜",    "香氛蜡烛"};
   static const char* const kStates[][3] = {{"浙江省", "杭州市", "西湖区"},
                                            {"上海", "上海市", "浦东新区"},
                                            {"广东省", "深圳市", "南山区"},
@@ -1039,7 +1141,8 @@ void TopModule::generate(const Shop& shop, int count, std::mt19937& rng) {
     trade.created = now - std::chrono::seconds{pick(60, 1800)};
     trade.modified = trade.created;
     const int buyer = pick(0, 59);
-    trade.buyer_open_uid = "AAH" + base36(static_cast<std::uint64_t>(buyer) * std::uint64_t{2654435761} + std::uint64_t{7919});
+    trade.buyer_open_uid =
+        "AAH" + base36(static_cast<std::uint64_t>(buyer) * std::uint64_t{2654435761} + std::uint64_t{7919});
     trade.oaid = "sim" + base36(static_cast<std::uint64_t>(trade.tid));
     const auto& region = kStates[pick(0, 3)];
     trade.receiver_name = buyer % 2 == 0 ? "李四" : "王五";

@@ -52,8 +52,8 @@ std::string digest_hmac(const EVP_MD* md, std::string_view key, std::string_view
   // An empty key is legal for HMAC; OpenSSL only needs a non-null pointer.
   static const unsigned char kEmpty = 0;
   const void* key_data = key.empty() ? static_cast<const void*>(&kEmpty) : static_cast<const void*>(key.data());
-  if (HMAC(md, key_data, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), out, &size) == nullptr) {
+  if (HMAC(md, key_data, static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+           out, &size) == nullptr) {
     throw std::runtime_error("HMAC failed");
   }
   return upper_hex(out, size);

@@ -45,8 +45,7 @@ std::optional<Instant> parse_china_time(std::string_view text, bool allow_epoch_
     return Instant{std::chrono::milliseconds{ms}};
   }
   // yyyy-MM-dd HH:mm:ss
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
-      text[16] != ':') {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   const std::string_view y = text.substr(0, 4), mo = text.substr(5, 2), d = text.substr(8, 2), h = text.substr(11, 2),
@@ -81,11 +80,20 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
     }
     if (!have_digits) return std::nullopt;
     switch (c) {
-      case 's': total += current; break;
-      case 'm': total += current * 60; break;
-      case 'h': total += current * 3600; break;
-      case 'd': total += current * 86400; break;
-      default: return std::nullopt;
+      case 's':
+        total += current;
+        break;
+      case 'm':
+        total += current * 60;
+        break;
+      case 'h':
+        total += current * 3600;
+        break;
+      case 'd':
+        total += current * 86400;
+        break;
+      default:
+        return std::nullopt;
     }
     current = 0;
     have_digits = false;

@@ -76,10 +76,14 @@ std::string mask_address(const std::string& address) {
 
 std::string cross_border_name(CrossBorder kind) {
   switch (kind) {
-    case CrossBorder::none: return "none";
-    case CrossBorder::bonded_import: return "bonded_import";
-    case CrossBorder::direct_mail: return "direct_mail";
-    case CrossBorder::consolidated_import: return "consolidated_import";
+    case CrossBorder::none:
+      return "none";
+    case CrossBorder::bonded_import:
+      return "bonded_import";
+    case CrossBorder::direct_mail:
+      return "direct_mail";
+    case CrossBorder::consolidated_import:
+      return "consolidated_import";
   }
   return "none";
 }
@@ -198,7 +202,8 @@ void TopTrade::render() {
   orders_json = json::array();
   const bool single = orders.size() == 1;
   for (const auto& order : orders) {
-    const std::int64_t line_payment = single ? payment : order.price_fen * order.num - order.discount_fen + order.tax_fen;
+    const std::int64_t line_payment =
+        single ? payment : order.price_fen * order.num - order.discount_fen + order.tax_fen;
     json o = {{"oid", order.oid},
               {"num_iid", id_json(order.num_iid)},
               {"sku_id", order.sku_id},
@@ -221,7 +226,8 @@ void TopTrade::render() {
     if (order.end_time) o["end_time"] = format_china_time(*order.end_time);
     if (!order.logistics_company.empty()) o["logistics_company"] = order.logistics_company;
     if (!order.invoice_no.empty()) o["invoice_no"] = order.invoice_no;
-    if (!order.one_yuan_reservation_orders.empty()) o["one_yuan_reservation_orders"] = order.one_yuan_reservation_orders;
+    if (!order.one_yuan_reservation_orders.empty())
+      o["one_yuan_reservation_orders"] = order.one_yuan_reservation_orders;
     if (cross_border != CrossBorder::none) {
       o["sub_order_tax_fee"] = yuan(order.tax_fen);
       o["sub_order_tax_rate"] = "0.091";
@@ -277,7 +283,7 @@ void append_trade_json(std::string& out, const TopTrade& trade, const FieldSelec
   // PLATFORMS.md 2.3: oaid only when fields has receiver_name, receiver_address, created,
   // receiver_mobile and receiver_phone.
   static const char* const kOaidNeeds[] = {"created", "receiver_address", "receiver_mobile", "receiver_name",
-                                          "receiver_phone"};
+                                           "receiver_phone"};
   bool oaid = !trade.oaid.empty();
   for (const char* need : kOaidNeeds) {
     if (!std::binary_search(selection.trade_fields.begin(), selection.trade_fields.end(), std::string(need))) {

@@ -41,7 +41,8 @@ TEST_CASE_FIXTURE(Fixture, "G2_reservation_tag_appears_only_after_its_time") {
 TEST_CASE_FIXTURE(Fixture, "G2_default_tag_delay_is_between_two_and_four_hours") {
   for (int i = 0; i < 5; ++i) {
     const std::string tid = std::to_string(920 + i);
-    must(tmall, "type: order\ntid: \"" + tid + "\"\npaid: true\nreservations: \"900\"\nlines:\n  - {sku: M, price: \"9.00\"}\n");
+    must(tmall, "type: order\ntid: \"" + tid +
+                    "\"\npaid: true\nreservations: \"900\"\nlines:\n  - {sku: M, price: \"9.00\"}\n");
   }
   advance(std::chrono::minutes{119});
   for (int i = 0; i < 5; ++i) CHECK_FALSE(has_tag(fullinfo(std::to_string(920 + i), "orders", &tmall)));
@@ -125,7 +126,9 @@ TEST_CASE_FIXTURE(Fixture, "step (presale) trades pay the deposit, then the bala
 TEST_CASE_FIXTURE(Fixture, "Tmall Global cross-border types") {
   for (const char* kind : {"bonded_import", "direct_mail", "consolidated_import"}) {
     CAPTURE(kind);
-    const std::string tid = std::string(kind) == "bonded_import" ? "860" : std::string(kind) == "direct_mail" ? "861" : "862";
+    const std::string tid = std::string(kind) == "bonded_import" ? "860"
+                            : std::string(kind) == "direct_mail" ? "861"
+                                                                 : "862";
     must(tmall, "type: order\ntid: \"" + tid + "\"\npaid: true\ncross_border: " + kind +
                     "\nlines:\n  - {sku: A, price: \"100.00\"}\n");
     const json trade = fullinfo(tid, "type,cross_bonded_declare,trade_attr,order_tax_fee,payment,orders", &tmall);
@@ -166,8 +169,11 @@ TEST_CASE_FIXTURE(Fixture, "generate makes realistic paid trades; tmall gets res
   const std::string from = erp::sim::top::format_china_time(clock.now() - std::chrono::hours{1});
   const std::string to = erp::sim::top::format_china_time(clock.now());
   const json listed = call("taobao.trades.sold.get",
-                           {{"fields", "tid,status,orders"}, {"start_created", from}, {"end_created", to},
-                            {"type", "guarantee_trade,tmall_i18n"}, {"page_size", "100"}},
+                           {{"fields", "tid,status,orders"},
+                            {"start_created", from},
+                            {"end_created", to},
+                            {"type", "guarantee_trade,tmall_i18n"},
+                            {"page_size", "100"}},
                            tmall);
   REQUIRE(code(listed) == 0);
   CHECK(listed["trades_sold_get_response"]["total_results"] == 400);
@@ -202,4 +208,61 @@ TEST_CASE_FIXTURE(Fixture, "generate makes realistic paid trades; tmall gets res
 
   module->reset();
   CHECK(module->state()["trades"] == 0);
+}
+
+namespace {
+
+/// A paid 1-yuan reservation trade and a paid repurchase whose tag names it, revealed now.
+void reservation_pair(Fixture& f, const std::string& reservation, const std::string& main, int main_lines) {
+  f.must(f.tmall, "type: order\ntid: \"" + reservation +
+                      "\"\nbuyer: vip\none_yuan: true\npaid: true\nlines:\n  - {sku: GIFT, qty: 2}\n");
+  f.must(f.tmall, paid_order(main, main_lines));
+  f.must(f.tmall, "type: reservation_tag\ntid: \"" + main + "\"\nreservations: \"" + reservation + "\"\n");
+}
+
+json ship_lines(Fixture& f, const std::string& tid, const std::string& sub_tid, const std::string& waybill) {
+  Params p = {{"tid", tid}, {"out_sid", waybill}, {"company_code", "SF"}};
+  if (!sub_tid.empty()) {
+    p["is_split"] = "1";
+    p["sub_tid"] = sub_tid;
+  }
+  return f.call("taobao.logistics.offline.send", p, f.tmall);
+}
+
+}  // namespace
+
+TEST_CASE_FIXTURE(Fixture, "G5_G6_platform_ships_the_reservation_with_the_last_waybill_of_the_main_order") {
+  reservation_pair(*this, "940", "941", 2);
+  REQUIRE(code(ship_lines(*this, "941", "9411", "SF-A")) == 0);
+  CHECK(fullinfo("940", "status", &tmall)["status"] == "WAIT_SELLER_SEND_GOODS");  // main not done yet
+  advance(std::chrono::minutes{1});
+  REQUIRE(code(ship_lines(*this, "941", "9412", "SF-B")) == 0);
+  const json reservation = fullinfo("940", "status,orders", &tmall);
+  CHECK(reservation["status"] == "WAIT_BUYER_CONFIRM_GOODS");
+  CHECK(reservation["orders"]["order"][0]["invoice_no"] == "SF-B");
+  CHECK(counters.count("ship", "940") == 0);  // the platform shipped it, not an API call
+  // The merchant's own upload for it now meets "already shipped".
+  CHECK(sub_code(ship_lines(*this, "940", "", "SF-C")) == "isv.logistics-offline-service-error:B04");
+}
+
+TEST_CASE_FIXTURE(Fixture, "G7_reservation_ships_with_the_earliest_created_repurchase") {
+  reservation_pair(*this, "950", "951", 1);
+  advance(std::chrono::minutes{5});
+  must(tmall, paid_order("952", 1));
+  must(tmall, "type: reservation_tag\ntid: \"952\"\nreservations: \"950\"\n");
+  REQUIRE(code(ship_lines(*this, "952", "", "LATER")) == 0);
+  CHECK(fullinfo("950", "status", &tmall)["status"] == "WAIT_SELLER_SEND_GOODS");
+  REQUIRE(code(ship_lines(*this, "951", "", "EARLIEST")) == 0);
+  CHECK(fullinfo("950", "orders", &tmall)["orders"]["order"][0]["invoice_no"] == "EARLIEST");
+}
+
+TEST_CASE_FIXTURE(Fixture, "G12_merchant_managed_mode_leaves_reservations_to_the_merchant") {
+  must(tmall, "type: gift_mode\nmode: merchant\n");
+  reservation_pair(*this, "960", "961", 1);
+  REQUIRE(code(ship_lines(*this, "961", "", "MAIN")) == 0);
+  CHECK(fullinfo("960", "status", &tmall)["status"] == "WAIT_SELLER_SEND_GOODS");
+  REQUIRE(code(ship_lines(*this, "960", "", "MAIN")) == 0);
+  CHECK(counters.count("ship", "960", "960") == 1);
+  CHECK(event(taobao, "type: gift_mode\nmode: merchant\n").has_value());
+  CHECK(event(tmall, "type: gift_mode\nmode: sometimes\n").has_value());
 }

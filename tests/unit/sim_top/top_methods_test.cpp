@@ -17,8 +17,8 @@ TEST_CASE_FIXTURE(Fixture, "increment.get refuses windows over one day and ends 
   CHECK(sub_code(over) == "isv.invalid-parameter");
   CHECK(code(window("2026-11-11 10:00:00", "2026-11-11 09:00:00")) == 41);
   CHECK(code(window("2026-06-01 10:00:00", "2026-06-01 11:00:00")) == 41);  // older than 3 months
-  CHECK(code(call("taobao.trades.sold.increment.get", {{"fields", "tid"}, {"start_modified", "2026-11-11 09:00:00"}})) ==
-        40);
+  CHECK(code(call("taobao.trades.sold.increment.get",
+                  {{"fields", "tid"}, {"start_modified", "2026-11-11 09:00:00"}})) == 40);
 }
 
 TEST_CASE_FIXTURE(Fixture, "increment.get with use_has_next drains every trade once, newest modified first") {
@@ -47,11 +47,11 @@ TEST_CASE_FIXTURE(Fixture, "increment.get with use_has_next drains every trade o
   int page = 1;
   while (has_next && page < 20) {
     const json body = call("taobao.trades.sold.increment.get", {{"fields", "tid,modified"},
-                                                                 {"start_modified", from},
-                                                                 {"end_modified", to},
-                                                                 {"page_size", "5"},
-                                                                 {"page_no", std::to_string(page)},
-                                                                 {"use_has_next", "true"}});
+                                                                {"start_modified", from},
+                                                                {"end_modified", to},
+                                                                {"page_size", "5"},
+                                                                {"page_no", std::to_string(page)},
+                                                                {"use_has_next", "true"}});
     REQUIRE(code(body) == 0);
     const json& r = body["trades_sold_increment_get_response"];
     CHECK_FALSE(r.contains("total_results"));
@@ -61,8 +61,8 @@ TEST_CASE_FIXTURE(Fixture, "increment.get with use_has_next drains every trade o
   }
   CHECK(seen == expected);
 
-  const json counted = call("taobao.trades.sold.increment.get",
-                            {{"fields", "tid"}, {"start_modified", from}, {"end_modified", to}});
+  const json counted =
+      call("taobao.trades.sold.increment.get", {{"fields", "tid"}, {"start_modified", from}, {"end_modified", to}});
   CHECK(counted["trades_sold_increment_get_response"]["total_results"] == 23);
   CHECK(counted["trades_sold_increment_get_response"]["trades"]["trade"].size() == 23);
 }
@@ -71,13 +71,13 @@ TEST_CASE_FIXTURE(Fixture, "sold.get lists by created time and leaves Tmall Glob
   must(tmall, paid_order("700", 2));
   advance(std::chrono::seconds{60});
   must(tmall,
-       "type: order\ntid: \"701\"\npaid: true\ncross_border: bonded_import\nlines:\n  - {sku: S, qty: 2, price: \"100.00\"}\n");
+       "type: order\ntid: \"701\"\npaid: true\ncross_border: bonded_import\nlines:\n  - {sku: S, qty: 2, price: "
+       "\"100.00\"}\n");
   const json plain = call("taobao.trades.sold.get", {{"fields", "tid,type"}}, tmall);
   REQUIRE(code(plain) == 0);
   CHECK(plain["trades_sold_get_response"]["total_results"] == 1);
-  const json all = call("taobao.trades.sold.get", {{"fields", "tid,type,cross_bonded_declare"},
-                                                   {"type", "guarantee_trade,tmall_i18n"}},
-                        tmall);
+  const json all = call("taobao.trades.sold.get",
+                        {{"fields", "tid,type,cross_bonded_declare"}, {"type", "guarantee_trade,tmall_i18n"}}, tmall);
   const json& trades = all["trades_sold_get_response"]["trades"]["trade"];
   REQUIRE(trades.size() == 2);
   CHECK(trades[0]["tid"] == 701);  // newest created first

@@ -1,7 +1,8 @@
 // TOP signing (PLATFORMS.md 1.3), against the official worked example.
+#include "top/top_sign.hpp"
+
 #include <doctest/doctest.h>
 
-#include "top/top_sign.hpp"
 #include "top/top_time.hpp"
 
 using namespace erp::sim::top;
