@@ -119,6 +119,7 @@ std::optional<std::string> DouyinModuleImpl::apply(const Shop& shop, const YAML:
   std::optional<std::string> result;
   {
     std::unique_lock lock(mutex_);
+    invalidate_cache();
     ShopState* s = shop_by_id(shop.id);
     if (!s) return "unknown Douyin shop " + shop.id;
     try {
@@ -357,6 +358,7 @@ void DouyinModuleImpl::generate(const Shop& shop, int count, std::mt19937& rng) 
   Pushes pushes;
   {
     std::unique_lock lock(mutex_);
+    invalidate_cache();
     ShopState* s = shop_by_id(shop.id);
     if (!s) return;
     auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };

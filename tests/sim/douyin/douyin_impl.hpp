@@ -3,9 +3,12 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "douyin_module.hpp"
@@ -67,6 +70,7 @@ class DouyinModuleImpl final : public DouyinModule {
   std::vector<std::string> platforms() const override { return {"douyin"}; }
   bool serves(const Request& request) const override;
   Response handle(const Request& request) override;
+  Response transport_error(const Request& partial, int status, const std::string& message) const override;
   void add_shop(const Shop& shop) override;
   std::optional<std::string> apply(const Shop& shop, const YAML::Node& event) override;
   void on_clock(Instant now) override;
@@ -87,8 +91,9 @@ class DouyinModuleImpl final : public DouyinModule {
   void issue_token(ShopState& s);
 
   // order.*
-  json order_search_list(ShopState& s, const json& p);
-  json order_detail(ShopState& s, const json& p);
+  // Reads answer the data member as JSON text built from cached order renderings.
+  std::string order_search_list(ShopState& s, const json& p);
+  std::string order_detail(ShopState& s, const json& p);
   json order_add_remark(ShopState& s, const json& p, Pushes& pushes);
   json order_logistics_add(ShopState& s, const json& p, Pushes& pushes);
   json order_logistics_multi_pack(ShopState& s, const json& p, Pushes& pushes);
@@ -116,6 +121,10 @@ class DouyinModuleImpl final : public DouyinModule {
   void push_refund(const ShopState& s, const Order& o, const SkuOrder& sku, const std::string& tag, Pushes& pushes);
   void flush(Pushes& pushes);
   json render_order(const Order& o) const;
+  /// render_order as text, cached until the next write (callers hold at least the shared lock).
+  std::shared_ptr<const std::string> rendered(const Order& o) const;
+  /// Forgets cached renderings; every write section calls it while holding the write lock.
+  void invalidate_cache();
   json render_distr(const Distr& d, bool detail) const;
   ShopState* shop_by_id(const std::string& id);
   Order make_order(ShopState& s, const std::string& id, const std::string& buyer, const json& receiver);
@@ -130,8 +139,10 @@ class DouyinModuleImpl final : public DouyinModule {
   std::map<std::string, Cipher> ciphers_;
   std::map<std::string, Distr> distrs_;
   std::map<std::string, std::string> idempotent_;  ///< shop id + "\n" + request_id -> data JSON
-  std::atomic<std::uint64_t> seq_{0};
+  mutable std::atomic<std::uint64_t> seq_{0};
   std::atomic<int> decrypt_limit_{20};
+  mutable std::mutex cache_mutex_;
+  mutable std::unordered_map<const Order*, std::shared_ptr<const std::string>> cache_;
   Pusher pusher_;
 };
 

@@ -276,6 +276,7 @@ json DouyinModuleImpl::state() const {
 
 void DouyinModuleImpl::reset() {
   std::unique_lock lock(mutex_);
+  invalidate_cache();
   for (auto& [id, s] : shops_) {
     s.orders.clear();
     s.factories.clear();
@@ -291,6 +292,24 @@ void DouyinModuleImpl::reset() {
 void DouyinModuleImpl::flush(Pushes& pushes) {
   for (auto& p : pushes) pusher_.enqueue(std::move(p));
   pushes.clear();
+}
+
+Response DouyinModuleImpl::transport_error(const Request&, int status, const std::string& message) const {
+  // A request the transport refused (malformed HTTP, body too large) still gets Douyin's envelope.
+  const bool server = status >= 500;
+  const int code = server ? 20000 : 40003;
+  json body = {{"code", code},
+               {"msg", msg_for(code)},
+               {"sub_code", server ? "isp.service-error" : "isv.parameter-format-invalid"},
+               {"sub_msg", message},
+               {"log_id", md5_hex("transport|" + std::to_string(++seq_)).substr(0, 24)},
+               {"data", json::object()},
+               {"err_no", code},
+               {"message", message}};
+  Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
 }
 
 Response DouyinModuleImpl::handle(const Request& request) {
@@ -395,26 +414,26 @@ Response DouyinModuleImpl::dispatch(const Request& request, const std::string& m
     throw ApiError{40003, msg_for(40003), "isv.signature-invalid", "签名不合法"};
   const json params = json::parse(*canonical);
 
-  auto ok = [&](json data) {
+  // The envelope's data member arrives as JSON text so cached order renderings are spliced in as is.
+  auto ok_text = [&](const std::string& data) {
     const std::time_t t = static_cast<std::time_t>(now_s() + 8 * 3600);
     std::tm tm{};
     gmtime_r(&t, &tm);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-    json body = {{"code", 10000},
-                 {"msg", "success"},
-                 {"sub_code", ""},
-                 {"sub_msg", ""},
-                 {"log_id", std::string(stamp) + md5_hex(std::to_string(++seq_)).substr(0, 20)},
-                 {"data", std::move(data)}};
-    if (legacy) {
-      body["err_no"] = 0;
-      body["message"] = "success";
-    }
     Response r;
-    r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    r.body.reserve(data.size() + 160);
+    r.body += "{\"code\":10000,\"data\":";
+    r.body += data;
+    if (legacy) r.body += ",\"err_no\":0";
+    r.body += ",\"log_id\":\"";
+    r.body += stamp;
+    r.body += md5_hex(std::to_string(++seq_)).substr(0, 20);
+    r.body += legacy ? "\",\"message\":\"success\"" : "\"";
+    r.body += ",\"msg\":\"success\",\"sub_code\":\"\",\"sub_msg\":\"\"}";
     return r;
   };
+  auto ok = [&](const json& data) { return ok_text(data.dump(-1, ' ', false, json::error_handler_t::replace)); };
 
   if (method == "token.create") return ok(token_create(app_key, params));
   if (method == "token.refresh") return ok(token_refresh(app_key, params));
@@ -447,8 +466,8 @@ Response DouyinModuleImpl::dispatch(const Request& request, const std::string& m
   if (read) {
     std::shared_lock lock(mutex_);
     ShopState& s = resolve();
-    if (method == "order.searchList") return ok(order_search_list(s, params));
-    if (method == "order.orderDetail") return ok(order_detail(s, params));
+    if (method == "order.searchList") return ok_text(order_search_list(s, params));
+    if (method == "order.orderDetail") return ok_text(order_detail(s, params));
     if (method == "iop.sellerSupplierList") return ok(iop_seller_supplier_list(s, params));
     if (method == "iop.orderList") return ok(iop_order_list(s, params));
     return ok(iop_order_info(s, params));
@@ -458,6 +477,7 @@ Response DouyinModuleImpl::dispatch(const Request& request, const std::string& m
   json data;
   try {
     std::unique_lock lock(mutex_);
+    invalidate_cache();
     ShopState& s = resolve();
     if (method == "order.addOrderRemark") {
       data = order_add_remark(s, params, pushes);

@@ -210,3 +210,16 @@ TEST_CASE("garbage requests get the error envelope, never a crash") {
   empty.path = "/order/searchList";
   CHECK(json::parse(f.module->handle(empty).body)["code"] >= 40001);
 }
+
+TEST_CASE("a request the transport refused is answered in Douyin's envelope") {
+  Fixture f;
+  Request partial;
+  partial.method = "POST";
+  partial.path = "/order/searchList";
+  const Response r = f.module->transport_error(partial, 413, "body too large");
+  CHECK(r.status == 413);
+  auto body = json::parse(r.body);
+  CHECK(body["code"] == 40003);
+  CHECK(body["sub_code"] == "isv.parameter-format-invalid");
+  CHECK(json::parse(f.module->transport_error(partial, 500, "boom").body)["code"] == 20000);
+}
