@@ -121,6 +121,7 @@ std::string read_file(const fs::path& file) {
 
 fs::path erpd_binary() { return fs::path(ERP_BUILD_DIR) / "bin" / "erpd"; }
 fs::path erpctl_binary() { return fs::path(ERP_BUILD_DIR) / "bin" / "erpctl"; }
+fs::path platform_sim_binary() { return fs::path(ERP_BUILD_DIR) / "bin" / "platform-sim"; }
 
 CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                   std::chrono::milliseconds timeout) {
@@ -236,12 +237,13 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
 }
 }  // namespace
 
-HttpReply http(const std::string& method, const std::string& url, const std::string& token, const std::string& body) {
+HttpReply http(const std::string& method, const std::string& url, const std::string& token, const std::string& body,
+               const std::string& content_type) {
   HttpReply reply;
   CURL* curl = curl_easy_init();
   curl_slist* headers = nullptr;
   if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-  headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -262,6 +264,34 @@ HttpReply http(const std::string& method, const std::string& url, const std::str
   curl_easy_cleanup(curl);
   return reply;
 }
+
+PlatformSim::PlatformSim(const fs::path& dir) : dir_(dir) {}
+
+PlatformSim::~PlatformSim() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    if (!wait_exit(pid_, 5s)) {
+      ::kill(pid_, SIGKILL);
+      wait_exit(pid_, 5s);
+    }
+  }
+}
+
+bool PlatformSim::start(std::chrono::milliseconds timeout) {
+  const auto port_file = dir_ / "sim.port";
+  pid_ = spawn({platform_sim_binary().string(), "--listen", "127.0.0.1:0", "--port-file", port_file.string()}, {},
+               dir_ / "sim.stdout", dir_ / "sim.log");
+  return eventually(
+      [&] {
+        const std::string text = read_file(port_file);
+        if (text.empty() || text.back() != '\n') return false;
+        port_ = std::stoi(text);
+        return port_ > 0;
+      },
+      timeout);
+}
+
+std::string PlatformSim::log() { return read_file(dir_ / "sim.log"); }
 
 WebhookReceiver::WebhookReceiver() {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

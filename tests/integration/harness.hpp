@@ -39,6 +39,7 @@ std::string read_file(const fs::path& file);
 
 fs::path erpd_binary();
 fs::path erpctl_binary();
+fs::path platform_sim_binary();
 
 /// Output and exit code of a finished command.
 struct CommandResult {
@@ -92,6 +93,22 @@ class Erpd {
   std::optional<int> exit_code_;
 };
 
+/// A running platform-sim binary on 127.0.0.1 (port 0). Stopped with SIGTERM at the end.
+class PlatformSim {
+ public:
+  explicit PlatformSim(const fs::path& dir);
+  ~PlatformSim();
+  /// Starts and waits until it listens (false on timeout or early exit).
+  bool start(std::chrono::milliseconds timeout = 10s);
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string log();
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
 /// Minimal HTTP client for the daemon's API.
 struct HttpReply {
   int status = 0;
@@ -99,7 +116,7 @@ struct HttpReply {
   std::string content_type;
 };
 HttpReply http(const std::string& method, const std::string& url, const std::string& token = "",
-               const std::string& body = "");
+               const std::string& body = "", const std::string& content_type = "application/json");
 
 /// A warehouse webhook endpoint on 127.0.0.1. Records every request; answers `status` (settable);
 /// with `hang` set it holds requests open until released.

@@ -1,0 +1,193 @@
+// platform-sim as a process, the way adapters and benchmarks use it: scenarios through /admin/,
+// requests signed by this test's own signer (not the simulator's), and write counters that prove
+// exactly-once. The signer follows PLATFORMS.md 1.3 (TOP) and 3.2 (Douyin).
+
+#include <doctest/doctest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/md5.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "integration/fixtures.hpp"
+
+using namespace erp::test;
+using nlohmann::json;
+
+namespace {
+
+std::string hex(const unsigned char* data, unsigned length, bool upper) {
+  static const char* digits_lower = "0123456789abcdef";
+  static const char* digits_upper = "0123456789ABCDEF";
+  const char* digits = upper ? digits_upper : digits_lower;
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out += digits[data[i] >> 4];
+    out += digits[data[i] & 0x0f];
+  }
+  return out;
+}
+
+std::string md5_hex(const std::string& text, bool upper) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr);
+  return hex(digest, length, upper);
+}
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
+       text.size(), digest, &length);
+  return hex(digest, length, false);
+}
+
+std::string url_encode(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += ch;
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// TOP: md5(secret + k1v1k2v2... + secret) over the sorted parameters, uppercase hex.
+json top_call(const PlatformSim& sim, const std::string& secret, std::map<std::string, std::string> params) {
+  std::string joined;
+  for (const auto& [k, v] : params) joined += k + v;
+  params["sign"] = md5_hex(secret + joined + secret, true);
+  std::string form;
+  for (const auto& [k, v] : params) form += (form.empty() ? "" : "&") + k + "=" + url_encode(v);
+  const auto reply = http("POST", sim.url() + "/router/rest", "", form, "application/x-www-form-urlencoded");
+  return json::parse(reply.body);
+}
+
+// Douyin: hmac-sha256(secret, secret + app_key.. method.. param_json.. timestamp.. v2 + secret), lowercase.
+json douyin_call(const PlatformSim& sim, const std::string& app_key, const std::string& secret,
+                 const std::string& token, const std::string& method, const json& params) {
+  const std::string body = params.dump();  // nlohmann sorts object keys: canonical at every depth
+  const std::string timestamp = "1731254400";
+  const std::string pattern =
+      secret + "app_key" + app_key + "method" + method + "param_json" + body + "timestamp" + timestamp + "v2" + secret;
+  std::string path = method;
+  std::replace(path.begin(), path.end(), '.', '/');
+  const std::string url = sim.url() + "/" + path + "?app_key=" + app_key + "&method=" + method +
+                          "&v=2&timestamp=" + timestamp + "&sign_method=hmac-sha256&access_token=" + token +
+                          "&sign=" + hmac_sha256_hex(secret, pattern);
+  return json::parse(http("POST", url, "", body).body);
+}
+
+json admin(const PlatformSim& sim, const std::string& method, const std::string& path, const std::string& body = "") {
+  const auto reply = http(method, sim.url() + path, "", body, "application/yaml");
+  return json::parse(reply.body);
+}
+
+constexpr const char* kScenario = R"(clock: "2026-11-11 00:00:00"
+shops:
+  - id: tb-1
+    platform: taobao
+    app_key: "12345678"
+    app_secret: top-secret-1
+    session: sess-tb-1
+  - id: dy-1
+    platform: douyin
+    app_key: "7001"
+    app_secret: dy-secret-1
+    access_token: tok-dy-1
+events:
+  - at: "+1m"
+    shop: tb-1
+    type: order
+    tid: "1001"
+    paid: true
+    lines:
+      - {oid: "10011", sku: "S1", outer_sku: "O1", qty: 1, price: "19.90"}
+      - {oid: "10012", sku: "S2", outer_sku: "O2", qty: 2, price: "5.00"}
+  - at: "+1m"
+    shop: dy-1
+    type: order
+    order_id: "5001"
+    paid: true
+    receiver: {name: "欧阳娜娜", phone: "13987654321", province: "浙江省", city: "杭州市", detail: "文一西路 1 号"}
+    skus:
+      - {sku_order_id: "5001-1", sku_id: "K1", code: "C1", qty: 1, price: "29.90"}
+)";
+
+}  // namespace
+
+TEST_CASE("platform-sim serves a scenario over TOP with real signatures and counts one shipment per line") {
+  TempDir dir;
+  PlatformSim sim(dir.path());
+  REQUIRE_MESSAGE(sim.start(), sim.log());
+  const auto loaded = admin(sim, "POST", "/admin/scenario", kScenario);
+  REQUIRE_MESSAGE(loaded["shops"].size() == 2, loaded.dump());
+  const auto moved = admin(sim, "POST", "/admin/clock", R"({"advance": "2m"})");
+  CHECK(moved["applied"] == 2);
+  const std::string now = moved["now_cst"].get<std::string>();
+
+  std::map<std::string, std::string> common{{"app_key", "12345678"}, {"session", "sess-tb-1"},
+                                            {"timestamp", now},       {"format", "json"},
+                                            {"v", "2.0"},             {"sign_method", "md5"}};
+  auto call = [&](std::map<std::string, std::string> params) {
+    params.insert(common.begin(), common.end());
+    return top_call(sim, "top-secret-1", params);
+  };
+
+  const auto trade = call({{"method", "taobao.trade.fullinfo.get"}, {"tid", "1001"}, {"fields", "tid,status,orders"}});
+  REQUIRE_MESSAGE(trade.contains("trade_fullinfo_get_response"), trade.dump());
+  CHECK(trade["trade_fullinfo_get_response"]["trade"]["status"] == "WAIT_SELLER_SEND_GOODS");
+
+  const auto shipped = call({{"method", "taobao.logistics.offline.send"}, {"tid", "1001"}, {"out_sid", "SF100"},
+                             {"company_code", "SF"}});
+  CHECK_MESSAGE(shipped.contains("logistics_offline_send_response"), shipped.dump());
+  const auto again = call({{"method", "taobao.logistics.offline.send"}, {"tid", "1001"}, {"out_sid", "SF101"},
+                           {"company_code", "SF"}});
+  CHECK_MESSAGE(again.contains("error_response"), again.dump());
+  const auto counters = admin(sim, "GET", "/admin/counters?order_id=1001");
+  INFO(counters.dump());
+  CHECK(counters["ship.upload"]["1001"] == 1);  // one accepted upload call ...
+  CHECK(counters["ship"]["1001/10011"] == 1);    // ... shipping each line exactly once
+  CHECK(counters["ship"]["1001/10012"] == 1);
+
+  const auto forged = top_call(sim, "wrong-secret", {{"method", "taobao.trade.fullinfo.get"}, {"tid", "1001"},
+                                                     {"fields", "tid"}, {"app_key", "12345678"},
+                                                     {"session", "sess-tb-1"}, {"timestamp", now},
+                                                     {"format", "json"}, {"v", "2.0"}, {"sign_method", "md5"}});
+  CHECK(forged["error_response"]["code"] == 25);
+}
+
+TEST_CASE("platform-sim serves Douyin with real signatures, encrypted receivers and idempotent shipments") {
+  TempDir dir;
+  PlatformSim sim(dir.path());
+  REQUIRE(sim.start());
+  REQUIRE(admin(sim, "POST", "/admin/scenario", kScenario)["shops"].size() == 2);
+  admin(sim, "POST", "/admin/clock", R"({"advance": "2m"})");
+
+  const auto detail = douyin_call(sim, "7001", "dy-secret-1", "tok-dy-1", "order.orderDetail", {{"shop_order_id", "5001"}});
+  REQUIRE_MESSAGE(detail["code"] == 10000, detail.dump());
+  const std::string text = detail.dump();
+  CHECK(text.find("欧阳娜娜") == std::string::npos);  // D10: receivers leave the platform encrypted
+  CHECK(text.find("13987654321") == std::string::npos);
+  CHECK_FALSE(detail["data"]["shop_order_detail"]["encrypt_post_tel"].get<std::string>().empty());
+
+  const json ship{{"order_id", "5001"}, {"company_code", "shunfeng"}, {"logistics_code", "SF200"},
+                  {"request_id", "req-5001-1"}};
+  CHECK(douyin_call(sim, "7001", "dy-secret-1", "tok-dy-1", "order.logisticsAdd", ship)["code"] == 10000);
+  CHECK(douyin_call(sim, "7001", "dy-secret-1", "tok-dy-1", "order.logisticsAdd", ship)["code"] == 10000);
+  CHECK(admin(sim, "GET", "/admin/counters?order_id=5001")["ship"]["5001"] == 1);
+
+  const auto forged = douyin_call(sim, "7001", "not-the-secret", "tok-dy-1", "order.orderDetail", {{"shop_order_id", "5001"}});
+  CHECK(forged["code"] == 40003);
+  CHECK(forged["sub_code"] == "isv.signature-invalid");
+}
