@@ -1,6 +1,8 @@
 // The trade methods (PLATFORMS.md 2): listing, field selection, memos and offline shipping.
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "top_fixture.hpp"
 
@@ -209,4 +211,37 @@ TEST_CASE_FIXTURE(Fixture, "offline.send refuses unpaid and closed trades and sk
   CHECK(trade["orders"]["order"][1]["status"] == "TRADE_CLOSED");
   CHECK(trade["orders"]["order"][1]["refund_status"] == "SUCCESS");
   CHECK(counters.count("ship", "400", "4002") == 0);
+}
+
+TEST_CASE_FIXTURE(Fixture, "concurrent reads, writes, events and clock moves stay consistent") {
+  for (int i = 0; i < 20; ++i) must(tmall, paid_order(std::to_string(600 + i), 2));
+  std::mt19937 rng{3};
+  module->generate(tmall, 200, rng);
+  std::atomic<int> failures{0};
+  auto reader = [&] {
+    for (int i = 0; i < 300; ++i) {
+      const auto p = signed_params("taobao.trade.fullinfo.get",
+                                   {{"tid", std::to_string(600 + i % 20)}, {"fields", "tid,status,orders"}}, tmall);
+      const json body = json::parse(module->handle(get(p)).body);
+      if (!body.contains("trade_fullinfo_get_response")) ++failures;
+    }
+  };
+  auto writer = [&] {
+    for (int i = 0; i < 100; ++i) {
+      const auto p = signed_params("taobao.trade.memo.update",
+                                   {{"tid", std::to_string(600 + i % 20)}, {"memo", "m" + std::to_string(i)}}, tmall);
+      const json body = json::parse(module->handle(get(p)).body);
+      if (!body.contains("trade_memo_update_response")) ++failures;
+      module->on_clock(clock.now());
+    }
+  };
+  std::thread a(reader), b(reader), c(writer);
+  for (int i = 0; i < 50; ++i) {
+    if (module->apply(tmall, YAML::Load("type: refund\ntid: \"" + std::to_string(600 + i % 20) + "\"\n"))) ++failures;
+  }
+  a.join();
+  b.join();
+  c.join();
+  CHECK(failures == 0);
+  CHECK(counters.count("memo", "600") == 5);
 }
