@@ -498,7 +498,8 @@ Outcome TopModule::list_trades(const Shop& shop, const Params& params, Instant f
     return a->tid > b->tid;
   });
   const auto total = static_cast<std::int64_t>(hits.size());
-  const std::int64_t first = (page_no - 1) * page_size;
+  // A page number past the end (even one near INT64_MAX) is just an empty page.
+  const std::int64_t first = page_no - 1 > total / page_size ? total : (page_no - 1) * page_size;
   const std::int64_t last = std::min(total, first + page_size);
 
   std::string body;
@@ -887,7 +888,7 @@ std::optional<std::string> TopModule::event_order(const Shop& shop, const YAML::
 
   if (const auto fee = text(event, "post_fee"); !fee.empty()) {
     const auto money = sdk::parse_yuan(fee);
-    if (!money) return "order: post_fee is not a yuan amount: " + fee;
+    if (!money || money->fen < 0 || money->fen > 100000000) return "order: post_fee is not a yuan amount: " + fee;
     trade.post_fee_fen = money->fen;
   }
   if (const auto kind = text(event, "cross_border"); !kind.empty()) {
@@ -929,12 +930,14 @@ std::optional<std::string> TopModule::event_order(const Shop& shop, const YAML::
     if (qty.empty()) qty = text(line, "num");
     if (!qty.empty()) {
       const auto n = parse_int(qty);
-      if (!n || *n < 1) return "order: qty must be a positive integer: " + qty;
+      if (!n || *n < 1 || *n > 1000000) return "order: qty must be an integer from 1 to 1000000: " + qty;
       order.num = *n;
     }
     const std::string price = text(line, "price");
     const auto money = sdk::parse_yuan(price.empty() ? std::string(trade.one_yuan ? "1.00" : "") : price);
-    if (!money || money->fen < 0) return "order: each line needs a price as a yuan decimal string";
+    if (!money || money->fen < 0 || money->fen > 100000000000) {
+      return "order: each line needs a price as a yuan decimal string (at most 1000000000.00)";
+    }
     order.price_fen = money->fen;
     if (trade.cross_border != CrossBorder::none) order.tax_fen = order.price_fen * order.num * 91 / 1000;
     if (const auto r = text(line, "refund"); !r.empty()) {

@@ -211,6 +211,9 @@ TEST_CASE_FIXTURE(Fixture, "garbage requests get an error_response, never a cras
   CHECK(code(big_tid) == 41);
   CHECK(code(call("taobao.trades.sold.get", {{"fields", "tid"}, {"page_size", "101"}})) == 41);
   CHECK(code(call("taobao.trades.sold.get", {{"fields", "tid"}, {"page_no", "-1"}})) == 41);
+  const json far = call("taobao.trades.sold.get", {{"fields", "tid"}, {"page_no", "9223372036854775807"}});
+  CHECK(code(far) == 0);
+  CHECK_FALSE(far["trades_sold_get_response"].contains("trades"));
   CHECK(code(call("taobao.trades.sold.get", {{"fields", "tid"}, {"start_created", "soon"}})) == 41);
 }
 
