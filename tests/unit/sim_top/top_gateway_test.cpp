@@ -228,3 +228,38 @@ TEST_CASE_FIXTURE(Fixture, "requests the transport refused are answered in TOP's
   CHECK(code(json::parse(broken.body)) == 15);
   CHECK(sub_code(json::parse(broken.body)).rfind("isp.", 0) == 0);
 }
+
+TEST_CASE_FIXTURE(Fixture, "random bytes never get anything but a JSON error_response") {
+  must(taobao, paid_order("100", 2));
+  std::mt19937 rng{42};
+  auto bytes = [&](std::size_t max) {
+    std::string s(std::uniform_int_distribution<std::size_t>(0, max)(rng), '\0');
+    for (auto& c : s) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng));
+    return s;
+  };
+  const std::vector<std::string> names = {"method",  "app_key", "session",     "timestamp", "v",
+                                          "format",  "sign",    "sign_method", "tid",       "fields",
+                                          "page_no", "sub_tid", "memo",        "flag"};
+  for (int i = 0; i < 3000; ++i) {
+    // Half start from a valid signed call and break one thing; half are noise.
+    Request r = get(signed_params(i % 3 == 0 ? "taobao.logistics.offline.send" : "taobao.trade.fullinfo.get",
+                                  {{"tid", "100"}, {"fields", "tid,orders"}, {"out_sid", "X"}, {"company_code", "SF"}},
+                                  taobao));
+    if (i % 2 == 0) {
+      r.query[std::uniform_int_distribution<std::size_t>(0, r.query.size() - 1)(rng)].second = bytes(40);
+    } else {
+      r.query.clear();
+      for (int k = 0; k < 5; ++k) {
+        r.query.emplace_back(names[std::uniform_int_distribution<std::size_t>(0, names.size() - 1)(rng)], bytes(30));
+      }
+      r.method = i % 4 == 1 ? "POST" : "GET";
+      r.body = bytes(200);
+    }
+    const Response response = raw(r);
+    json body;
+    REQUIRE_NOTHROW(body = json::parse(response.body));
+    CHECK((body.contains("error_response") || body.contains("trade_fullinfo_get_response") ||
+           body.contains("logistics_offline_send_response")));
+    if (body.contains("error_response")) CHECK(body["error_response"]["code"].get<int>() > 0);
+  }
+}
