@@ -1,5 +1,6 @@
 // platform-sim --listen HOST:PORT [--scenario FILE] [--port-file FILE] [--threads N]
 // A local TOP and Douyin gateway with a control API under /admin/ (tests/sim/README.md).
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
@@ -93,6 +94,9 @@ int main(int argc, char** argv) {
     }
   }
   if (!have_listen) return usage_error("--listen HOST:PORT is required");
+  // Logs go to stderr, like erpd's; stdout stays free for whoever runs it.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("platform-sim"));
+  spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
 
   erp::sim::Simulator sim;
 #ifdef ERP_SIM_HAS_TOP

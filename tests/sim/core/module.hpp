@@ -40,8 +40,9 @@ struct Response {
   std::string content_type = "application/json;charset=UTF-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  /// Fault injection: close the connection without answering after `delay` (a timeout), or
-  /// send only the first half of the body (a truncated response).
+  /// Fault injection: `hang` never answers (the connection stays silent until the client gives
+  /// up, the server stops or 60 s pass: a timeout); `truncate` sends the Content-Length of the
+  /// whole body but only its first half, then closes (a truncated response).
   bool hang = false;
   bool truncate = false;
 };
