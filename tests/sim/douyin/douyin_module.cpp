@@ -404,6 +404,11 @@ Response DouyinModuleImpl::dispatch(const Request& request, const std::string& m
     const auto it = app_secrets_.find(app_key);
     if (it == app_secrets_.end()) throw ApiError{40003, msg_for(40003), "isv.app-id-invalid", "app_key不存在"};
     secret = it->second;
+    // Shops registered with the same app_key normally share its secret; if not, the token's shop decides.
+    if (const auto t = token_index_.find(request.query_value("access_token")); t != token_index_.end()) {
+      const auto shop = shops_.find(t->second);
+      if (shop != shops_.end() && shop->second.shop.app_key == app_key) secret = shop->second.shop.app_secret;
+    }
   }
   std::string why;
   const auto canonical = canonical_param_json(request.body, &why);

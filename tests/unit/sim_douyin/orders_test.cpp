@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "douyin_fixture.hpp"
 
 using namespace erp::sim;
@@ -252,4 +255,49 @@ TEST_CASE("scenario events refuse what they cannot apply") {
   f.event("type: exp_ship_time\norder_id: '9'\nhours: 72");
   CHECK(f.call("order.orderDetail", {{"shop_order_id", "9"}})["data"]["shop_order_detail"]["exp_ship_time"] ==
         f.now_s() + 72 * 3600);
+}
+
+TEST_CASE("platform-side ship, complete and distribute events") {
+  Fixture f;
+  Shop factory = Fixture::make_shop("7000001", "token-fa", "factory");
+  f.module->add_shop(factory);
+  f.event("type: bind_factory\nfactory_shop_id: '7000001'");
+  f.paid_order("1001");
+  f.event("type: distribute\norder_id: '1001'\nfactory_shop_id: '7000001'\nsku_order_ids: [1001-2]");
+  CHECK(f.call("iop.orderList", json::object(), "token-fa")["data"]["total"] == 1);
+  f.event("type: ship\norder_id: '1001'\nsku_order_id: 1001-1\nlogistics_code: SF1\ncompany_code: shunfeng");
+  auto o = f.call("order.orderDetail", {{"shop_order_id", "1001"}})["data"]["shop_order_detail"];
+  CHECK(o["order_status"] == 101);
+  CHECK(o["logistics_info"][0]["tracking_no"] == "SF1");
+  CHECK(f.counters.count("ship", "1001") == 0);  // platform side: not a write call of the adapter
+  f.event("type: ship\norder_id: '1001'");
+  CHECK(f.call("iop.orderList", {{"distr_status", 2}}, "token-fa")["data"]["total"] == 1);
+  f.event("type: complete\norder_id: '1001'");
+  CHECK(f.call("order.orderDetail", {{"shop_order_id", "1001"}})["data"]["shop_order_detail"]["order_status"] == 5);
+  CHECK(f.module->apply(f.shop, YAML::Load("type: ship\norder_id: '1001'")).has_value());
+  CHECK(f.module->apply(factory, YAML::Load("type: bind_factory\nfactory_shop_id: '7000001'")).has_value());  // D1
+}
+
+TEST_CASE("concurrent reads and writes stay consistent") {
+  Fixture f;
+  std::mt19937 rng(3);
+  f.module->generate(f.shop, 200, rng);
+  auto list = f.call("order.searchList", {{"size", 100}})["data"]["shop_order_list"];
+  std::vector<std::string> ids;
+  for (const auto& o : list) ids.push_back(o["order_id"]);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 300; ++i) {
+        const std::string& id = ids[static_cast<std::size_t>(i + t * 7) % ids.size()];
+        json r = (i % 10 == t) ? f.call("order.addOrderRemark", {{"order_id", id}, {"remark", "t" + std::to_string(t)}})
+                               : f.call("order.orderDetail", {{"shop_order_id", id}});
+        if (r["code"] != 10000) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
+  CHECK(f.counters.snapshot()["memo"]["total"] == 120);
 }
