@@ -223,3 +223,56 @@ TEST_CASE("a request the transport refused is answered in Douyin's envelope") {
   CHECK(body["sub_code"] == "isv.parameter-format-invalid");
   CHECK(json::parse(f.module->transport_error(partial, 500, "boom").body)["code"] == 20000);
 }
+
+TEST_CASE("mutated bodies, signed or not, always get an envelope") {
+  Fixture f;
+  Shop factory = Fixture::make_shop("7000001", "token-fa", "factory");
+  f.module->add_shop(factory);
+  f.event("type: bind_factory\nfactory_shop_id: '7000001'");
+  f.paid_order("1001");
+  const std::vector<std::pair<std::string, std::string>> seeds = {
+      {"order.searchList",
+       R"({"page":0,"size":10,"order_status":"2,3","update_time_start":1,"order_by":"update_time"})"},
+      {"order.orderDetail", R"({"shop_order_id":"1001"})"},
+      {"order.addOrderRemark", R"({"order_id":"1001","remark":"备注","is_add_star":"true","star":3})"},
+      {"order.logisticsAdd", R"({"order_id":"1001","company_code":"zt","logistics_code":"Z1","request_id":"a"})"},
+      {"order.logisticsAddMultiPack",
+       R"({"order_id":"1001","request_id":"b","pack_list":[{"company_code":"zt","logistics_code":"Z","shipped_order_info":[{"shipped_order_id":"1001-1","shipped_num":1}]}]})"},
+      {"order.batchDecrypt", R"({"cipher_infos":[{"auth_id":"1001","cipher_text":"$x$y$1$$"}]})"},
+      {"iop.sellerDistribute", R"({"supplier_shop_id":"7000001","distribute_order_list":[{"order_id":"1001"}]})"},
+      {"iop.sellerCancleDistribute", R"({"distr_order_id":"1"})"},
+      {"iop.orderList", R"({"start_update_time":1,"end_update_time":100,"page":0,"size":10})"},
+      {"iop.waybillReturn", R"({"distr_order_id":"1","company_code":"zt","track_no":"T"})"},
+      {"token.refresh", R"({"refresh_token":"x","grant_type":"refresh_token"})"},
+  };
+  const std::string alphabet = "{}[]\",:0123456789.-eE truefalsnul\\u00e6\xe6\x8a\x96";
+  std::mt19937 rng(42);
+  int answered = 0;
+  for (int i = 0; i < 3000; ++i) {
+    const auto& [method, seed] = seeds[static_cast<std::size_t>(i) % seeds.size()];
+    std::string body = seed;
+    const int edits = std::uniform_int_distribution<int>(1, 4)(rng);
+    for (int e = 0; e < edits && !body.empty(); ++e) {
+      const auto at = std::uniform_int_distribution<std::size_t>(0, body.size() - 1)(rng);
+      const char c = alphabet[std::uniform_int_distribution<std::size_t>(0, alphabet.size() - 1)(rng)];
+      switch (std::uniform_int_distribution<int>(0, 2)(rng)) {
+        case 0:
+          body[at] = c;
+          break;
+        case 1:
+          body.insert(at, 1, c);
+          break;
+        default:
+          body.erase(at, 1);
+      }
+    }
+    const std::string token =
+        method.rfind("iop.order", 0) == 0 || method == "iop.waybillReturn" ? "token-fa" : "token-merchant";
+    const Response r = f.module->handle(f.request(method, body, token, i % 2 ? "md5" : "hmac-sha256"));
+    const auto parsed = json::parse(r.body, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    REQUIRE(parsed["code"].is_number_integer());
+    if (parsed["code"] != 20000) ++answered;
+  }
+  CHECK(answered == 3000);  // no internal errors either
+}
