@@ -45,7 +45,9 @@ struct Server::Impl {
               request.body = req.body;
               return to_http(r->handle(request));
             },
-            [r = router](const http::TransportError& e) { return to_http(r->transport_error(e.status, e.code, e.message)); },
+            [r = router](const http::TransportError& e) {
+              return to_http(r->transport_error(e.status, e.code, e.message));
+            },
             transport_options(options)) {}
 
   std::shared_ptr<Router> router;  ///< Shared with the transport's handlers, which may outlive the Server.

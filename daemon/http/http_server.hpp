@@ -67,10 +67,10 @@ struct Options {
   std::chrono::milliseconds body_timeout{std::chrono::seconds{60}};   ///< To read the body.
   std::chrono::milliseconds write_timeout{std::chrono::seconds{60}};  ///< To send a response.
   std::chrono::milliseconds hang_limit{std::chrono::seconds{60}};     ///< Longest a `hang` response stays open.
-  std::size_t max_connections = 256;  ///< Further connections are closed at once.
-  std::string server_name = "erpd";   ///< The Server header.
-  std::vector<std::pair<std::string, std::string>> fixed_headers;  ///< Sent with every response.
-  std::string log_name = "http";  ///< Prefix of log lines.
+  std::size_t max_connections = 256;                                  ///< Further connections are closed at once.
+  std::string server_name = "erpd";                                   ///< The Server header.
+  std::vector<std::pair<std::string, std::string>> fixed_headers;     ///< Sent with every response.
+  std::string log_name = "http";                                      ///< Prefix of log lines.
 };
 
 class HttpServer {

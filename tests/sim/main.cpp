@@ -9,10 +9,10 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
-#include <functional>
-#include <memory>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -73,10 +73,10 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
-    if (i + 1 >= argl.size()) return usage_error(a == "--listen" || a == "--scenario" || a == "--port-file" ||
-                                                         a == "--threads"
-                                                     ? a + " needs a value"
-                                                     : "unknown argument '" + a + "'");
+    if (i + 1 >= argl.size())
+      return usage_error(a == "--listen" || a == "--scenario" || a == "--port-file" || a == "--threads"
+                             ? a + " needs a value"
+                             : "unknown argument '" + a + "'");
     const std::string& v = argl[++i];
     if (a == "--listen") {
       if (!parse_listen(v, args)) return usage_error("--listen: '" + v + "' is not HOST:PORT");

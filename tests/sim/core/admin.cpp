@@ -43,10 +43,10 @@ std::optional<nlohmann::json> json_object(const Request& request, std::string& p
 }
 
 const std::pair<const char*, Fault> kFaultKeys[] = {{"server_error", Fault::server_error},
-                                                     {"timeout", Fault::timeout},
-                                                     {"rate_limit", Fault::rate_limit},
-                                                     {"truncated", Fault::truncated},
-                                                     {"expired_session", Fault::expired_session}};
+                                                    {"timeout", Fault::timeout},
+                                                    {"rate_limit", Fault::rate_limit},
+                                                    {"truncated", Fault::truncated},
+                                                    {"expired_session", Fault::expired_session}};
 
 }  // namespace
 
@@ -61,12 +61,12 @@ Response Simulator::admin(const Request& request) {
     auto result = load_scenario(request.body, source);
     if (!result.errors.empty()) {
       nlohmann::json body;
-      body["error"] = {{"code", "bad_scenario"},
-                       {"message", result.errors.front() +
-                                       (result.errors.size() > 1
-                                            ? " (and " + std::to_string(result.errors.size() - 1) + " more)"
-                                            : "")},
-                       {"problems", result.errors}};
+      body["error"] = {
+          {"code", "bad_scenario"},
+          {"message",
+           result.errors.front() +
+               (result.errors.size() > 1 ? " (and " + std::to_string(result.errors.size() - 1) + " more)" : "")},
+          {"problems", result.errors}};
       Response r = ok(body);
       r.status = 400;
       return r;
@@ -129,8 +129,8 @@ Response Simulator::admin(const Request& request) {
         }
         continue;
       }
-      const auto known = std::find_if(std::begin(kFaultKeys), std::end(kFaultKeys),
-                                      [&](const auto& k) { return key == k.first; });
+      const auto known =
+          std::find_if(std::begin(kFaultKeys), std::end(kFaultKeys), [&](const auto& k) { return key == k.first; });
       if (known == std::end(kFaultKeys)) {
         return bad("body: unknown key \"" + key +
                    "\" (known: server_error, timeout, rate_limit, truncated, expired_session, methods)");
@@ -195,7 +195,8 @@ Response Simulator::admin(const Request& request) {
         return bad("body: unknown key \"" + key + "\" (known: platform, shops, orders, orders_per_second, seconds)");
       }
     }
-    if (!body->contains("platform") || !(*body)["platform"].is_string()) return bad("platform: missing (taobao, tmall or douyin)");
+    if (!body->contains("platform") || !(*body)["platform"].is_string())
+      return bad("platform: missing (taobao, tmall or douyin)");
     const std::string platform = (*body)["platform"].get<std::string>();
     int shops = 1;
     if (body->contains("shops")) {
@@ -210,7 +211,8 @@ Response Simulator::admin(const Request& request) {
         if (!body->contains("orders_per_second") || !(*body)["orders_per_second"].is_number()) {
           return bad("orders_per_second: missing or not a number");
         }
-        if (!body->contains("seconds") || !(*body)["seconds"].is_number()) return bad("seconds: missing or not a number");
+        if (!body->contains("seconds") || !(*body)["seconds"].is_number())
+          return bad("seconds: missing or not a number");
         return ok(start_generator(platform, shops, (*body)["orders_per_second"].get<double>(),
                                   (*body)["seconds"].get<double>()));
       }

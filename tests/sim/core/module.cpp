@@ -90,12 +90,18 @@ constexpr Fault kFaultOrder[] = {Fault::server_error, Fault::timeout, Fault::rat
 
 const char* fault_name(Fault f) {
   switch (f) {
-    case Fault::server_error: return "server_error";
-    case Fault::timeout: return "timeout";
-    case Fault::rate_limit: return "rate_limit";
-    case Fault::truncated: return "truncated";
-    case Fault::expired_session: return "expired_session";
-    case Fault::none: break;
+    case Fault::server_error:
+      return "server_error";
+    case Fault::timeout:
+      return "timeout";
+    case Fault::rate_limit:
+      return "rate_limit";
+    case Fault::truncated:
+      return "truncated";
+    case Fault::expired_session:
+      return "expired_session";
+    case Fault::none:
+      break;
   }
   return "none";
 }
@@ -159,9 +165,10 @@ Response json_error(int status, const std::string& code, const std::string& mess
 }
 
 Response PlatformModule::transport_error(const Request&, int status, const std::string& message) const {
-  const char* code = status == 413 ? "payload_too_large" : status == 431 ? "header_too_large"
-                     : status >= 500                     ? "internal"
-                                                         : "bad_request";
+  const char* code = status == 413   ? "payload_too_large"
+                     : status == 431 ? "header_too_large"
+                     : status >= 500 ? "internal"
+                                     : "bad_request";
   return json_error(status, code, message);
 }
 

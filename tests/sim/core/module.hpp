@@ -108,9 +108,9 @@ struct Shop {
   std::string platform;  ///< taobao | tmall | douyin
   std::string app_key;
   std::string app_secret;
-  std::string session;        ///< TOP session / Douyin access_token currently valid.
-  std::string refresh_token;  ///< Douyin.
-  std::string push_url;       ///< Douyin webhook pushes go here when set.
+  std::string session;            ///< TOP session / Douyin access_token currently valid.
+  std::string refresh_token;      ///< Douyin.
+  std::string push_url;           ///< Douyin webhook pushes go here when set.
   std::string role = "merchant";  ///< Douyin dropship: merchant | factory
 };
 

@@ -52,7 +52,7 @@ class Reader {
 };
 
 void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
-  static const std::set<std::string> kKeys = {"id",       "platform",      "app_key",  "app_secret", "session",
+  static const std::set<std::string> kKeys = {"id",           "platform",      "app_key",  "app_secret", "session",
                                               "access_token", "refresh_token", "push_url", "role"};
   if (!list.IsSequence()) return r.error(list, "shops", "must be a list");
   std::set<std::string> seen;
@@ -67,8 +67,9 @@ void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
     for (const auto& kv : node) {
       const std::string key = kv.first.Scalar();
       if (!kKeys.count(key)) {
-        r.error(kv.first, path + key, "unknown key (known: id, platform, app_key, app_secret, session, access_token, "
-                                      "refresh_token, push_url, role)");
+        r.error(kv.first, path + key,
+                "unknown key (known: id, platform, app_key, app_secret, session, access_token, "
+                "refresh_token, push_url, role)");
         ok = false;
       }
     }
@@ -144,7 +145,8 @@ void read_events(const YAML::Node& list, Reader& r, Scenario& out, Instant base,
               "'" + *at + "' is not a time (\"YYYY-MM-DD HH:MM:SS\" China Standard Time, RFC 3339, or +5m)");
       ok = false;
     }
-    const bool defined_here = std::any_of(out.shops.begin(), out.shops.end(), [&](const Shop& s) { return s.id == *shop; });
+    const bool defined_here =
+        std::any_of(out.shops.begin(), out.shops.end(), [&](const Shop& s) { return s.id == *shop; });
     if (!defined_here && !known_shop(*shop)) {
       r.error(node["shop"], path + "shop", "unknown shop '" + *shop + "' (not in shops: nor loaded before)");
       ok = false;

@@ -13,8 +13,8 @@ namespace erp::sim {
 namespace {
 
 nlohmann::json shop_json(const Shop& s) {
-  nlohmann::json j = {{"id", s.id},           {"platform", s.platform}, {"app_key", s.app_key},
-                      {"app_secret", s.app_secret}, {"role", s.role}};
+  nlohmann::json j = {
+      {"id", s.id}, {"platform", s.platform}, {"app_key", s.app_key}, {"app_secret", s.app_secret}, {"role", s.role}};
   j[s.platform == "douyin" ? "access_token" : "session"] = s.session;
   if (!s.refresh_token.empty()) j["refresh_token"] = s.refresh_token;
   if (!s.push_url.empty()) j["push_url"] = s.push_url;
@@ -109,7 +109,8 @@ std::optional<Shop> Simulator::shop(const std::string& id) const {
 Simulator::LoadResult Simulator::load_scenario(std::string_view yaml, const std::string& source) {
   std::lock_guard lock(timeline_mutex_);
   LoadResult result;
-  auto parsed = parse_scenario(yaml, source, clock_.now(), [this](const std::string& id) { return shops_.count(id) > 0; });
+  auto parsed =
+      parse_scenario(yaml, source, clock_.now(), [this](const std::string& id) { return shops_.count(id) > 0; });
   if (!parsed.errors.empty()) {
     result.errors = std::move(parsed.errors);
     return result;
@@ -155,12 +156,8 @@ std::optional<std::string> Simulator::apply_event(const Pending& p) {
 }
 
 nlohmann::json Simulator::refusal(const Pending& p, const std::string& message) const {
-  return {{"index", p.event.index},
-          {"line", p.event.line},
-          {"source", p.source},
-          {"shop", p.event.shop},
-          {"type", p.event.type},
-          {"at", daemon::format_rfc3339(p.event.at)},
+  return {{"index", p.event.index}, {"line", p.event.line}, {"source", p.source},
+          {"shop", p.event.shop},   {"type", p.event.type}, {"at", daemon::format_rfc3339(p.event.at)},
           {"message", message}};
 }
 
@@ -232,7 +229,8 @@ Shop Simulator::generated_shop(const std::string& platform, int i) const {
 }
 
 nlohmann::json Simulator::generate(const std::string& platform, int shops, int orders) {
-  if (!known_platform(platform)) throw std::invalid_argument("platform: '" + platform + "' is not taobao, tmall or douyin");
+  if (!known_platform(platform))
+    throw std::invalid_argument("platform: '" + platform + "' is not taobao, tmall or douyin");
   auto* m = module_for_platform(platform);
   if (!m) throw std::invalid_argument("platform: no module serves " + platform + " in this build");
   if (shops < 1 || shops > 10000) throw std::invalid_argument("shops: must be 1 to 10000");
@@ -260,13 +258,12 @@ nlohmann::json Simulator::generate(const std::string& platform, int shops, int o
       generated_ += orders;
     }
   }
-  return {{"shops", list},
-          {"orders_per_shop", orders},
-          {"orders", static_cast<long long>(orders) * shops}};
+  return {{"shops", list}, {"orders_per_shop", orders}, {"orders", static_cast<long long>(orders) * shops}};
 }
 
 nlohmann::json Simulator::start_generator(const std::string& platform, int shops, double per_second, double seconds) {
-  if (!(per_second > 0.0) || per_second > 1e6) throw std::invalid_argument("orders_per_second: must be above 0 and at most 1000000");
+  if (!(per_second > 0.0) || per_second > 1e6)
+    throw std::invalid_argument("orders_per_second: must be above 0 and at most 1000000");
   if (!(seconds > 0.0) || seconds > 86400.0) throw std::invalid_argument("seconds: must be above 0 and at most 86400");
   nlohmann::json made = generate(platform, shops, 0);
   stop_generator();
@@ -278,8 +275,8 @@ nlohmann::json Simulator::start_generator(const std::string& platform, int shops
   {
     std::lock_guard lock(gen_state_mutex_);
     gen_stop_ = false;
-    gen_state_ = {{"running", true},   {"platform", platform}, {"shops", shops},
-                  {"orders_per_second", per_second}, {"seconds", seconds},   {"generated", 0}};
+    gen_state_ = {{"running", true},    {"platform", platform}, {"shops", shops}, {"orders_per_second", per_second},
+                  {"seconds", seconds}, {"generated", 0}};
   }
   gen_thread_ = std::thread([this, list, m, per_second, seconds] {
     using namespace std::chrono;

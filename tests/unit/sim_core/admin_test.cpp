@@ -79,8 +79,9 @@ TEST_CASE("bad admin input answers 400 naming the problem") {
 
   r = s.call("POST", "/admin/scenario", "events:\n  - at: \"+1m\"\n    shop: ghost\n    type: x\n");
   CHECK(r.status == 400);
-  CHECK(r.json()["error"]["problems"][0] == "scenario:3: events[0].shop: unknown shop 'ghost' (not in shops: nor "
-                                           "loaded before)");
+  CHECK(r.json()["error"]["problems"][0] ==
+        "scenario:3: events[0].shop: unknown shop 'ghost' (not in shops: nor "
+        "loaded before)");
 
   struct Case {
     const char* method;

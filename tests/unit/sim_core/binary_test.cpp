@@ -1,8 +1,8 @@
 // The platform-sim binary as scripts run it: --listen with port 0, --port-file, --scenario,
 // bad arguments and files, SIGTERM.
 #include <doctest/doctest.h>
-#include <spawn.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

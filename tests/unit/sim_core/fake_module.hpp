@@ -27,10 +27,17 @@ class FakeModule : public PlatformModule {
     const std::string method = request.query_value("method");
     Response r;
     switch (ctx_.faults.draw(method)) {
-      case Fault::timeout: r.hang = true; break;
-      case Fault::truncated: r.truncate = true; break;
-      case Fault::server_error: r.status = 500; break;
-      default: break;
+      case Fault::timeout:
+        r.hang = true;
+        break;
+      case Fault::truncated:
+        r.truncate = true;
+        break;
+      case Fault::server_error:
+        r.status = 500;
+        break;
+      default:
+        break;
     }
     if (method == "memo") ctx_.counters.add("memo", request.query_value("shop"), request.query_value("tid"));
     nlohmann::json body = {{"method", method}, {"path", request.path}, {"body", request.body}};

@@ -169,9 +169,10 @@ TEST_CASE("events for shops loaded earlier, and refusals reported at load") {
   Simulator sim;
   sim.add_module(std::make_unique<FakeModule>(sim.context()));
   REQUIRE(sim.load_scenario(kScenario, "s.yaml").errors.empty());
-  const auto second = sim.load_scenario("events:\n  - at: \"+0s\"\n    shop: tm1\n    type: refuse\n"
-                                        "  - at: \"+0s\"\n    shop: dy1\n    type: x\n",
-                                        "second.yaml");
+  const auto second = sim.load_scenario(
+      "events:\n  - at: \"+0s\"\n    shop: tm1\n    type: refuse\n"
+      "  - at: \"+0s\"\n    shop: dy1\n    type: x\n",
+      "second.yaml");
   REQUIRE(second.errors.empty());
   REQUIRE(second.answer["refused"].size() == 2);
   CHECK(second.answer["refused"][0]["index"] == 0);

@@ -3,8 +3,8 @@
 
 #include <map>
 
-#include "core/sim_server.hpp"
 #include "core/scenario.hpp"
+#include "core/sim_server.hpp"
 #include "core/time_format.hpp"
 
 using namespace erp::sim;
@@ -14,8 +14,8 @@ TEST_CASE("Clock follows real time until set, then moves only when told") {
   Clock clock;
   CHECK(clock.follows_real_time());
   const auto real = clock.now();
-  CHECK(std::chrono::abs(real - std::chrono::time_point_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now())) < 5s);
+  CHECK(std::chrono::abs(
+            real - std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now())) < 5s);
   const auto t = *parse_sim_time("2026-11-11 00:00:00");
   CHECK(erp::daemon::format_rfc3339(t) == "2026-11-10T16:00:00Z");
   clock.set(t);

@@ -147,7 +147,8 @@ TEST_CASE("hang: ends when the client gives up, or when the server stops") {
     c.read(std::chrono::milliseconds{200}, closed);
     CHECK(t.server->connections() == 1);
   }
-  for (int i = 0; i < 50 && t.server->connections() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  for (int i = 0; i < 50 && t.server->connections() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
   CHECK(t.server->connections() == 0);
 
   RawClient c(t.port());
@@ -181,8 +182,9 @@ TEST_CASE("transport errors and handler exceptions go through the renderer") {
   }
   {
     RawClient c(t.port());
-    c.send("GET /throw HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\nX-Probe: p\r\n"
-           "Content-Length: 2\r\n\r\nhi");
+    c.send(
+        "GET /throw HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\nX-Probe: p\r\n"
+        "Content-Length: 2\r\n\r\nhi");
     bool closed = false;
     const auto got = c.read(std::chrono::milliseconds{500}, closed);
     CHECK(got.find("HTTP/1.1 500") == 0);
