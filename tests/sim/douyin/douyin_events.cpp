@@ -94,6 +94,7 @@ std::vector<std::string> yids(const YAML::Node& n, const char* list_key, const c
 Order DouyinModuleImpl::make_order(ShopState& s, const std::string& id, const std::string& buyer,
                                    const json& receiver) {
   Order o;
+  o.seq = ++seq_;
   o.id = id;
   o.shop_id = s.shop.id;
   o.buyer = buyer;

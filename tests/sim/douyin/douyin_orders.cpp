@@ -268,7 +268,7 @@ std::string DouyinModuleImpl::order_search_list(ShopState& s, const json& p) {
                         const std::int64_t ka = by_update ? a->update_time : a->create_time;
                         const std::int64_t kb = by_update ? b->update_time : b->create_time;
                         if (ka != kb) return asc ? ka < kb : ka > kb;
-                        return asc ? a->id < b->id : a->id > b->id;
+                        return asc ? a->seq < b->seq : a->seq > b->seq;  // ties: creation order, cheaper than ids
                       });
   }
   std::string out = "{\"page\":" + std::to_string(page) + ",\"shop_order_list\":[";

@@ -59,6 +59,7 @@ struct Pack {
 
 struct Order {
   std::string id;
+  std::uint64_t seq = 0;  ///< Creation order; breaks ties between equal times in listings.
   std::string shop_id;
   std::string buyer;
   int status = kUnpaid;
