@@ -407,6 +407,8 @@ void DouyinModuleImpl::generate(const Shop& shop, int count, std::mt19937& rng) 
       Order& stored = s->orders[id] = std::move(o);
       push_order_tag(*s, stored, "100", pushes);
       push_order_tag(*s, stored, "101", pushes);
+      for (const auto& k : stored.skus)
+        if (k.refund == Refund::requested) push_refund(*s, stored, k, "200", pushes);
     }
   }
   flush(pushes);
