@@ -437,6 +437,7 @@ json DouyinModuleImpl::order_logistics_add(ShopState& s, const json& p, Pushes& 
     throw business(kErrOrderCancelled, "订单商品均已取消,不能发货");
   }
   ship_skus(s, o, what, company, code, "ship", pushes);
+  context_.counters.add("ship.upload", s.shop.id, o.id);  // one accepted upload call (as TOP counts it)
   json data = json::object();
   if (request_id && !request_id->empty()) idempotent_[s.shop.id + "\n" + *request_id] = data.dump();
   return data;
@@ -490,6 +491,7 @@ json DouyinModuleImpl::order_logistics_multi_pack(ShopState& s, const json& p, P
     ship_skus(s, o, pl.what, pl.company, pl.code, "ship", pushes);
     out.push_back({{"pack_id", o.packs.back().pack_id}, {"logistics_code", pl.code}, {"company_code", pl.company}});
   }
+  context_.counters.add("ship.upload", s.shop.id, o.id);
   json data = {{"pack_list", out}};
   idempotent_[key] = data.dump();
   return data;

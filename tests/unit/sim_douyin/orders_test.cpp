@@ -114,6 +114,7 @@ TEST_CASE("logisticsAdd: idempotent by request_id, a second shipment is refused,
   CHECK(r2["data"] == r1["data"]);
   CHECK(f.counters.count("ship", "1001", "1001-1") == 1);
   CHECK(f.counters.count("ship", "1001", "1001-2") == 1);
+  CHECK(f.counters.count("ship.upload", "1001") == 1);
 
   json again = ship;
   again["request_id"] = "req-2";
