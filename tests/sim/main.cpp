@@ -99,12 +99,8 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
 
   erp::sim::Simulator sim;
-#ifdef ERP_SIM_HAS_TOP
   sim.add_module(erp::sim::make_top_module(sim.context()));
-#endif
-#ifdef ERP_SIM_HAS_DOUYIN
   sim.add_module(erp::sim::make_douyin_module(sim.context()));
-#endif
 
   if (!args.scenario.empty()) {
     std::ifstream in(args.scenario, std::ios::binary);

@@ -1,7 +1,6 @@
 #pragma once
 // The platform modules the platform-sim binary registers. Each is implemented in its own folder
-// (tests/sim/top, tests/sim/douyin) as a static library (erp_sim_top, erp_sim_douyin); the binary
-// calls a factory only when its module is built (ERP_SIM_HAS_TOP / ERP_SIM_HAS_DOUYIN).
+// (tests/sim/top, tests/sim/douyin) as a static library (erp_sim_top, erp_sim_douyin).
 
 #include <memory>
 
