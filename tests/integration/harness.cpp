@@ -363,7 +363,8 @@ void WebhookReceiver::serve() {
         {
           std::lock_guard lock(mutex_);
           requests_.push_back(Request{header_value(head, "Idempotency-Key"), header_value(head, "X-Erpd-Event"),
-                                      header_value(head, "Authorization"), data.substr(header_end + 4)});
+                                      header_value(head, "Authorization"), header_value(head, "event-sign"),
+                                      data.substr(header_end + 4)});
         }
         while (hang && !stop_) std::this_thread::sleep_for(20ms);
         const std::string reply = "HTTP/1.1 " + std::to_string(status.load()) +

@@ -126,6 +126,7 @@ class WebhookReceiver {
     std::string idempotency_key;
     std::string event;
     std::string authorization;
+    std::string event_sign;  ///< Douyin pushes sign their body in this header.
     std::string body;
   };
   WebhookReceiver();

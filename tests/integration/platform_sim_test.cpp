@@ -191,3 +191,43 @@ TEST_CASE("platform-sim serves Douyin with real signatures, encrypted receivers 
   CHECK(forged["code"] == 40003);
   CHECK(forged["sub_code"] == "isv.signature-invalid");
 }
+
+TEST_CASE("D11 platform-sim sends Douyin pushes with event-sign and duplicates or drops them on request") {
+  TempDir dir;
+  PlatformSim sim(dir.path());
+  WebhookReceiver receiver;
+  REQUIRE(sim.start());
+  const std::string scenario = std::string("shops:\n  - id: dy-push\n    platform: douyin\n    app_key: \"7002\"\n") +
+                               "    app_secret: dy-secret-2\n    access_token: tok-dy-2\n    push_url: " +
+                               receiver.url() + "\n";
+  REQUIRE(admin(sim, "POST", "/admin/scenario", scenario)["shops"].size() == 1);
+
+  const auto faults = admin(sim, "POST", "/admin/faults", R"({"push_duplicate": 1.0})");
+  CHECK(faults["push_duplicate"] == 1.0);
+  const std::string order_event = "events:\n  - at: \"+0s\"\n    shop: dy-push\n    type: order\n    order_id: \"7001\"\n"
+                                  "    paid: true\n    skus:\n      - {sku_order_id: \"7001-1\", sku_id: \"K1\", qty: 1, "
+                                  "price: \"9.90\"}\n";
+  admin(sim, "POST", "/admin/scenario", order_event);
+  REQUIRE(receiver.wait_for_requests(2, 10s));
+  std::this_thread::sleep_for(300ms);
+  auto requests = receiver.requests();
+  REQUIRE(requests.size() % 2 == 0);
+  for (std::size_t i = 0; i + 1 < requests.size(); i += 2) {
+    CHECK(requests[i].body == requests[i + 1].body);  // the same msg_id twice: receivers must dedupe
+  }
+  for (const auto& request : requests) {
+    CHECK(request.event_sign == md5_hex("7002" + request.body + "dy-secret-2", false));
+  }
+  const auto pushes = json::parse(requests[0].body);
+  REQUIRE(pushes.is_array());
+  CHECK(pushes[0].contains("msg_id"));
+  CHECK(pushes[0].contains("tag"));
+
+  const std::size_t before = requests.size();
+  admin(sim, "POST", "/admin/faults", R"({"push_drop": 1.0})");
+  admin(sim, "POST", "/admin/scenario",
+        "events:\n  - at: \"+0s\"\n    shop: dy-push\n    type: memo\n    order_id: \"7001\"\n    remark: hi\n");
+  std::this_thread::sleep_for(500ms);
+  CHECK(receiver.requests().size() == before);  // every push dropped
+  CHECK(admin(sim, "DELETE", "/admin/faults")["push_drop"] == 0.0);
+}

@@ -50,6 +50,20 @@ const std::pair<const char*, Fault> kFaultKeys[] = {{"server_error", Fault::serv
 
 }  // namespace
 
+nlohmann::json Simulator::faults_snapshot() const {
+  std::lock_guard lock(timeline_mutex_);
+  nlohmann::json out = faults_.snapshot();
+  out["push_drop"] = push_faults_.first;
+  out["push_duplicate"] = push_faults_.second;
+  return out;
+}
+
+void Simulator::set_push_faults(double drop, double duplicate) {
+  std::lock_guard lock(timeline_mutex_);
+  for (auto& module : modules_) module->set_push_faults(drop, duplicate);
+  push_faults_ = {drop, duplicate};
+}
+
 Response Simulator::admin(const Request& request) {
   const std::string& path = request.path;
   const std::string& method = request.method;
@@ -109,10 +123,11 @@ Response Simulator::admin(const Request& request) {
   }
 
   if (path == "/admin/faults") {
-    if (method == "GET") return ok(faults_.snapshot());
+    if (method == "GET") return ok(faults_snapshot());
     if (method == "DELETE") {
       faults_.clear();
-      return ok(faults_.snapshot());
+      set_push_faults(0.0, 0.0);
+      return ok(faults_snapshot());
     }
     if (method != "POST") return not_allowed(request, "GET, POST, DELETE");
     auto body = json_object(request, problem);
@@ -120,7 +135,17 @@ Response Simulator::admin(const Request& request) {
     std::vector<std::pair<Fault, double>> shares;
     std::vector<std::string> methods;
     double sum = 0.0;
+    double push_drop = 0.0;
+    double push_duplicate = 0.0;
     for (const auto& [key, value] : body->items()) {
+      if (key == "push_drop" || key == "push_duplicate") {
+        // Pushes are not requests: their shares stand apart from the per-request ones.
+        if (!value.is_number() || !(value.get<double>() >= 0.0 && value.get<double>() <= 1.0)) {
+          return bad(key + ": expected a share from 0 to 1");
+        }
+        (key == "push_drop" ? push_drop : push_duplicate) = value.get<double>();
+        continue;
+      }
       if (key == "methods") {
         if (!value.is_array()) return bad("methods: expected a list of method names");
         for (const auto& m : value) {
@@ -133,7 +158,8 @@ Response Simulator::admin(const Request& request) {
           std::find_if(std::begin(kFaultKeys), std::end(kFaultKeys), [&](const auto& k) { return key == k.first; });
       if (known == std::end(kFaultKeys)) {
         return bad("body: unknown key \"" + key +
-                   "\" (known: server_error, timeout, rate_limit, truncated, expired_session, methods)");
+                   "\" (known: server_error, timeout, rate_limit, truncated, expired_session, methods, push_drop, "
+                   "push_duplicate)");
       }
       if (!value.is_number()) return bad(key + ": expected a share from 0 to 1");
       const double share = value.get<double>();
@@ -145,7 +171,8 @@ Response Simulator::admin(const Request& request) {
     faults_.clear();
     for (const auto& [kind, share] : shares) faults_.set(kind, share);
     faults_.only_methods(std::move(methods));
-    return ok(faults_.snapshot());
+    set_push_faults(push_drop, push_duplicate);
+    return ok(faults_snapshot());
   }
 
   if (path == "/admin/counters") {

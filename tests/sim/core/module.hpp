@@ -147,6 +147,12 @@ class PlatformModule {
   /// Forgets every order (POST /admin/reset). The core registers every shop again afterwards
   /// (add_shop), so a module may forget its shops here too.
   virtual void reset() = 0;
+  /// Shares (0..1) of platform pushes dropped and sent twice (rule D11). Modules without pushes
+  /// ignore it.
+  virtual void set_push_faults(double drop, double duplicate) {
+    (void)drop;
+    (void)duplicate;
+  }
 
   /// The answer to a request this module serves() that the transport refused before handling
   /// (malformed HTTP, body over the limit: `status` 400/413/431, or 500 when the handler threw).

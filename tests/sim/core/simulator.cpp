@@ -362,6 +362,7 @@ void Simulator::reset() {
   }
   counters_.clear();
   faults_.clear();
+  set_push_faults(0.0, 0.0);
   std::lock_guard g(generate_mutex_);
   generated_ = 0;
 }

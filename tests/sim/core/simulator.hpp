@@ -92,10 +92,15 @@ class Simulator {
   std::optional<std::string> apply_event(const Pending& p);
   nlohmann::json refusal(const Pending& p, const std::string& message) const;
   Shop generated_shop(const std::string& platform, int i) const;
+  /// Faults::snapshot() plus the push shares.
+  nlohmann::json faults_snapshot() const;
+  /// Sets the push shares on every module and remembers them for faults_snapshot().
+  void set_push_faults(double drop, double duplicate);
 
   Clock clock_;
   Counters counters_;
   Faults faults_;
+  std::pair<double, double> push_faults_{0.0, 0.0};  ///< Drop and duplicate shares of pushes.
   Context context_{clock_, counters_, faults_};
   std::vector<std::unique_ptr<PlatformModule>> modules_;
 

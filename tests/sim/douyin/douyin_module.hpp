@@ -14,9 +14,6 @@ namespace erp::sim {
 /// The Douyin module as the core sees it, plus the knobs only this module has.
 class DouyinModule : public PlatformModule {
  public:
-  /// Shares (0..1) of webhook pushes dropped and sent twice (rule D11). The core's admin API
-  /// calls this, e.g. `dynamic_cast<DouyinModule*>(module)->set_push_faults(0.1, 0.05)`.
-  virtual void set_push_faults(double drop, double duplicate) = 0;
   /// order.batchDecrypt calls allowed per shop per simulated second (default 20).
   virtual void set_decrypt_limit(int calls_per_second) = 0;
   /// Waits until every queued push was sent (tests); false on timeout.
