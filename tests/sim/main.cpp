@@ -164,7 +164,15 @@ int main(int argc, char** argv) {
   };
   arm();
 
+  // Busy connections get up to two seconds (20 looks, 100 ms apart) to finish their response.
+  // The function lives in main's scope, which outlives io.run(), so its timer callbacks can
+  // refer to it without owning it.
   boost::asio::steady_timer grace(io);
+  std::function<void(int)> drain = [&](int looks_left) {
+    if (server.connections() == 0 || looks_left == 0) return io.stop();
+    grace.expires_after(std::chrono::milliseconds{100});
+    grace.async_wait([&drain, looks_left](const boost::system::error_code&) { drain(looks_left - 1); });
+  };
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
@@ -172,14 +180,7 @@ int main(int argc, char** argv) {
     server.stop();
     ticker.cancel();
     sim.stop_generator();
-    // Busy connections get up to two seconds to finish their response.
-    auto wait = std::make_shared<std::function<void(int)>>();
-    *wait = [&, wait](int left) {
-      if (server.connections() == 0 || left == 0) return io.stop();
-      grace.expires_after(std::chrono::milliseconds{100});
-      grace.async_wait([wait, left](const boost::system::error_code&) { (*wait)(left - 1); });
-    };
-    (*wait)(20);
+    drain(20);
   });
 
   std::vector<std::thread> threads;
