@@ -268,19 +268,26 @@ HttpReply http(const std::string& method, const std::string& url, const std::str
 PlatformSim::PlatformSim(const fs::path& dir) : dir_(dir) {}
 
 PlatformSim::~PlatformSim() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    if (!wait_exit(pid_, 5s)) {
-      ::kill(pid_, SIGKILL);
-      wait_exit(pid_, 5s);
-    }
+  if (pid_ > 0 && !stop()) {
+    ::kill(pid_, SIGKILL);
+    wait_exit(pid_, 5s);
   }
 }
 
-bool PlatformSim::start(std::chrono::milliseconds timeout) {
+std::optional<int> PlatformSim::stop(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  ::kill(pid_, SIGTERM);
+  auto code = wait_exit(pid_, timeout);
+  if (code) pid_ = -1;
+  return code;
+}
+
+bool PlatformSim::start(const std::vector<std::string>& extra_args, std::chrono::milliseconds timeout) {
   const auto port_file = dir_ / "sim.port";
-  pid_ = spawn({platform_sim_binary().string(), "--listen", "127.0.0.1:0", "--port-file", port_file.string()}, {},
-               dir_ / "sim.stdout", dir_ / "sim.log");
+  std::vector<std::string> argv{platform_sim_binary().string(), "--listen", "127.0.0.1:0", "--port-file",
+                                port_file.string()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  pid_ = spawn(argv, {}, dir_ / "sim.stdout", dir_ / "sim.log");
   return eventually(
       [&] {
         const std::string text = read_file(port_file);

@@ -98,8 +98,12 @@ class PlatformSim {
  public:
   explicit PlatformSim(const fs::path& dir);
   ~PlatformSim();
-  /// Starts and waits until it listens (false on timeout or early exit).
-  bool start(std::chrono::milliseconds timeout = 10s);
+  /// Starts with `extra_args` (e.g. --scenario FILE) and waits until it listens (false on
+  /// timeout or early exit).
+  bool start(const std::vector<std::string>& extra_args = {}, std::chrono::milliseconds timeout = 10s);
+  /// SIGTERM, then its exit code (nullopt when it did not exit within `timeout`).
+  std::optional<int> stop(std::chrono::milliseconds timeout = 5s);
+  int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log();
 

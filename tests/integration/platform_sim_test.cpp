@@ -231,3 +231,44 @@ TEST_CASE("D11 platform-sim sends Douyin pushes with event-sign and duplicates o
   CHECK(receiver.requests().size() == before);  // every push dropped
   CHECK(admin(sim, "DELETE", "/admin/faults")["push_drop"] == 0.0);
 }
+
+// The binary as scripts run it: --listen with port 0, --port-file, --scenario, bad arguments and
+// files, SIGTERM.
+TEST_CASE("platform-sim: port 0, port file, scenario, one start line, SIGTERM stops it") {
+  TempDir dir;
+  write_file(dir / "s.yaml", R"(clock: "2026-11-11 00:00:00"
+shops:
+  - id: shop-a
+    platform: tmall
+    app_key: "12345678"
+    app_secret: s3cret
+    session: sess-a
+)");
+  PlatformSim sim(dir.path());
+  REQUIRE(sim.start({"--scenario", (dir / "s.yaml").string()}));
+  CHECK(sim.port() > 0);
+  const auto state = http("GET", sim.url() + "/admin/state");
+  CHECK(state.status == 200);
+  CHECK(json::parse(state.body)["shops"][0]["id"] == "shop-a");
+  CHECK(json::parse(state.body)["now_cst"] == "2026-11-11 00:00:00");
+  CHECK(sim.log().find("platform-sim listening on http://127.0.0.1:" + std::to_string(sim.port())) !=
+        std::string::npos);
+  CHECK(sim.stop() == 0);
+}
+
+TEST_CASE("platform-sim: a bad scenario names file and line and exits 2; bad arguments exit 2") {
+  TempDir dir;
+  write_file(dir / "bad.yaml", "shops:\n  - id: a\n    platform: jd\n    app_key: k\n    app_secret: s\n");
+  const auto sim = platform_sim_binary().string();
+  const auto bad = run({sim, "--listen", "127.0.0.1:0", "--scenario", (dir / "bad.yaml").string()});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find((dir / "bad.yaml").string() + ":3: shops[0].platform: 'jd'") != std::string::npos);
+
+  const auto nowhere = run({sim, "--listen", "nowhere"});
+  CHECK(nowhere.exit_code == 2);
+  CHECK(nowhere.err.find("--listen: 'nowhere' is not HOST:PORT") != std::string::npos);
+
+  const auto no_listen = run({sim, "--scenario", "x.yaml"});
+  CHECK(no_listen.exit_code == 2);
+  CHECK(no_listen.err.find("--listen HOST:PORT is required") != std::string::npos);
+}

@@ -1,14 +1,11 @@
 // erpctl as an operator runs it: the real binary against a Server in this process, found
 // through a config file exactly like the daemon's.
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <fstream>
-#include <sstream>
 
+#include "integration/harness.hpp"
 #include "unit/api/api_fixture.hpp"
 
 using namespace erp::test::api_support;
@@ -16,18 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Run = erp::test::CommandResult;
 
 /// A config naming this API: listen address, token file (0600) and the other required keys.
 fs::path write_config(const TempDir& dir, const std::string& listen, const std::string& token = kToken) {
@@ -43,27 +29,8 @@ fs::path write_config(const TempDir& dir, const std::string& listen, const std::
 }
 
 Run erpctl(const fs::path& config, std::vector<std::string> args) {
-  TempDir out_dir;
-  const fs::path out = out_dir.path / "out";
-  const fs::path err = out_dir.path / "err";
-  args.insert(args.begin(), {std::string(ERP_BUILD_DIR) + "/bin/erpctl", "--config", config.string()});
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::setenv("SUDO_USER", "alice", 1);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return Run{WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  args.insert(args.begin(), {erp::test::erpctl_binary().string(), "--config", config.string()});
+  return erp::test::run(args, {{"SUDO_USER", "alice"}});
 }
 
 struct Setup {
