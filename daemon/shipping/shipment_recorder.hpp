@@ -1,0 +1,32 @@
+#pragma once
+// Accepting a warehouse's shipment: checked against the stored order, then recorded as an event
+// and a "platform.ship" outbox item in one transaction, so the waybill upload is owed exactly once
+// however often the warehouse posts it and whenever the daemon crashes.
+
+#include <cstdint>
+#include <string>
+
+#include "core/order_key.hpp"
+#include "erp/result.hpp"
+#include "shipping/posted_shipment.hpp"
+#include "store/store.hpp"
+
+namespace erp::daemon::shipping {
+
+inline constexpr const char* kPlatformShipKind = "platform.ship";
+
+struct RecordedShipment {
+  std::int64_t outbox_id = 0;
+  bool duplicate = false;  ///< The same shipment was posted before; nothing new is owed.
+  store::OutboxItem item;  ///< The upload as it stands now (pending, done, dead ...).
+};
+
+/// The outbox idempotency key of one warehouse shipment of one order.
+std::string shipment_key(const OrderKey& key, const std::string& shipment_id);
+
+/// not_found for an unknown order; invalid_input for a line the order does not have; conflict for
+/// an order that cannot ship (unpaid, closed) or a shipment id posted before with other parcels.
+sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKey& key,
+                                              const PostedShipment& shipment, store::Instant now);
+
+}  // namespace erp::daemon::shipping
