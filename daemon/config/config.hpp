@@ -46,6 +46,8 @@ struct ShopConfig {
   std::optional<Secret> access_token;  ///< Douyin token.
   std::string sign_method;             ///< Empty: the plugin's default.
   std::chrono::milliseconds poll_interval{std::chrono::seconds{60}};
+  /// Budget for every HTTP request the shop's adapter makes (the platforms count calls per app).
+  int requests_per_minute = 600;
   bool enabled = true;
   std::vector<PluginOption> options;
   int line = 0;  ///< Where the entry starts, for messages.
@@ -82,6 +84,17 @@ struct OutboxConfig {
   std::chrono::milliseconds backoff_max{std::chrono::minutes{5}};
 };
 
+/// How the sync engine walks each shop's modified-time windows (daemon/sync).
+struct SyncConfig {
+  std::chrono::milliseconds backfill{std::chrono::hours{24 * 3}};    ///< First start: how far back to read.
+  std::chrono::milliseconds lag{std::chrono::seconds{30}};           ///< Windows end at least this long before now.
+  std::chrono::milliseconds overlap{std::chrono::minutes{2}};        ///< Each poll starts this long before the cursor.
+  std::chrono::milliseconds window{std::chrono::minutes{30}};        ///< Longest window per call (at most 1d).
+  std::chrono::milliseconds reconcile_every{std::chrono::hours{1}};  ///< How often the reconciliation sweep runs.
+  std::chrono::milliseconds reconcile_span{std::chrono::hours{24}};  ///< How far back the sweep re-reads.
+  friend bool operator==(const SyncConfig&, const SyncConfig&) = default;
+};
+
 struct LogConfig {
   std::string level = "info";  ///< trace | debug | info | warn | error
 };
@@ -94,6 +107,7 @@ struct Config {
   std::vector<ShopConfig> shops;
   WarehouseConfig warehouse;
   OutboxConfig outbox;
+  SyncConfig sync;
   LogConfig log;
   // `workflows:` is accepted as a map; later issues give it typed members.
 };

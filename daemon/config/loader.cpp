@@ -38,6 +38,7 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   config.warehouse = detail::read_warehouse(root, context);
   detail::read_workflows(root);
   config.outbox = detail::read_outbox(root);
+  config.sync = detail::read_sync(root);
   config.log = detail::read_log(root);
   return config;
 }

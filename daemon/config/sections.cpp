@@ -11,14 +11,18 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr std::array<std::string_view, 8> kRootKeys{"database",  "plugins",   "api",    "shops",
-                                                    "warehouse", "workflows", "outbox", "log"};
+constexpr std::array<std::string_view, 9> kRootKeys{"database",  "plugins",   "api",    "shops", "warehouse",
+                                                    "workflows", "outbox",    "sync",   "log"};
 constexpr std::array<std::string_view, 1> kDatabaseKeys{"path"};
 constexpr std::array<std::string_view, 1> kPluginsKeys{"dir"};
 constexpr std::array<std::string_view, 3> kApiKeys{"listen", "token_file", "port_file"};
 constexpr std::array<std::string_view, 6> kWarehouseKeys{"connector",     "webhook_url",        "webhook_timeout",
                                                          "webhook_token", "webhook_token_file", "options"};
 constexpr std::array<std::string_view, 3> kOutboxKeys{"max_attempts", "backoff_initial", "backoff_max"};
+constexpr std::array<std::string_view, 6> kSyncKeys{"backfill", "lag",           "overlap",
+                                                   "window",   "reconcile_every", "reconcile_span"};
+// The platforms refuse modified-time listings longer than a day (TOP: 1 day for increment APIs).
+constexpr milliseconds kMaxSyncWindow{std::chrono::hours{24}};
 constexpr std::array<std::string_view, 1> kLogKeys{"level"};
 constexpr std::array<std::string_view, 5> kLogLevels{"trace", "debug", "info", "warn", "error"};
 // The builtin connector: the warehouse pulls through the local API, optionally nudged by a webhook.
@@ -112,6 +116,26 @@ OutboxConfig read_outbox(const MapReader& root) {
                                                                 ") must not be less than backoff_initial (" +
                                                                 format_duration(out.backoff_initial) + ")");
   }
+  return out;
+}
+
+SyncConfig read_sync(const MapReader& root) {
+  const MapReader section = root.child("sync", kSyncKeys);
+  SyncConfig out;
+  // lag and overlap may be zero (a test platform with no commit delay); the others drive loops.
+  if (const auto v = section.duration("backfill", kMinPositive)) out.backfill = *v;
+  if (const auto v = section.duration("lag", milliseconds{0})) out.lag = *v;
+  if (const auto v = section.duration("overlap", milliseconds{0})) out.overlap = *v;
+  if (const auto v = section.duration("window", kMinPositive)) {
+    if (*v > kMaxSyncWindow) {
+      section.report("window", "must be at most " + format_duration(kMaxSyncWindow) + " (platforms refuse longer "
+                               "listings), got " + format_duration(*v));
+    } else {
+      out.window = *v;
+    }
+  }
+  if (const auto v = section.duration("reconcile_every", kMinPositive)) out.reconcile_every = *v;
+  if (const auto v = section.duration("reconcile_span", kMinPositive)) out.reconcile_span = *v;
   return out;
 }
 

@@ -19,6 +19,7 @@ PluginsConfig read_plugins(const MapReader& root, const ReadContext& context);
 ApiConfig read_api(const MapReader& root, const ReadContext& context, const DatabaseConfig& database);
 WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context);
 OutboxConfig read_outbox(const MapReader& root);
+SyncConfig read_sync(const MapReader& root);
 LogConfig read_log(const MapReader& root);
 /// Accepted as any map until the workflows get typed settings.
 void read_workflows(const MapReader& root);

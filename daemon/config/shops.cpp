@@ -10,9 +10,14 @@ namespace erp::daemon::config::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 14> kShopKeys{
+constexpr std::array<std::string_view, 15> kShopKeys{
     "id",           "platform",     "base_url",          "app_key",     "app_secret",    "app_secret_file", "session",
-    "session_file", "access_token", "access_token_file", "sign_method", "poll_interval", "enabled",         "options"};
+    "session_file", "access_token", "access_token_file", "sign_method", "poll_interval", "enabled",         "options",
+    "requests_per_minute"};
+// The request budget per shop: below 1 nothing would ever be sent; above this a typo is likelier
+// than a platform quota (TOP's largest paid tiers are far below it).
+constexpr int kMinRequestsPerMinute = 1;
+constexpr int kMaxRequestsPerMinute = 100000;
 // What each builtin platform's gateway accepts; a third-party plugin checks its own.
 constexpr std::array<std::string_view, 3> kTopSignMethods{"md5", "hmac", "hmac-sha256"};
 constexpr std::array<std::string_view, 2> kDouyinSignMethods{"hmac-sha256", "md5"};
@@ -75,6 +80,14 @@ ShopConfig read_shop(const MapReader& shop, const ReadContext& context, std::map
   out.access_token = shop.secret("access_token", Need::optional, context);
   read_sign_method(shop, out.platform, out);
   if (const auto interval = shop.duration("poll_interval", kMinPollInterval)) out.poll_interval = *interval;
+  if (const auto rate = shop.whole_number("requests_per_minute", kMinRequestsPerMinute)) {
+    if (*rate > kMaxRequestsPerMinute) {
+      shop.report("requests_per_minute",
+                  "must be at most " + std::to_string(kMaxRequestsPerMinute) + ", got " + std::to_string(*rate));
+    } else {
+      out.requests_per_minute = *rate;
+    }
+  }
   if (const auto enabled = shop.boolean("enabled")) out.enabled = *enabled;
   out.options = shop.options("options");
   return out;
