@@ -1,0 +1,12 @@
+#include "top/top_config.hpp"
+
+namespace erp::plugins::top {
+
+std::vector<sdk::ConfigKeySpec> top_config_keys() {
+  return {
+      {"page_size", sdk::ConfigType::integer, false, "100",
+       "Trades per taobao.trades.sold.increment.get page, 1-100 (TOP's limit)."},
+  };
+}
+
+}  // namespace erp::plugins::top

@@ -1,0 +1,43 @@
+#include "top/top_factory.hpp"
+
+#include "top/top_adapter.hpp"
+#include "top/top_config.hpp"
+#include "top/top_sign.hpp"
+
+namespace erp::plugins::top {
+namespace {
+
+class TopFactory final : public sdk::PluginFactory {
+ public:
+  explicit TopFactory(bool tmall) : tmall_(tmall) {}
+
+  std::vector<sdk::ConfigKeySpec> config_keys() const override { return top_config_keys(); }
+
+  sdk::Result<std::unique_ptr<sdk::PlatformAdapter>> create_platform_adapter(sdk::HostContext& host) override {
+    // The host checked the type (integer); the range is TOP's and only the plugin knows it.
+    const std::string size = host.config().get_or("page_size", "");
+    if (!size.empty()) {
+      long value = 0;
+      bool digits = size.size() <= 4;
+      for (const char c : size) digits = digits && c >= '0' && c <= '9';
+      if (digits) value = std::stol(size);
+      if (!digits || value < 1 || value > 100) {
+        return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
+      }
+    }
+    const std::string method = host.config().get_or("sign_method", "hmac-sha256");
+    if (!sign_method_from_string(method)) {
+      return sdk::fail(sdk::ErrorCode::config_error, "sign_method must be md5, hmac or hmac-sha256");
+    }
+    return std::unique_ptr<sdk::PlatformAdapter>(new TopAdapter(host, AdapterOptions{tmall_}));
+  }
+
+ private:
+  bool tmall_;
+};
+
+}  // namespace
+
+std::unique_ptr<sdk::PluginFactory> make_top_factory(bool tmall) { return std::make_unique<TopFactory>(tmall); }
+
+}  // namespace erp::plugins::top

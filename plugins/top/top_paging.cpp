@@ -1,0 +1,41 @@
+#include "top/top_paging.hpp"
+
+#include <charconv>
+
+namespace erp::plugins::top {
+namespace {
+constexpr std::string_view kPrefix = "top1:";
+
+bool read_number(std::string_view& text, std::int64_t& out, bool last) noexcept {
+  const std::size_t end = last ? text.size() : text.find(':');
+  if (end == std::string_view::npos || end == 0) return false;
+  const auto [ptr, error] = std::from_chars(text.data(), text.data() + end, out);
+  if (error != std::errc() || ptr != text.data() + end) return false;
+  text.remove_prefix(last ? end : end + 1);
+  return true;
+}
+}  // namespace
+
+std::string encode_cursor(const PageCursor& cursor) {
+  return std::string(kPrefix) + std::to_string(cursor.page) + ':' + std::to_string(cursor.total) + ':' +
+         std::to_string(cursor.page_size);
+}
+
+std::optional<PageCursor> decode_cursor(std::string_view token) noexcept {
+  if (token.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  token.remove_prefix(kPrefix.size());
+  PageCursor cursor;
+  if (!read_number(token, cursor.page, false) || !read_number(token, cursor.total, false) ||
+      !read_number(token, cursor.page_size, true)) {
+    return std::nullopt;
+  }
+  if (cursor.page < 1 || cursor.total < 0 || cursor.page_size < 1 || cursor.page_size > 100) return std::nullopt;
+  return cursor;
+}
+
+std::int64_t last_page(std::int64_t total, std::int64_t page_size) noexcept {
+  if (total <= 0 || page_size <= 0) return 1;
+  return (total + page_size - 1) / page_size;
+}
+
+}  // namespace erp::plugins::top
