@@ -65,6 +65,13 @@ sdk::Result<void> ShopSync::drain(const sdk::ModifiedWindow& window, const char*
         rejected.push_back(sdk::Rejected{order.order_id, std::string("not storable: ") + e.what(), {}});
       }
     }
+    if (stored > 0) {
+      // Counted as stored, even if a later page fails: these orders are in the store.
+      deps_.metrics.add(kOrdersMetric, {{"shop", spec_.shop}}, static_cast<double>(stored));
+      std::lock_guard lock(status_mutex_);
+      status_.orders_synced += stored;
+      stored = 0;
+    }
     for (auto& r : listed->rejected) rejected.push_back(std::move(r));
     if (!listed->next_page.empty() && listed->next_page == page) {
       return sdk::fail(sdk::ErrorCode::internal, "adapter returned the same page token twice");
@@ -85,9 +92,7 @@ sdk::Result<void> ShopSync::drain(const sdk::ModifiedWindow& window, const char*
     spdlog::warn("shop {}: payload quarantined (order {}): {}", spec_.shop, r.order_id.empty() ? "?" : r.order_id,
                  r.reason);
   }
-  if (stored > 0) deps_.metrics.add(kOrdersMetric, {{"shop", spec_.shop}}, static_cast<double>(stored));
   std::lock_guard lock(status_mutex_);
-  status_.orders_synced += stored;
   status_.quarantined += static_cast<std::int64_t>(rejected.size());
   if (std::string_view(cursor_name) == kModifiedCursor) status_.cursor = window.to;
   return {};
@@ -137,15 +142,14 @@ sdk::Result<void> ShopSync::run_pass() {
 }
 
 void ShopSync::enter(SyncState state, const std::string& why) {
-  SyncState before;
   {
     std::lock_guard lock(status_mutex_);
-    before = status_.state;
     status_.state = state;
   }
   // One line per change of health; idle <-> syncing happens every poll and is not news.
-  const auto settled = [](SyncState s) { return s == SyncState::syncing ? SyncState::idle : s; };
-  if (settled(before) == settled(state)) return;
+  if (state == SyncState::syncing || state == reported_) return;
+  const SyncState before = reported_;
+  reported_ = state;
   if (state == SyncState::idle) {
     spdlog::info("shop {}: sync ok again (was {})", spec_.shop, to_string(before));
   } else if (state == SyncState::stopped) {

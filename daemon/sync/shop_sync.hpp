@@ -79,6 +79,7 @@ class ShopSync {
   std::shared_ptr<Sleeper> sleeper_;
   std::minstd_rand jitter_{std::random_device{}()};
   int failures_ = 0;
+  SyncState reported_ = SyncState::idle;  ///< The last state logged (worker thread only).
 
   mutable std::mutex status_mutex_;
   ShopSyncStatus status_;
