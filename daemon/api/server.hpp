@@ -27,6 +27,12 @@ struct ApiDeps {
   std::function<nlohmann::json()> status;
   /// Asks the outbox dispatcher to look for work now (after a retry was requested).
   std::function<void()> wake_outbox;
+  /// Shops whose sync needs a person, for GET /v1/alerts: a JSON array of {shop, platform,
+  /// state, last_error}. Unset: none.
+  std::function<nlohmann::json()> sync_alerts = {};
+  /// "Sync now" (POST /v1/shops/{shop}/sync): false when no sync worker runs for the shop. Unset:
+  /// always false.
+  std::function<bool(const std::string& shop)> sync_now = {};
 };
 
 /// Limits that keep a slow or hostile local client from tying the daemon up.

@@ -17,7 +17,6 @@
 #include "core/time_format.hpp"
 #include "erp/version.hpp"
 #include "net/curl_http_client.hpp"
-#include "net/system_clock.hpp"
 #include "warehouse/delivery.hpp"
 
 namespace erp::daemon::app {
@@ -65,7 +64,7 @@ Daemon::Daemon(config::Config config)
       watchdog_timer_(io_),
       plugins_(config_.plugins.dir),
       http_(std::make_shared<net::CurlHttpClient>()),
-      clock_(std::make_shared<net::SystemClock>()),
+      clock_(std::make_shared<sync::SystemSyncClock>()),
       shops_(plugins_, http_, clock_) {}
 
 Daemon::~Daemon() {
@@ -132,6 +131,8 @@ sdk::Result<void> Daemon::start() {
   holds_ = std::make_unique<holds::HoldService>(*store_, *gate_);
   pipeline_ = std::make_unique<workflows::OrderPipeline>(*store_, *gate_);
   outbox_ = std::make_unique<outbox::Dispatcher>(io_, *store_, metrics_);
+  // Workers start in apply(), once the shops' adapters exist.
+  sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
   register_metrics();
   if (auto applied = apply(config); !applied) return applied;
 
@@ -139,7 +140,8 @@ sdk::Result<void> Daemon::start() {
   if (!token) return std::move(token).error();
   api_ = std::make_unique<api::Server>(
       io_,
-      api::ApiDeps{*store_, *holds_, metrics_, [this] { return status_json(); }, [this] { outbox_->wake(); }},
+      api::ApiDeps{*store_, *holds_, metrics_, [this] { return status_json(); }, [this] { outbox_->wake(); },
+                   [this] { return sync_alerts_json(); }, [this](const std::string& shop) { return sync_->sync_now(shop); }},
       std::move(token).value());
   if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
     return std::move(listening).error();
@@ -169,6 +171,13 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
     spdlog::info("shops: added {}; removed {}; changed {}", join(changes.added), join(changes.removed),
                  join(changes.changed));
   }
+  std::vector<sync::ShopSyncSpec> syncing;
+  for (const auto& shop : shops_.snapshot()) {
+    if (!shop.adapter) continue;  // disabled, or its adapter could not be made
+    syncing.push_back({shop.config.platform, shop.config.id, shop.config.poll_interval, shop.adapter, shop.http});
+  }
+  // Unchanged shops keep their workers; added, changed and removed ones are started or stopped.
+  sync_->apply(config.sync, std::move(syncing));
   auto warehouse = setup_warehouse(config.warehouse, *store_, plugins_, http_, clock_);
   if (!warehouse) return std::move(warehouse).error();
   push_deliveries_ = warehouse->pushes;
@@ -264,6 +273,8 @@ void Daemon::stop() {
   // Waiting for the outbox blocks, so it happens off the event loop, which keeps serving the
   // requests already in flight meanwhile.
   stopper_ = std::thread([this] {
+    // Workers leave at the next page boundary; a request in flight ends by its HTTP timeout.
+    if (sync_) sync_->stop();
     if (!outbox_->stop(kOutboxDrainDeadline)) {
       spdlog::warn("an outbox side effect was still in flight after {} s; it will be retried with the same "
                    "idempotency key on the next start",
@@ -322,8 +333,25 @@ nlohmann::json Daemon::status_json() {
   facts.schema_version = store_->schema_version();
   facts.counts = store_->counts();
   facts.shops = shops_.snapshot();
+  facts.sync = sync_ ? sync_->statuses() : std::vector<sync::ShopSyncStatus>{};
   facts.plugins = plugins_.loaded();
   return build_status(facts);
+}
+
+nlohmann::json Daemon::sync_alerts_json() {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& shop : shops_.snapshot()) {
+    if (shop.state == "failed") {
+      out.push_back({{"shop", shop.config.id}, {"platform", shop.config.platform}, {"state", "failed"},
+                     {"last_error", shop.detail}});
+    }
+  }
+  for (const auto& status : sync_->statuses()) {
+    if (status.state != sync::SyncState::needs_reauth && status.state != sync::SyncState::config_error) continue;
+    out.push_back({{"shop", status.shop}, {"platform", status.platform},
+                   {"state", std::string(sync::to_string(status.state))}, {"last_error", status.last_error}});
+  }
+  return out;
 }
 
 void Daemon::register_metrics() {

@@ -24,6 +24,8 @@
 #include "outbox/dispatcher.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "store/store.hpp"
+#include "sync/sync_clock.hpp"
+#include "sync/sync_engine.hpp"
 #include "workflows/order_pipeline.hpp"
 
 namespace erp::daemon::app {
@@ -49,6 +51,8 @@ class Daemon {
   void sweep_holds();
   void ping_watchdog();
   nlohmann::json status_json();
+  /// Shops whose adapter could not be made or whose sync needs re-authorization or a config fix.
+  nlohmann::json sync_alerts_json();
   void register_metrics();
 
   enum class State { starting, running, reloading, stopping };
@@ -65,12 +69,14 @@ class Daemon {
   metrics::Registry metrics_;
   plugin_host::PluginHost plugins_;
   std::shared_ptr<sdk::HttpClient> http_;
-  std::shared_ptr<const sdk::Clock> clock_;
+  std::shared_ptr<const sync::SyncClock> clock_;
   ShopRegistry shops_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<holds::ReleaseGate> gate_;
   std::unique_ptr<holds::HoldService> holds_;
   std::unique_ptr<workflows::OrderPipeline> pipeline_;
+  /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
+  std::unique_ptr<sync::SyncEngine> sync_;
   std::unique_ptr<outbox::Dispatcher> outbox_;
   std::unique_ptr<api::Server> api_;
   SystemdNotifier notify_;

@@ -18,13 +18,13 @@ bool same_settings(const config::ShopConfig& a, const config::ShopConfig& b) {
   return a.id == b.id && a.platform == b.platform && a.base_url == b.base_url && a.app_key == b.app_key &&
          a.app_secret.reveal() == b.app_secret.reveal() && secret(a.session) == secret(b.session) &&
          secret(a.access_token) == secret(b.access_token) && a.sign_method == b.sign_method &&
-         a.poll_interval == b.poll_interval && a.enabled == b.enabled && options(a.options) == options(b.options);
+         a.poll_interval == b.poll_interval && a.requests_per_minute == b.requests_per_minute && a.enabled == b.enabled && options(a.options) == options(b.options);
 }
 
 }  // namespace
 
 ShopRegistry::ShopRegistry(plugin_host::PluginHost& plugins, std::shared_ptr<sdk::HttpClient> http,
-                           std::shared_ptr<const sdk::Clock> clock)
+                           std::shared_ptr<const sync::SyncClock> clock)
     : plugins_(plugins), http_(std::move(http)), clock_(std::move(clock)) {}
 
 ShopRuntime ShopRegistry::make(const config::ShopConfig& shop) {
@@ -41,7 +41,10 @@ ShopRuntime ShopRegistry::make(const config::ShopConfig& shop) {
     return runtime;
   }
   runtime.plugin = *plugin;
-  auto host = plugin_host::make_shop_host_context(shop, runtime.plugin->config_keys(), http_, clock_);
+  // Every request of this adapter (sync, shipping, memos) spends the shop's one budget.
+  auto budgeted = std::make_shared<sync::BudgetedHttpClient>(http_, shop.requests_per_minute,
+                                                             std::make_shared<sync::Sleeper>(clock_));
+  auto host = plugin_host::make_shop_host_context(shop, runtime.plugin->config_keys(), budgeted, clock_);
   auto adapter = runtime.plugin->create_platform_adapter(std::move(host));
   if (!adapter) {
     runtime.state = "failed";
@@ -49,6 +52,7 @@ ShopRuntime ShopRegistry::make(const config::ShopConfig& shop) {
     return runtime;
   }
   runtime.adapter = std::move(adapter).value();
+  runtime.http = std::move(budgeted);
   runtime.state = "ok";
   return runtime;
 }

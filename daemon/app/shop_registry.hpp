@@ -11,6 +11,8 @@
 #include "config/config.hpp"
 #include "erp/adapter.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "sync/budgeted_http_client.hpp"
+#include "sync/sync_clock.hpp"
 
 namespace erp::daemon::app {
 
@@ -18,6 +20,9 @@ struct ShopRuntime {
   config::ShopConfig config;
   std::shared_ptr<plugin_host::LoadedPlugin> plugin;
   std::shared_ptr<sdk::PlatformAdapter> adapter;  ///< Null when disabled or when creation failed.
+  /// The HttpClient the adapter was given: the daemon's client behind the shop's request budget
+  /// (`requests_per_minute`). Null when there is no adapter.
+  std::shared_ptr<sync::BudgetedHttpClient> http;
   std::string state;   ///< "ok", "disabled", "failed"
   std::string detail;  ///< Why it failed, in words.
 };
@@ -30,8 +35,9 @@ struct ShopChanges {
 
 class ShopRegistry {
  public:
+  /// `clock` is what plugins read; the request budget waits on the same time.
   ShopRegistry(plugin_host::PluginHost& plugins, std::shared_ptr<sdk::HttpClient> http,
-               std::shared_ptr<const sdk::Clock> clock);
+               std::shared_ptr<const sync::SyncClock> clock);
 
   /// Brings the running shops in line with `shops`. Plugins must already have passed
   /// check_plugins(); a shop whose adapter cannot be created is kept as "failed" with the reason.
@@ -44,7 +50,7 @@ class ShopRegistry {
 
   plugin_host::PluginHost& plugins_;
   std::shared_ptr<sdk::HttpClient> http_;
-  std::shared_ptr<const sdk::Clock> clock_;
+  std::shared_ptr<const sync::SyncClock> clock_;
   mutable std::mutex mutex_;
   std::map<std::string, ShopRuntime> shops_;
 };

@@ -6,15 +6,38 @@
 
 namespace erp::daemon::app {
 
+nlohmann::json sync_status_json(const sync::ShopSyncStatus* status) {
+  using nlohmann::json;
+  const auto instant = [](const std::optional<sdk::Instant>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); };
+  if (status == nullptr) {
+    return json{{"state", "stopped"},      {"cursor", nullptr},     {"last_success_at", nullptr},
+                {"last_error", ""},        {"next_attempt_at", nullptr}, {"orders_synced", 0},
+                {"quarantined", 0},        {"requests_made", 0}};
+  }
+  return json{{"state", std::string(sync::to_string(status->state))},
+              {"cursor", instant(status->cursor)},
+              {"last_success_at", instant(status->last_success_at)},
+              {"last_error", status->last_error},
+              {"next_attempt_at", instant(status->next_attempt_at)},
+              {"orders_synced", status->orders_synced},
+              {"quarantined", status->quarantined},
+              {"requests_made", status->requests_made}};
+}
+
 nlohmann::json build_status(const StatusFacts& f) {
   using nlohmann::json;
   json shops = json::array();
   for (const auto& shop : f.shops) {
+    const sync::ShopSyncStatus* sync_status = nullptr;
+    for (const auto& s : f.sync) {
+      if (s.shop == shop.config.id) sync_status = &s;
+    }
     shops.push_back({{"id", shop.config.id},
                      {"platform", shop.config.platform},
                      {"state", shop.state},
                      {"detail", shop.detail},
-                     {"plugin_version", shop.plugin ? std::string(shop.plugin->manifest().version) : ""}});
+                     {"plugin_version", shop.plugin ? std::string(shop.plugin->manifest().version) : ""},
+                     {"sync", sync_status_json(sync_status)}});
   }
   json plugins = json::array();
   for (const auto& plugin : f.plugins) {

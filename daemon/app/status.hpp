@@ -12,6 +12,7 @@
 #include "config/config.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "store/store.hpp"
+#include "sync/sync_status.hpp"
 
 namespace erp::daemon::app {
 
@@ -31,10 +32,14 @@ struct StatusFacts {
   int schema_version = 0;
   store::Counts counts;
   std::vector<ShopRuntime> shops;
+  std::vector<sync::ShopSyncStatus> sync;  ///< Shops with a running sync worker.
   std::vector<std::shared_ptr<plugin_host::LoadedPlugin>> plugins;
   std::optional<LastReload> last_reload;
 };
 
 nlohmann::json build_status(const StatusFacts& facts);
+
+/// A shop's `sync` object in the status; a shop without a worker (disabled, failed) is "stopped".
+nlohmann::json sync_status_json(const sync::ShopSyncStatus* status);
 
 }  // namespace erp::daemon::app

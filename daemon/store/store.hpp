@@ -175,6 +175,8 @@ class Store {
   /// Keeps a payload that could not be parsed (entry.id is ignored). Returns the new id.
   std::int64_t quarantine(Tx& tx, const QuarantineEntry& entry);
   std::vector<QuarantineEntry> list_quarantine(int limit = 200);  ///< Newest first.
+  /// Newest first, only `shop`'s payloads (any shop when empty).
+  std::vector<QuarantineEntry> list_quarantine(const std::string& shop, int limit);
 
   Counts counts();
 

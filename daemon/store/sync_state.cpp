@@ -17,8 +17,9 @@ constexpr const char* kSetCursor =
 constexpr const char* kQuarantine =
     "INSERT INTO quarantine (platform, shop, order_id, reason, payload, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
-constexpr const char* kListQuarantine =
-    "SELECT id, platform, shop, order_id, reason, payload, received_at FROM quarantine ORDER BY id DESC LIMIT ?1";
+constexpr const char* kListShopQuarantine =
+    "SELECT id, platform, shop, order_id, reason, payload, received_at FROM quarantine WHERE ?2 = '' OR shop = ?2 "
+    "ORDER BY id DESC LIMIT ?1";
 
 }  // namespace
 
@@ -58,10 +59,13 @@ std::int64_t Store::quarantine(Tx& tx, const QuarantineEntry& entry) {
   return db_->getLastInsertRowid();
 }
 
-std::vector<QuarantineEntry> Store::list_quarantine(int limit) {
+std::vector<QuarantineEntry> Store::list_quarantine(int limit) { return list_quarantine(std::string(), limit); }
+
+std::vector<QuarantineEntry> Store::list_quarantine(const std::string& shop, int limit) {
   std::lock_guard lock(mutex_);
-  Use select(statement(kListQuarantine));
+  Use select(statement(kListShopQuarantine));
   select->bind(1, std::max(limit, 1));
+  select->bind(2, shop);
   std::vector<QuarantineEntry> out;
   while (select->executeStep()) {
     QuarantineEntry e;

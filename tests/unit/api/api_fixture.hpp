@@ -155,6 +155,8 @@ struct Api {
   std::atomic<int> wakes{0};
   std::atomic<int> releases{0};
   json status{{"state", "running"}, {"version", "0.1.0"}};
+  json alerts = json::array();        ///< What the daemon's sync_alerts would answer.
+  std::atomic<int> sync_requests{0};  ///< "Sync now" calls; shop "tb-1" has a worker.
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<erp::daemon::api::Server> server;
@@ -168,7 +170,12 @@ struct Api {
                                                 [this](store::Tx&, const store::StoredOrder&, Instant) { ++releases; });
     holds = std::make_unique<holds::HoldService>(*store, *gate);
     server = std::make_unique<erp::daemon::api::Server>(
-        io, erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; }}, kToken,
+        io, erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; },
+                                                [this] { return alerts; },
+                                                [this](const std::string& shop) {
+                                                  ++sync_requests;
+                                                  return shop == "tb-1";
+                                                }}, kToken,
         options);
     auto listening = server->listen("127.0.0.1", 0);
     REQUIRE_MESSAGE(listening.ok(), listening.error().message);
