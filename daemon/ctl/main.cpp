@@ -313,6 +313,35 @@ int cmd_outbox_retry(const Context& ctx) {
                "Outbox item " + text(*item, "id") + " (" + what + ") is pending again and will be sent shortly.\n");
 }
 
+int cmd_quarantine(const Context& ctx) {
+  std::string query;
+  for (const char* name : {"shop", "limit"}) {
+    if (ctx.args.has(name)) query += std::string(query.empty() ? "?" : "&") + name + "=" + escape(ctx.args.get(name));
+  }
+  Failure failure;
+  std::string raw;
+  auto items = ctx.client.call("GET", "/v1/quarantine" + query, "", failure, &raw);
+  if (!items) return failed(failure);
+  return print(ctx, raw, render_quarantine((*items)["items"]));
+}
+
+int cmd_alerts(const Context& ctx) {
+  Failure failure;
+  std::string raw;
+  auto alerts = ctx.client.call("GET", "/v1/alerts", "", failure, &raw);
+  if (!alerts) return failed(failure);
+  return print(ctx, raw, render_alerts(*alerts));
+}
+
+int cmd_sync(const Context& ctx) {
+  Failure failure;
+  std::string raw;
+  const std::string& shop = ctx.args.words.at(0);
+  auto answer = ctx.client.call("POST", "/v1/shops/" + escape(shop) + "/sync", "", failure, &raw);
+  if (!answer) return failed(failure);
+  return print(ctx, raw, "Sync of shop " + shop + " requested; see erpctl status for its progress.\n");
+}
+
 // --- the command table --------------------------------------------------------------------------
 
 struct Command {
@@ -413,6 +442,33 @@ const std::vector<Command>& commands() {
        "Puts an outbox item back to pending with its attempts reset, and wakes the dispatcher. It is\n"
        "sent with the same idempotency key, so the other side can tell it is not a new effect.\n",
        cmd_outbox_retry},
+      {{"quarantine"},
+       {},
+       {"shop", "limit"},
+       "quarantine [--shop S] [--limit N]",
+       "platform payloads that could not be read",
+       "Lists payloads the sync could not turn into orders, newest first, with the reason. Sync went\n"
+       "on without them; fix the cause (often a plugin update) and the next reconciliation re-reads\n"
+       "the order. The payloads themselves: GET /v1/quarantine?payload=true (--json shows the API's).\n"
+       "  --shop S    only this shop id\n"
+       "  --limit N   at most N payloads (default 100, at most 1000)\n",
+       cmd_quarantine},
+      {{"alerts"},
+       {},
+       {},
+       "alerts",
+       "what needs a person: re-authorization, config, quarantine, dead outbox",
+       "Shows shops that need re-authorization (needs_reauth), have a config error or a plugin that\n"
+       "failed, the number of quarantined payloads and of dead outbox items.\n",
+       cmd_alerts},
+      {{"sync"},
+       {"SHOP"},
+       {},
+       "sync SHOP",
+       "sync a shop now instead of at its next poll",
+       "Wakes the shop's sync worker: it polls now (a shop backing off after an error also tries\n"
+       "again now). Progress shows in erpctl status.\n",
+       cmd_sync},
   };
   return table;
 }

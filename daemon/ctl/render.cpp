@@ -111,12 +111,17 @@ std::string render_status(const json& s) {
     if (shops.empty()) {
       out += "No shops configured.\n";
     } else {
-      Table table({"SHOP", "PLATFORM", "STATE", "PLUGIN", "DETAIL"});
+      Table table({"SHOP", "PLATFORM", "STATE", "PLUGIN", "SYNC", "CURSOR (UTC+8)", "SYNCED", "DETAIL"});
       for (const auto& shop : shops) {
+        const json& sync = field(shop, "sync");
+        // The adapter's failure explains more than the sync's; otherwise the sync's last error.
+        std::string detail = text(shop, "detail");
+        if (detail.empty()) detail = text(sync, "last_error");
         table.add_row({text(shop, "id"), text(shop, "platform"), text(shop, "state"),
-                       or_dash(text(shop, "plugin_version")), text(shop, "detail")});
+                       or_dash(text(shop, "plugin_version")), or_dash(text(sync, "state")),
+                       local_time(field(sync, "cursor")), or_dash(text(sync, "orders_synced")), detail});
       }
-      table.set_max_width(4, 60);
+      table.set_max_width(7, 60);
       out += table.render();
     }
   }
@@ -226,6 +231,38 @@ std::string render_outbox(const json& items) {
   }
   table.set_max_width(7, 60);
   return table.render();
+}
+
+std::string render_quarantine(const json& items) {
+  if (count(items) == 0) return "No quarantined payloads.\n";
+  Table table({"ID", "RECEIVED (UTC+8)", "PLATFORM", "SHOP", "ORDER", "BYTES", "REASON"});
+  for (const auto& i : items) {
+    table.add_row({text(i, "id"), local_time(field(i, "received_at")), text(i, "platform"), text(i, "shop"),
+                   or_dash(text(i, "order_id")), text(i, "payload_bytes"), text(i, "reason")});
+  }
+  table.set_max_width(6, 80);
+  return table.render();
+}
+
+std::string render_alerts(const json& alerts) {
+  const json& shops = field(alerts, "shops");
+  const std::string quarantined = text(alerts, "quarantined");
+  const std::string dead = text(alerts, "outbox_dead");
+  const bool quiet = count(shops) == 0 && (quarantined.empty() || quarantined == "0") && (dead.empty() || dead == "0");
+  if (quiet) return "No alerts.\n";
+  std::string out;
+  if (count(shops) > 0) {
+    Table table({"SHOP", "PLATFORM", "PROBLEM", "LAST ERROR"});
+    for (const auto& shop : shops) {
+      table.add_row({text(shop, "shop"), text(shop, "platform"), text(shop, "state"), text(shop, "last_error")});
+    }
+    table.set_max_width(3, 80);
+    out += table.render();
+    out += "\n";
+  }
+  out += line("quarantined", or_dash(quarantined) + " payload(s) (erpctl quarantine)");
+  out += line("outbox dead", or_dash(dead) + " item(s) (erpctl outbox list --state dead)");
+  return out;
 }
 
 }  // namespace erp::daemon::ctl

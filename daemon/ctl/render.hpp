@@ -23,5 +23,9 @@ std::string render_order(const nlohmann::json& order);
 std::string render_why(const nlohmann::json& why);
 std::string render_holds(const nlohmann::json& holds);
 std::string render_outbox(const nlohmann::json& items);
+/// Quarantined payloads (GET /v1/quarantine items), without the payloads themselves.
+std::string render_quarantine(const nlohmann::json& items);
+/// GET /v1/alerts: shops that need a person, quarantine and dead outbox counts.
+std::string render_alerts(const nlohmann::json& alerts);
 
 }  // namespace erp::daemon::ctl

@@ -144,3 +144,32 @@ TEST_CASE("api_blocks_only keeps database, plugins and api, blanking the rest li
         "plugins: {dir: /usr/lib/erpd/plugins}\n");
   CHECK(api_blocks_only("\"api\":\n  listen: x\nlog:\n  level: info") == "\"api\":\n  listen: x\n\n");
 }
+
+TEST_CASE("status shows each shop's sync state and cursor") {
+  const json status = json::parse(R"({"state": "running", "shops": [
+    {"id": "tb-1", "platform": "taobao", "state": "ok", "detail": "", "plugin_version": "1.0.0",
+     "sync": {"state": "needs_reauth", "cursor": "2026-11-11T02:00:00Z", "orders_synced": 42,
+              "last_error": "needs_reauth: session expired"}}]})");
+  const std::string text = render_status(status);
+  CHECK(text.find("needs_reauth") != std::string::npos);
+  CHECK(text.find("2026-11-11 10:00:00") != std::string::npos);  // the cursor in China time
+  CHECK(text.find("session expired") != std::string::npos);
+  CHECK(text.find("42") != std::string::npos);
+}
+
+TEST_CASE("quarantine and alerts for people") {
+  CHECK(render_quarantine(json::array()) == "No quarantined payloads.\n");
+  const std::string q = render_quarantine(json::parse(R"([{"id": 3, "received_at": "2026-11-11T02:00:00Z",
+    "platform": "taobao", "shop": "tb-1", "order_id": "9001", "payload_bytes": 14, "reason": "no tid"}])"));
+  CHECK(q.find("tb-1") != std::string::npos);
+  CHECK(q.find("no tid") != std::string::npos);
+
+  CHECK(render_alerts(json::parse(R"({"ok": true, "shops": [], "quarantined": 0, "outbox_dead": 0})")) ==
+        "No alerts.\n");
+  const std::string a = render_alerts(json::parse(R"({"ok": false, "quarantined": 2, "outbox_dead": 1,
+    "shops": [{"shop": "tb-1", "platform": "taobao", "state": "config_error", "last_error": "invalid app key"}]})"));
+  CHECK(a.find("config_error") != std::string::npos);
+  CHECK(a.find("invalid app key") != std::string::npos);
+  CHECK(a.find("2 payload(s)") != std::string::npos);
+  CHECK(a.find("1 item(s)") != std::string::npos);
+}
