@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "erp/plugin.hpp"
-#include "top/top_factory.hpp"
+#include "plugins/top/top_factory.hpp"
 
 namespace {
 std::unique_ptr<erp::sdk::PluginFactory> make_taobao_factory() {

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "erp/plugin.hpp"
-#include "top/top_factory.hpp"
+#include "plugins/top/top_factory.hpp"
 
 namespace {
 std::unique_ptr<erp::sdk::PluginFactory> make_tmall_factory() {

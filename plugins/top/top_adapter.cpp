@@ -1,13 +1,13 @@
-#include "top/top_adapter.hpp"
+#include "plugins/top/top_adapter.hpp"
 
 #include <chrono>
 #include <exception>
 #include <variant>
 
-#include "top/top_config.hpp"
-#include "top/top_paging.hpp"
-#include "top/top_time.hpp"
-#include "top/top_trade_page.hpp"
+#include "plugins/top/top_config.hpp"
+#include "plugins/top/top_paging.hpp"
+#include "plugins/top/top_time.hpp"
+#include "plugins/top/top_trade_page.hpp"
 
 namespace erp::plugins::top {
 namespace {

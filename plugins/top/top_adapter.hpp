@@ -10,7 +10,7 @@
 
 #include "erp/adapter.hpp"
 #include "erp/host.hpp"
-#include "top/top_client.hpp"
+#include "plugins/top/top_client.hpp"
 
 namespace erp::plugins::top {
 

@@ -1,6 +1,6 @@
-#include "top/top_client.hpp"
+#include "plugins/top/top_client.hpp"
 
-#include "top/top_response.hpp"
+#include "plugins/top/top_response.hpp"
 
 namespace erp::plugins::top {
 

@@ -9,8 +9,8 @@
 
 #include "erp/host.hpp"
 #include "erp/result.hpp"
-#include "top/top_errors.hpp"
-#include "top/top_request.hpp"
+#include "plugins/top/top_errors.hpp"
+#include "plugins/top/top_request.hpp"
 
 namespace erp::plugins::top {
 

@@ -1,4 +1,4 @@
-#include "top/top_config.hpp"
+#include "plugins/top/top_config.hpp"
 
 namespace erp::plugins::top {
 

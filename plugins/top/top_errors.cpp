@@ -1,4 +1,4 @@
-#include "top/top_errors.hpp"
+#include "plugins/top/top_errors.hpp"
 
 namespace erp::plugins::top {
 namespace {

@@ -1,8 +1,8 @@
-#include "top/top_factory.hpp"
+#include "plugins/top/top_factory.hpp"
 
-#include "top/top_adapter.hpp"
-#include "top/top_config.hpp"
-#include "top/top_sign.hpp"
+#include "plugins/top/top_adapter.hpp"
+#include "plugins/top/top_config.hpp"
+#include "plugins/top/top_sign.hpp"
 
 namespace erp::plugins::top {
 namespace {

@@ -1,4 +1,4 @@
-#include "top/top_paging.hpp"
+#include "plugins/top/top_paging.hpp"
 
 #include <charconv>
 

@@ -1,6 +1,6 @@
-#include "top/top_request.hpp"
+#include "plugins/top/top_request.hpp"
 
-#include "top/top_time.hpp"
+#include "plugins/top/top_time.hpp"
 
 namespace erp::plugins::top {
 

@@ -8,7 +8,7 @@
 
 #include "erp/host.hpp"
 #include "erp/result.hpp"
-#include "top/top_sign.hpp"
+#include "plugins/top/top_sign.hpp"
 
 namespace erp::plugins::top {
 

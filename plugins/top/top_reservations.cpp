@@ -1,4 +1,4 @@
-#include "top/top_reservations.hpp"
+#include "plugins/top/top_reservations.hpp"
 
 #include <algorithm>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "top/top_response.hpp"
+#include "plugins/top/top_response.hpp"
 
 namespace erp::plugins::top {
 namespace {

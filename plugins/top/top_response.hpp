@@ -7,7 +7,7 @@
 
 #include "erp/host.hpp"
 #include "erp/result.hpp"
-#include "top/top_errors.hpp"
+#include "plugins/top/top_errors.hpp"
 
 namespace erp::plugins::top {
 

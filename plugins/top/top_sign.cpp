@@ -1,4 +1,4 @@
-#include "top/top_sign.hpp"
+#include "plugins/top/top_sign.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>

@@ -1,4 +1,4 @@
-#include "top/top_status.hpp"
+#include "plugins/top/top_status.hpp"
 
 #include <array>
 #include <utility>

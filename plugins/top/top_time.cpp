@@ -1,4 +1,4 @@
-#include "top/top_time.hpp"
+#include "plugins/top/top_time.hpp"
 
 #include <chrono>
 #include <cstdio>

@@ -1,13 +1,13 @@
-#include "top/top_trade_mapper.hpp"
+#include "plugins/top/top_trade_mapper.hpp"
 
 #include <optional>
 #include <string_view>
 
 #include "erp/money.hpp"
 #include "erp/privacy.hpp"
-#include "top/top_reservations.hpp"
-#include "top/top_status.hpp"
-#include "top/top_time.hpp"
+#include "plugins/top/top_reservations.hpp"
+#include "plugins/top/top_status.hpp"
+#include "plugins/top/top_time.hpp"
 
 namespace erp::plugins::top {
 namespace {

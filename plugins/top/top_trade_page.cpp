@@ -1,8 +1,8 @@
-#include "top/top_trade_page.hpp"
+#include "plugins/top/top_trade_page.hpp"
 
 #include <variant>
 
-#include "top/top_response.hpp"
+#include "plugins/top/top_response.hpp"
 
 namespace erp::plugins::top {
 

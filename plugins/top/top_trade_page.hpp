@@ -10,7 +10,7 @@
 
 #include "erp/adapter.hpp"
 #include "erp/result.hpp"
-#include "top/top_trade_mapper.hpp"
+#include "plugins/top/top_trade_mapper.hpp"
 
 namespace erp::plugins::top {
 

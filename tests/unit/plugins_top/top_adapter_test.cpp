@@ -7,9 +7,9 @@
 #include <functional>
 #include <set>
 
-#include "top/top_adapter.hpp"
-#include "top/top_paging.hpp"
-#include "top/top_time.hpp"
+#include "plugins/top/top_adapter.hpp"
+#include "plugins/top/top_paging.hpp"
+#include "plugins/top/top_time.hpp"
 #include "top_fakes.hpp"
 
 using namespace erp::plugins::top;

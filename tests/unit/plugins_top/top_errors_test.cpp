@@ -2,8 +2,8 @@
 
 #include <doctest/doctest.h>
 
-#include "top/top_errors.hpp"
-#include "top/top_response.hpp"
+#include "plugins/top/top_errors.hpp"
+#include "plugins/top/top_response.hpp"
 
 using namespace erp::plugins::top;
 using erp::sdk::ErrorCode;

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "top/top_factory.hpp"
+#include "plugins/top/top_factory.hpp"
 #include "top_fakes.hpp"
 
 using namespace erp::plugins::top;

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <set>
 
-#include "top/top_time.hpp"
+#include "plugins/top/top_time.hpp"
 
-#include "top/top_reservations.hpp"
-#include "top/top_trade_page.hpp"
+#include "plugins/top/top_reservations.hpp"
+#include "plugins/top/top_trade_page.hpp"
 #include "top_fakes.hpp"
 
 using namespace erp::plugins::top;

@@ -2,10 +2,10 @@
 
 #include <doctest/doctest.h>
 
-#include "top/top_request.hpp"
-#include "top/top_response.hpp"
-#include "top/top_sign.hpp"
-#include "top/top_time.hpp"
+#include "plugins/top/top_request.hpp"
+#include "plugins/top/top_response.hpp"
+#include "plugins/top/top_sign.hpp"
+#include "plugins/top/top_time.hpp"
 #include "top_fakes.hpp"
 
 using namespace erp::plugins::top;
