@@ -51,7 +51,7 @@ std::string trade_fields(bool tmall) {
   std::string fields =
       "tid,status,type,created,modified,pay_time,payment,seller_memo,seller_flag,buyer_open_uid,"
       "receiver_name,receiver_state,receiver_city,receiver_district,receiver_address,receiver_mobile,"
-      "receiver_phone,oaid,step_trade_status,is_sh_ship,"
+      "receiver_phone,step_trade_status,is_sh_ship,"
       "orders.oid,orders.num_iid,orders.sku_id,orders.outer_iid,orders.outer_sku_id,orders.title,orders.num,"
       "orders.price,orders.payment,orders.status,orders.refund_status,orders.invoice_no,orders.logistics_company";
   if (tmall) fields += ",ofp_hold,trade_attr,cross_bonded_declare,orders.one_yuan_reservation_orders";
@@ -143,7 +143,9 @@ sdk::Result<sdk::OrderPage> TopAdapter::list_modified(const sdk::ModifiedWindow&
 // page onto one already read and be skipped. Paging from the last page to the first, trades only
 // slide onto pages still to be read: at worst one is listed twice, never skipped (§2.2).
 // New trades can enter the window only if it ends in the future; they push trades towards later,
-// already-read pages, so when total_results grows the walk restarts at the new last page.
+// already-read pages, so when total_results grows the walk restarts at the new last page. (One
+// trade entering while another leaves between two calls keeps the total unchanged and is not
+// detected; the host's windows end in the past, where nothing can enter, so this stays theoretical.)
 sdk::Result<sdk::OrderPage> TopAdapter::list_modified_impl(const sdk::ModifiedWindow& window,
                                                            const std::string& page) {
   if (window.to <= window.from) return sdk::OrderPage{};

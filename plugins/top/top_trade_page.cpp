@@ -1,5 +1,6 @@
 #include "plugins/top/top_trade_page.hpp"
 
+#include <cstdlib>
 #include <variant>
 
 #include "plugins/top/top_response.hpp"
@@ -41,6 +42,10 @@ sdk::Result<TradePage> parse_trade_page(std::string_view body, bool tmall, const
   response.status = 200;
   response.body = std::string(body);
   auto inner = unwrap_response("taobao.trades.sold.increment.get", response);
+  // A recorded taobao.trades.sold.get page has the same trade list under its own root.
+  if (!inner && body.find("\"trades_sold_get_response\"") != std::string_view::npos) {
+    inner = unwrap_response("taobao.trades.sold.get", response);
+  }
   if (!inner) return std::move(inner).error();
   return map_trade_list(*inner, MapOptions{tmall, tmall ? "tmall" : "taobao", shop});
 }

@@ -24,8 +24,8 @@ struct TradePage {
 /// Maps the object under `trades_sold_increment_get_response` (`total_results`, `trades.trade[]`).
 TradePage map_trade_list(const nlohmann::json& response, const MapOptions& options);
 
-/// Parses a whole recorded HTTP body of taobao.trades.sold.increment.get (or an error_response,
-/// returned classified). Platform is "tmall" when `tmall`, else "taobao".
+/// Parses a whole recorded HTTP body of taobao.trades.sold.increment.get (or trades.sold.get; an
+/// error_response comes back classified). Platform is "tmall" when `tmall`, else "taobao".
 sdk::Result<TradePage> parse_trade_page(std::string_view body, bool tmall, const std::string& shop);
 
 }  // namespace erp::plugins::top

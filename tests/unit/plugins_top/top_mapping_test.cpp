@@ -178,6 +178,8 @@ TEST_CASE("non-object trades, wrong JSON types and odd pages do not crash") {
   auto empty = parse_trade_page(R"({"trades_sold_increment_get_response":{"total_results":0}})", false, "s");
   REQUIRE(empty.ok());
   CHECK(empty->orders.empty());
+  auto sold = parse_trade_page(R"({"trades_sold_get_response":{"total_results":0}})", false, "s");
+  CHECK(sold.ok());
   auto error = parse_trade_page(R"({"error_response":{"code":7,"msg":"App Call Limited"}})", false, "s");
   REQUIRE_FALSE(error.ok());
   CHECK(error.error().code == ErrorCode::rate_limited);

@@ -144,6 +144,7 @@ TEST_CASE_FIXTURE(SimCase, "sim: Tmall Global bonded and step trades come back (
   CHECK(by_id["302"].kind == OrderKind::presale);
   CHECK(by_id["300"].platform == "tmall");
   CHECK(by_id["300"].receiver.masked_name.find('*') != std::string::npos);
+  CHECK_FALSE(by_id["300"].receiver.ciphertext.empty());  // oaid: the five receiver fields were asked for
 }
 
 TEST_CASE_FIXTURE(SimCase, "G2: the reservation tag arrives on a later listing of the main order") {
