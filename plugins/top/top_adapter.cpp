@@ -12,8 +12,8 @@
 namespace erp::plugins::top {
 namespace {
 
-using sdk::ErrorCode;
 using nlohmann::json;
+using sdk::ErrorCode;
 
 constexpr std::size_t kMaxMemoBytes = 1000;  // taobao.trade.memo.add/update limit
 
@@ -114,8 +114,7 @@ std::int64_t TopAdapter::page_size() const {
 // ---------------------------------------------------------------------------------------------
 // list_modified
 
-sdk::Result<json> TopAdapter::fetch_page(const sdk::ModifiedWindow& window, std::int64_t page_no,
-                                         std::int64_t size) {
+sdk::Result<json> TopAdapter::fetch_page(const sdk::ModifiedWindow& window, std::int64_t page_no, std::int64_t size) {
   // TOP's bounds are inclusive whole seconds and the SDK window is half-open [from, to): the last
   // second that belongs to the window is floor(to - 1 ms). A from with milliseconds rounds down,
   // which may list a trade of the previous window again (harmless: modified_at guards updates).
@@ -146,8 +145,7 @@ sdk::Result<sdk::OrderPage> TopAdapter::list_modified(const sdk::ModifiedWindow&
 // already-read pages, so when total_results grows the walk restarts at the new last page. (One
 // trade entering while another leaves between two calls keeps the total unchanged and is not
 // detected; the host's windows end in the past, where nothing can enter, so this stays theoretical.)
-sdk::Result<sdk::OrderPage> TopAdapter::list_modified_impl(const sdk::ModifiedWindow& window,
-                                                           const std::string& page) {
+sdk::Result<sdk::OrderPage> TopAdapter::list_modified_impl(const sdk::ModifiedWindow& window, const std::string& page) {
   if (window.to <= window.from) return sdk::OrderPage{};
   if (window.to - window.from > std::chrono::seconds{86400}) {
     return sdk::fail(ErrorCode::invalid_input, "TOP windows are at most 1 day (max_window_seconds 86400)");
@@ -200,8 +198,8 @@ sdk::Result<sdk::Order> TopAdapter::get_order_impl(const std::string& order_id) 
   if (!body) return std::move(body).error();
   const auto trade = body->find("trade");
   if (trade == body->end()) return sdk::fail(ErrorCode::not_found, "TOP returned no trade " + order_id);
-  auto mapped = map_trade(*trade, MapOptions{options_.tmall, options_.tmall ? "tmall" : "taobao",
-                                             host_.config().get_or("id", "")});
+  auto mapped = map_trade(
+      *trade, MapOptions{options_.tmall, options_.tmall ? "tmall" : "taobao", host_.config().get_or("id", "")});
   if (auto* order = std::get_if<sdk::Order>(&mapped)) return std::move(*order);
   return sdk::fail(ErrorCode::invalid_input,
                    "trade " + order_id + " cannot be mapped: " + std::get<sdk::Rejected>(mapped).reason);
@@ -248,9 +246,9 @@ sdk::Result<sdk::ShipmentReceipt> TopAdapter::ship(const sdk::Shipment& shipment
 }
 
 sdk::Result<LineStates> TopAdapter::read_lines(const std::string& tid) {
-  auto body = client_.call("taobao.trade.fullinfo.get",
-                           {{"tid", tid},
-                            {"fields", "tid,status,orders.oid,orders.status,orders.invoice_no,orders.logistics_company"}});
+  auto body = client_.call(
+      "taobao.trade.fullinfo.get",
+      {{"tid", tid}, {"fields", "tid,status,orders.oid,orders.status,orders.invoice_no,orders.logistics_company"}});
   if (!body) return std::move(body).error();
   LineStates lines;
   const auto trade = body->find("trade");
@@ -277,8 +275,8 @@ sdk::Result<TopAdapter::PackageOutcome> TopAdapter::ship_package(const std::stri
   std::vector<std::string> pending;
   if (package_on_platform(*before, package, &pending)) return PackageOutcome::already_there;
 
-  std::map<std::string, std::string> params{{"tid", tid}, {"out_sid", package.waybill},
-                                            {"company_code", package.carrier_code}};
+  std::map<std::string, std::string> params{
+      {"tid", tid}, {"out_sid", package.waybill}, {"company_code", package.carrier_code}};
   if (!package.line_ids.empty()) {
     // Only the lines that do not carry the waybill yet, so a half-done package is finished, not doubled.
     std::string sub_tid;
@@ -289,8 +287,7 @@ sdk::Result<TopAdapter::PackageOutcome> TopAdapter::ship_package(const std::stri
   auto uploaded = client_.call("taobao.logistics.offline.send", params);
   if (uploaded) {
     const auto shipping = uploaded->find("shipping");
-    const bool success = shipping != uploaded->end() && shipping->is_object() &&
-                         shipping->value("is_success", false);
+    const bool success = shipping != uploaded->end() && shipping->is_object() && shipping->value("is_success", false);
     if (success) return PackageOutcome::uploaded;
   }
   const bool unknown_outcome = uploaded ? true : uploaded.error().code == ErrorCode::transient;
@@ -306,12 +303,14 @@ sdk::Result<TopAdapter::PackageOutcome> TopAdapter::ship_package(const std::stri
   }
   if (package_on_platform(*after, package)) return already ? PackageOutcome::already_there : PackageOutcome::uploaded;
   if (already) {
-    return sdk::fail(ErrorCode::already_shipped, "trade " + tid + ": the lines already shipped with another waybill "
-                                                 "or the trade can no longer ship (TOP B04)");
+    return sdk::fail(ErrorCode::already_shipped, "trade " + tid +
+                                                     ": the lines already shipped with another waybill "
+                                                     "or the trade can no longer ship (TOP B04)");
   }
   if (uploaded) {
-    return sdk::fail(ErrorCode::transient, "trade " + tid + ": TOP did not confirm the upload and the read-back "
-                                           "does not show the waybill yet");
+    return sdk::fail(ErrorCode::transient, "trade " + tid +
+                                               ": TOP did not confirm the upload and the read-back "
+                                               "does not show the waybill yet");
   }
   return std::move(uploaded).error();
 }
@@ -337,8 +336,8 @@ sdk::Result<sdk::ShipmentReceipt> TopAdapter::ship_impl(const sdk::Shipment& shi
   }
   sdk::ShipmentReceipt receipt;
   receipt.already_shipped = uploaded == 0;
-  receipt.detail = "uploaded " + std::to_string(uploaded) + " package(s), " + std::to_string(already) +
-                   " already on the platform";
+  receipt.detail =
+      "uploaded " + std::to_string(uploaded) + " package(s), " + std::to_string(already) + " already on the platform";
   return receipt;
 }
 

@@ -22,7 +22,7 @@ struct LineShipState {
 using LineStates = std::map<std::string, LineShipState>;
 
 struct AdapterOptions {
-  bool tmall = false;    ///< Tmall fields (G2/G3, S6/S7) and Tmall plugin name.
+  bool tmall = false;  ///< Tmall fields (G2/G3, S6/S7) and Tmall plugin name.
 };
 
 /// The `fields` list asked of taobao.trades.sold.increment.get and taobao.trade.fullinfo.get.

@@ -71,8 +71,9 @@ sdk::Error classify_top_error(const TopError& error) {
     case 12:
     case 13:
       return make(ErrorCode::config_error,
-                  what + "; the app lacks permission for this API (check the app's API permission package, IP "
-                         "whitelist and the shop's authorization)");
+                  what +
+                      "; the app lacks permission for this API (check the app's API permission package, IP "
+                      "whitelist and the shop's authorization)");
     case 30:
     case 31:
       return make(ErrorCode::config_error,

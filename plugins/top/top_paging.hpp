@@ -10,8 +10,8 @@ namespace erp::plugins::top {
 
 /// Where a backwards walk through one window stands.
 struct PageCursor {
-  std::int64_t page = 1;       ///< The page to fetch next (1-based, TOP's page_no).
-  std::int64_t total = 0;      ///< total_results last seen for the window.
+  std::int64_t page = 1;         ///< The page to fetch next (1-based, TOP's page_no).
+  std::int64_t total = 0;        ///< total_results last seen for the window.
   std::int64_t page_size = 100;  ///< Fixed for the whole walk, so page numbers keep their meaning.
 };
 

@@ -30,6 +30,6 @@ std::map<std::string, std::string> signed_params(std::string_view method, std::m
 
 /// The HTTP request for the host to send; internal error only if OpenSSL could not sign.
 sdk::Result<sdk::HttpRequest> build_request(std::string_view method, std::map<std::string, std::string> business,
-                               const TopCredentials& credentials, sdk::Instant now);
+                                            const TopCredentials& credentials, sdk::Instant now);
 
 }  // namespace erp::plugins::top

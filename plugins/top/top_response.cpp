@@ -63,9 +63,8 @@ sdk::Result<nlohmann::json> unwrap_response(std::string_view method, const sdk::
   if (response.status >= 300) return classify_http_status(response.status);
   const auto root = parsed.find(response_root(method));
   if (root == parsed.end() || !root->is_object()) {
-    return sdk::fail(sdk::ErrorCode::transient,
-                     "TOP answer to " + std::string(method) + " has neither " + response_root(method) +
-                         " nor error_response");
+    return sdk::fail(sdk::ErrorCode::transient, "TOP answer to " + std::string(method) + " has neither " +
+                                                    response_root(method) + " nor error_response");
   }
   return std::move(*root);
 }

@@ -46,9 +46,12 @@ std::optional<SignMethod> sign_method_from_string(std::string_view text) noexcep
 
 std::string_view sign_method_name(SignMethod method) noexcept {
   switch (method) {
-    case SignMethod::md5: return "md5";
-    case SignMethod::hmac_md5: return "hmac";
-    case SignMethod::hmac_sha256: return "hmac-sha256";
+    case SignMethod::md5:
+      return "md5";
+    case SignMethod::hmac_md5:
+      return "hmac";
+    case SignMethod::hmac_sha256:
+      return "hmac-sha256";
   }
   return "hmac-sha256";
 }
@@ -74,8 +77,10 @@ std::string sign(const std::map<std::string, std::string>& params, std::string_v
       wrapped.append(secret).append(body).append(secret);
       return md5_hex(wrapped);
     }
-    case SignMethod::hmac_md5: return hmac_hex(EVP_md5(), secret, body);
-    case SignMethod::hmac_sha256: return hmac_hex(EVP_sha256(), secret, body);
+    case SignMethod::hmac_md5:
+      return hmac_hex(EVP_md5(), secret, body);
+    case SignMethod::hmac_sha256:
+      return hmac_hex(EVP_sha256(), secret, body);
   }
   return {};
 }

@@ -36,8 +36,7 @@ std::string format_china_time(sdk::Instant instant) {
 
 std::optional<sdk::Instant> parse_china_time(std::string_view text) noexcept {
   using namespace std::chrono;
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
-      text[16] != ':') {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;

@@ -100,7 +100,8 @@ std::int64_t integer(const json& object, const char* key, const std::string& whe
   const json* value = find(object, key);
   if (value == nullptr) throw BadField{where + key + " is missing"};
   if (value->is_number_integer() || value->is_number_unsigned()) {
-    if (value->is_number_unsigned() && value->get<std::uint64_t>() > INT64_MAX) throw BadField{where + key + " is too large"};
+    if (value->is_number_unsigned() && value->get<std::uint64_t>() > INT64_MAX)
+      throw BadField{where + key + " is too large"};
     return value->get<std::int64_t>();
   }
   if (value->is_string()) {
@@ -229,8 +230,7 @@ sdk::Order map_or_throw(const json& trade, const MapOptions& options) {
   if (!type.empty()) order.extras["type"] = type;
   if (!step.empty()) order.extras["step_trade_status"] = step;
   if (find(trade, "ofp_hold") != nullptr) order.extras["ofp_hold"] = truthy(trade, "ofp_hold") ? "true" : "false";
-  if (find(trade, "is_sh_ship") != nullptr)
-    order.extras["is_sh_ship"] = truthy(trade, "is_sh_ship") ? "true" : "false";
+  if (find(trade, "is_sh_ship") != nullptr) order.extras["is_sh_ship"] = truthy(trade, "is_sh_ship") ? "true" : "false";
 
   const json* orders = find(trade, "orders");
   const json* list = orders != nullptr ? find(*orders, "order") : nullptr;

@@ -1,13 +1,14 @@
 // The TOP adapter against scripted host services: backwards paging, ship read-back (exactly one
 // upload per package), memo fallback, get_order.
 
+#include "plugins/top/top_adapter.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <functional>
 #include <set>
 
-#include "plugins/top/top_adapter.hpp"
 #include "plugins/top/top_paging.hpp"
 #include "plugins/top/top_time.hpp"
 #include "top_fakes.hpp"
@@ -27,13 +28,12 @@ json trade_json(const std::string& tid, const std::string& status = "WAIT_SELLER
               {"modified", "2024-03-01 19:30:00"},
               {"payment", "10.00"},
               {"orders",
-               {{"order",
-                 json::array({{{"oid", std::stoll(tid)},
-                               {"num", 1},
-                               {"price", "10.00"},
-                               {"payment", "10.00"},
-                               {"status", status},
-                               {"refund_status", "NO_REFUND"}}})}}}};
+               {{"order", json::array({{{"oid", std::stoll(tid)},
+                                        {"num", 1},
+                                        {"price", "10.00"},
+                                        {"payment", "10.00"},
+                                        {"status", status},
+                                        {"refund_status", "NO_REFUND"}}})}}}};
 }
 
 std::string page_body(std::int64_t total, const std::vector<std::string>& tids) {
@@ -62,8 +62,9 @@ std::string fullinfo_lines(const std::string& tid, const std::vector<LineSpec>& 
     }
     list.push_back(o);
   }
-  return json{{"trade_fullinfo_get_response",
-               {{"trade", {{"tid", std::stoll(tid)}, {"status", "WAIT_SELLER_SEND_GOODS"}, {"orders", {{"order", list}}}}}}}}
+  return json{
+      {"trade_fullinfo_get_response",
+       {{"trade", {{"tid", std::stoll(tid)}, {"status", "WAIT_SELLER_SEND_GOODS"}, {"orders", {{"order", list}}}}}}}}
       .dump();
 }
 
@@ -272,8 +273,8 @@ TEST_CASE("list_modified: rejected trades keep the raw JSON; errors come back cl
 TEST_CASE("ship: an unknown-outcome upload whose read-back shows the waybill is not uploaded again") {
   FakeHost host;
   TopAdapter adapter(host, AdapterOptions{false});
-  host.web.reply(fullinfo_lines("1001", {{"1001", "WAIT_SELLER_SEND_GOODS", ""}}));  // before
-  host.web.fail(ErrorCode::transient, "timed out");                                   // the upload
+  host.web.reply(fullinfo_lines("1001", {{"1001", "WAIT_SELLER_SEND_GOODS", ""}}));                // before
+  host.web.fail(ErrorCode::transient, "timed out");                                                // the upload
   host.web.reply(fullinfo_lines("1001", {{"1001", "WAIT_BUYER_CONFIRM_GOODS", "YT1234567890"}}));  // after
   auto receipt = adapter.ship(one_package());
   REQUIRE(receipt.ok());
@@ -347,9 +348,7 @@ TEST_CASE("ship: B04 with another waybill on the trade is ErrorCode::already_shi
 TEST_CASE("ship: split package uploads only its lines; lines already carrying the waybill are skipped") {
   FakeHost host;
   TopAdapter adapter(host, AdapterOptions{false});
-  Shipment shipment{"1001",
-                    {Package{"YT1", "YTO", {"2001"}}, Package{"YT2", "YTO", {"2002", "2003"}}},
-                    "k"};
+  Shipment shipment{"1001", {Package{"YT1", "YTO", {"2001"}}, Package{"YT2", "YTO", {"2002", "2003"}}}, "k"};
   // Package 1: line 2001 already carries YT1 -> no upload.
   host.web.reply(fullinfo_lines("1001", {{"2001", "WAIT_BUYER_CONFIRM_GOODS", "YT1"},
                                          {"2002", "WAIT_SELLER_SEND_GOODS", ""},
@@ -408,7 +407,8 @@ TEST_CASE("I3: write_memo updates memo and flag; falls back to memo.add when no 
 TEST_CASE("I3/I6: memo flag outside 0-5 is invalid_input; an empty memo resets") {
   FakeHost host;
   TopAdapter adapter(host, AdapterOptions{false});
-  for (int flag : {-1, 6, 99}) CHECK(adapter.write_memo(MemoUpdate{"1001", "x", flag}).error().code == ErrorCode::invalid_input);
+  for (int flag : {-1, 6, 99})
+    CHECK(adapter.write_memo(MemoUpdate{"1001", "x", flag}).error().code == ErrorCode::invalid_input);
   CHECK(host.web.params.empty());
   host.web.reply(R"({"trade_memo_update_response":{"trade":{"tid":1001}}})");
   REQUIRE(adapter.write_memo(MemoUpdate{"1001", "", 0}).ok());

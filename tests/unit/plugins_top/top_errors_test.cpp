@@ -1,8 +1,9 @@
 // Error classification of TOP answers (PLATFORMS.md §1.4) into the host's ErrorCode vocabulary.
 
+#include "plugins/top/top_errors.hpp"
+
 #include <doctest/doctest.h>
 
-#include "plugins/top/top_errors.hpp"
 #include "plugins/top/top_response.hpp"
 
 using namespace erp::plugins::top;
@@ -115,7 +116,8 @@ TEST_CASE("unwrap: success root, error_response, truncated body, 5xx") {
   REQUIRE_FALSE(html.ok());
   CHECK(html.error().code == ErrorCode::transient);
 
-  auto wrapped5xx = unwrap(R"({"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.unknown-error"}})", 503);
+  auto wrapped5xx =
+      unwrap(R"({"error_response":{"code":15,"msg":"Remote service error","sub_code":"isp.unknown-error"}})", 503);
   REQUIRE_FALSE(wrapped5xx.ok());
   CHECK(wrapped5xx.error().code == ErrorCode::transient);
 

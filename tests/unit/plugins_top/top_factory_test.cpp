@@ -1,8 +1,9 @@
 // The factory both plugin modules export: declared options and their validation.
 
+#include "plugins/top/top_factory.hpp"
+
 #include <doctest/doctest.h>
 
-#include "plugins/top/top_factory.hpp"
 #include "top_fakes.hpp"
 
 using namespace erp::plugins::top;

@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <set>
 
-#include "plugins/top/top_time.hpp"
-
 #include "plugins/top/top_reservations.hpp"
+#include "plugins/top/top_time.hpp"
 #include "plugins/top/top_trade_page.hpp"
 #include "top_fakes.hpp"
 
@@ -23,7 +22,8 @@ TradePage page_of(const std::string& file, bool tmall) {
 }
 
 const Order& by_id(const TradePage& page, const std::string& id) {
-  const auto it = std::find_if(page.orders.begin(), page.orders.end(), [&](const Order& o) { return o.order_id == id; });
+  const auto it =
+      std::find_if(page.orders.begin(), page.orders.end(), [&](const Order& o) { return o.order_id == id; });
   REQUIRE(it != page.orders.end());
   return *it;
 }
@@ -91,8 +91,8 @@ TEST_CASE("Taobao multi-line trade maps every field") {
 }
 
 TEST_CASE("plaintext receiver values are masked before they enter the model (D10)") {
-  nlohmann::json trade = nlohmann::json::parse(testing::read_payload("taobao_multi_line.json"))
-      ["trades_sold_increment_get_response"]["trades"]["trade"][0];
+  nlohmann::json trade = nlohmann::json::parse(
+      testing::read_payload("taobao_multi_line.json"))["trades_sold_increment_get_response"]["trades"]["trade"][0];
   trade["receiver_name"] = "王小明";
   trade["receiver_mobile"] = "13812345678";
   trade["receiver_address"] = "文三路 478 号 华星科技大厦";
@@ -109,13 +109,18 @@ TEST_CASE("every TOP status maps; PAID_FORBID_CONSIGN is paid but flagged") {
   const auto page = page_of("every_status.json", false);
   CHECK(page.rejected.empty());
   REQUIRE(page.orders.size() == 12);
-  const std::map<std::string, OrderStatus> expected{
-      {"WAIT_BUYER_PAY", OrderStatus::pending_payment},      {"TRADE_NO_CREATE_PAY", OrderStatus::pending_payment},
-      {"PAY_PENDING", OrderStatus::pending_payment},         {"WAIT_PRE_AUTH_CONFIRM", OrderStatus::pending_payment},
-      {"WAIT_SELLER_SEND_GOODS", OrderStatus::paid},         {"PAID_FORBID_CONSIGN", OrderStatus::paid},
-      {"SELLER_CONSIGNED_PART", OrderStatus::partially_shipped}, {"WAIT_BUYER_CONFIRM_GOODS", OrderStatus::shipped},
-      {"TRADE_BUYER_SIGNED", OrderStatus::shipped},          {"TRADE_FINISHED", OrderStatus::completed},
-      {"TRADE_CLOSED", OrderStatus::closed},                 {"TRADE_CLOSED_BY_TAOBAO", OrderStatus::closed}};
+  const std::map<std::string, OrderStatus> expected{{"WAIT_BUYER_PAY", OrderStatus::pending_payment},
+                                                    {"TRADE_NO_CREATE_PAY", OrderStatus::pending_payment},
+                                                    {"PAY_PENDING", OrderStatus::pending_payment},
+                                                    {"WAIT_PRE_AUTH_CONFIRM", OrderStatus::pending_payment},
+                                                    {"WAIT_SELLER_SEND_GOODS", OrderStatus::paid},
+                                                    {"PAID_FORBID_CONSIGN", OrderStatus::paid},
+                                                    {"SELLER_CONSIGNED_PART", OrderStatus::partially_shipped},
+                                                    {"WAIT_BUYER_CONFIRM_GOODS", OrderStatus::shipped},
+                                                    {"TRADE_BUYER_SIGNED", OrderStatus::shipped},
+                                                    {"TRADE_FINISHED", OrderStatus::completed},
+                                                    {"TRADE_CLOSED", OrderStatus::closed},
+                                                    {"TRADE_CLOSED_BY_TAOBAO", OrderStatus::closed}};
   for (const auto& o : page.orders) {
     CAPTURE(o.platform_status);
     REQUIRE(expected.count(o.platform_status) == 1);
@@ -196,8 +201,8 @@ TEST_CASE("step trade is presale (S1) with its step status in extras") {
   CHECK(o.extras.at("is_sh_ship") == "true");
   CHECK(o.lines.at(0).outer_sku == "PRESALE-1");
   // step_trade_status alone (type not step) is presale too
-  auto t = nlohmann::json::parse(testing::read_payload("step_trade.json"))["trades_sold_increment_get_response"]
-                                                                             ["trades"]["trade"][0];
+  auto t = nlohmann::json::parse(
+      testing::read_payload("step_trade.json"))["trades_sold_increment_get_response"]["trades"]["trade"][0];
   t["type"] = "fixed";
   CHECK(std::get<Order>(map_trade(t, MapOptions{})).kind == OrderKind::presale);
   t.erase("step_trade_status");
@@ -209,12 +214,12 @@ TEST_CASE("G2: one_yuan_reservation_orders in every shape becomes reservation_or
   CHECK(page.rejected.empty());
   REQUIRE(page.orders.size() == 7);
   CHECK(by_id(page, "5001").platform == "tmall");
-  CHECK(by_id(page, "5001").reservation_order_ids == std::vector<std::string>{"4001"});            // Number
-  CHECK(by_id(page, "5002").reservation_order_ids == std::vector<std::string>{"4002"});            // one id
-  CHECK(by_id(page, "5003").reservation_order_ids == std::vector<std::string>{"4003", "4004"});    // comma, deduped
-  CHECK(by_id(page, "5004").reservation_order_ids == std::vector<std::string>{"4005", "4006"});    // spaces
-  CHECK(by_id(page, "5005").reservation_order_ids == std::vector<std::string>{"4007", "4008"});    // JSON array
-  CHECK(by_id(page, "5006").reservation_order_ids == std::vector<std::string>{"4009", "4010"});    // array in a string
+  CHECK(by_id(page, "5001").reservation_order_ids == std::vector<std::string>{"4001"});          // Number
+  CHECK(by_id(page, "5002").reservation_order_ids == std::vector<std::string>{"4002"});          // one id
+  CHECK(by_id(page, "5003").reservation_order_ids == std::vector<std::string>{"4003", "4004"});  // comma, deduped
+  CHECK(by_id(page, "5004").reservation_order_ids == std::vector<std::string>{"4005", "4006"});  // spaces
+  CHECK(by_id(page, "5005").reservation_order_ids == std::vector<std::string>{"4007", "4008"});  // JSON array
+  CHECK(by_id(page, "5006").reservation_order_ids == std::vector<std::string>{"4009", "4010"});  // array in a string
   CHECK(by_id(page, "5003").extras.at("one_yuan_reservation_orders.5003") == "4003,4004,4003");
 }
 

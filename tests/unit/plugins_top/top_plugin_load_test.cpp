@@ -27,7 +27,8 @@ TEST_CASE("the taobao and tmall modules load and declare page_size") {
     auto adapter = (*plugin)->create_platform_adapter(context);
     REQUIRE(adapter.ok());
     CHECK((*adapter)->capabilities().split_shipment);
-    context->web.reply(R"({"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.trade-not-exist"}})");
+    context->web.reply(
+        R"({"error_response":{"code":15,"msg":"Remote service error","sub_code":"isv.trade-not-exist"}})");
     auto order = (*adapter)->get_order("42");
     REQUIRE_FALSE(order.ok());
     CHECK(order.error().code == ErrorCode::not_found);

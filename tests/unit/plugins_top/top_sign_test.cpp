@@ -1,10 +1,11 @@
 // Signing (PLATFORMS.md §1.3), request building (§1.2) and TOP time strings.
 
+#include "plugins/top/top_sign.hpp"
+
 #include <doctest/doctest.h>
 
 #include "plugins/top/top_request.hpp"
 #include "plugins/top/top_response.hpp"
-#include "plugins/top/top_sign.hpp"
 #include "plugins/top/top_time.hpp"
 #include "top_fakes.hpp"
 
@@ -13,9 +14,14 @@ using erp::sdk::Instant;
 
 namespace {
 std::map<std::string, std::string> official_params(const std::string& method) {
-  return {{"method", "taobao.item.seller.get"}, {"app_key", "12345678"}, {"session", "test"},
-          {"timestamp", "2016-01-01 12:00:00"}, {"format", "json"},     {"v", "2.0"},
-          {"sign_method", method},              {"fields", "num_iid,title,nick,price,num"},
+  return {{"method", "taobao.item.seller.get"},
+          {"app_key", "12345678"},
+          {"session", "test"},
+          {"timestamp", "2016-01-01 12:00:00"},
+          {"format", "json"},
+          {"v", "2.0"},
+          {"sign_method", method},
+          {"fields", "num_iid,title,nick,price,num"},
           {"num_iid", "11223344"}};
 }
 Instant utc(long long ms) { return Instant{std::chrono::milliseconds{ms}}; }
@@ -37,8 +43,8 @@ TEST_CASE("sign: hmac (HMAC-MD5) and hmac-sha256 over the same parameters, secre
 }
 
 TEST_CASE("sign: the doc's concat example, empty values and sign itself are left out") {
-  std::map<std::string, std::string> params{{"foo", "1"}, {"bar", "2"}, {"foo_bar", "3"}, {"foobar", "4"},
-                                            {"empty", ""}, {"sign", "XYZ"}};
+  std::map<std::string, std::string> params{{"foo", "1"},    {"bar", "2"},  {"foo_bar", "3"},
+                                            {"foobar", "4"}, {"empty", ""}, {"sign", "XYZ"}};
   CHECK(string_to_sign(params) == "bar2foo1foo_bar3foobar4");
   auto changed = params;
   changed["sign"] = "something else";
@@ -70,8 +76,8 @@ TEST_CASE("TOP time: GMT+8 yyyy-MM-dd HH:mm:ss both ways") {
 
 TEST_CASE("request: system parameters, session signed in, form body to the shop's base_url") {
   TopCredentials creds{"http://gw.example/router/rest", "12345678", "helloworld", "test", SignMethod::hmac_sha256};
-  auto request = build_request("taobao.trade.fullinfo.get", {{"tid", "123"}, {"fields", "tid,status"}}, creds,
-                               utc(1709294400000));
+  auto request =
+      build_request("taobao.trade.fullinfo.get", {{"tid", "123"}, {"fields", "tid,status"}}, creds, utc(1709294400000));
   REQUIRE(request.ok());
   CHECK(request->method == "POST");
   CHECK(request->url == "http://gw.example/router/rest");

@@ -78,7 +78,9 @@ class SimHost final : public HostContext {
 
 struct SimCase : sim_top_test::Fixture {
   Instant at(const char* china) { return *erp::plugins::top::parse_china_time(china); }
-  ModifiedWindow last_hour() { return ModifiedWindow{clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::seconds{1}}; }
+  ModifiedWindow last_hour() {
+    return ModifiedWindow{clock.now() - std::chrono::hours{1}, clock.now() + std::chrono::seconds{1}};
+  }
 };
 
 std::set<std::string> drain(TopAdapter& adapter, const ModifiedWindow& window, std::size_t* rejected = nullptr) {
@@ -127,8 +129,10 @@ TEST_CASE_FIXTURE(SimCase, "sim: list_modified pages backwards through every tra
 }
 
 TEST_CASE_FIXTURE(SimCase, "sim: Tmall Global bonded and step trades come back (type lists tmall_i18n and step)") {
-  must(tmall, "type: order\ntid: \"300\"\npaid: true\ncross_border: bonded_import\nlines:\n  - {sku: A, price: \"100.00\"}\n");
-  must(tmall, "type: order\ntid: \"301\"\npaid: true\ncross_border: direct_mail\nlines:\n  - {sku: A, price: \"100.00\"}\n");
+  must(tmall,
+       "type: order\ntid: \"300\"\npaid: true\ncross_border: bonded_import\nlines:\n  - {sku: A, price: \"100.00\"}\n");
+  must(tmall,
+       "type: order\ntid: \"301\"\npaid: true\ncross_border: direct_mail\nlines:\n  - {sku: A, price: \"100.00\"}\n");
   must(tmall, "type: order\ntid: \"302\"\nstep: true\nlines:\n  - {sku: B, price: \"50.00\"}\n");
   SimHost host(*this, tmall);
   TopAdapter adapter(host, AdapterOptions{true});
@@ -150,8 +154,9 @@ TEST_CASE_FIXTURE(SimCase, "sim: Tmall Global bonded and step trades come back (
 TEST_CASE_FIXTURE(SimCase, "G2: the reservation tag arrives on a later listing of the main order") {
   must(tmall, "type: order\ntid: \"400\"\npaid: true\none_yuan: true\nlines:\n  - {sku: G, price: \"1.00\"}\n");
   must(tmall, "type: order\ntid: \"401\"\npaid: true\none_yuan: true\nlines:\n  - {sku: G, price: \"1.00\"}\n");
-  must(tmall, "type: order\ntid: \"410\"\npaid: true\nreservations: [\"400\", \"401\"]\ntag_delay: 3h\n"
-              "lines:\n  - {sku: M, price: \"2999.00\"}\n");
+  must(tmall,
+       "type: order\ntid: \"410\"\npaid: true\nreservations: [\"400\", \"401\"]\ntag_delay: 3h\n"
+       "lines:\n  - {sku: M, price: \"2999.00\"}\n");
   SimHost host(*this, tmall);
   TopAdapter adapter(host, AdapterOptions{true});
   auto before = adapter.get_order("410");
