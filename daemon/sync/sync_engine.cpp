@@ -11,6 +11,19 @@ bool same_worker(const ShopSync& running, const ShopSyncSpec& spec, const config
          was.platform == spec.platform && running.settings() == sync;
 }
 
+// A push-only adapter has nothing to poll; its shop gets no worker (status shows "stopped").
+bool polls(const ShopSyncSpec& spec) {
+  bool incremental = false;
+  try {
+    incremental = spec.adapter && spec.adapter->capabilities().incremental_sync;
+  } catch (const std::exception& e) {
+    spdlog::error("shop {}: adapter capabilities failed: {}; not synced", spec.shop, e.what());
+    return false;
+  }
+  if (!incremental) spdlog::info("shop {}: the {} adapter has no incremental sync; not polled", spec.shop, spec.platform);
+  return incremental;
+}
+
 }  // namespace
 
 SyncEngine::SyncEngine(ShopSyncDeps deps, std::shared_ptr<const SyncClock> clock)
@@ -51,6 +64,7 @@ void SyncEngine::apply(const config::SyncConfig& sync, std::vector<ShopSyncSpec>
   std::vector<Worker> retiring;
   std::vector<ShopSyncSpec> to_start;
   for (auto& spec : shops) {
+    if (!polls(spec)) continue;
     auto it = current.find(spec.shop);
     if (it != current.end() && same_worker(*it->second.sync, spec, sync)) {
       next.emplace(spec.shop, std::move(it->second));

@@ -25,7 +25,8 @@ class SyncEngine {
   SyncEngine(const SyncEngine&) = delete;
   SyncEngine& operator=(const SyncEngine&) = delete;
 
-  /// Brings the workers in line with `shops` (enabled shops with an adapter): starts added ones,
+  /// Brings the workers in line with `shops` (enabled shops with an adapter; those whose adapter
+  /// has no incremental_sync capability get no worker): starts added ones,
   /// stops removed ones, restarts those whose adapter, poll interval or sync settings changed;
   /// unchanged workers keep running.
   void apply(const config::SyncConfig& sync, std::vector<ShopSyncSpec> shops);

@@ -72,3 +72,11 @@ TEST_CASE("reload keeps unchanged workers, restarts changed ones and stops remov
   CHECK(e.engine.statuses().empty());
   CHECK_FALSE(e.engine.sync_now("shop-1"));
 }
+
+TEST_CASE("a shop whose adapter cannot list modified orders gets no worker") {
+  EngineFixture e;
+  e.f.adapter->incremental = false;
+  e.engine.apply(e.f.settings, {daemon::sync::ShopSyncSpec{"taobao", "shop-1", 1h, e.f.adapter, nullptr}});
+  CHECK(e.engine.statuses().empty());
+  CHECK(e.f.adapter->calls == 0);
+}

@@ -54,12 +54,13 @@ class CountingHttp final : public sdk::HttpClient {
 class FakeAdapter final : public sdk::PlatformAdapter {
  public:
   std::int64_t max_window_seconds = 86400;
+  bool incremental = true;
   std::size_t page_size = 100;
   sdk::HttpClient* http = nullptr;
 
   sdk::Capabilities capabilities() const override {
     sdk::Capabilities c;
-    c.incremental_sync = true;
+    c.incremental_sync = incremental;
     c.max_window_seconds = max_window_seconds;
     return c;
   }
