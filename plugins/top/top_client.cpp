@@ -1,5 +1,6 @@
 #include "plugins/top/top_client.hpp"
 
+#include "plugins/top/top_config.hpp"
 #include "plugins/top/top_response.hpp"
 
 namespace erp::plugins::top {
@@ -35,6 +36,7 @@ sdk::Result<nlohmann::json> TopClient::call(std::string_view method, std::map<st
   if (!creds) return std::move(creds).error();
   auto request = build_request(method, std::move(params), *creds, host_.clock().now());
   if (!request) return std::move(request).error();
+  request->timeout = parse_timeout(host_.config().get_or("timeout", "")).value_or(kDefaultTimeout);
   auto response = host_.http().send(*request);
   if (!response) {
     // The host classified transport failures (timeouts, refused connections) already.

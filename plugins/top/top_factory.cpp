@@ -25,6 +25,9 @@ class TopFactory final : public sdk::PluginFactory {
         return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
       }
     }
+    if (const auto timeout = host.config().get("timeout"); timeout && !parse_timeout(*timeout)) {
+      return sdk::fail(sdk::ErrorCode::config_error, "timeout must be a duration from 100ms to 5m, like 10s");
+    }
     const std::string method = host.config().get_or("sign_method", "hmac-sha256");
     if (!sign_method_from_string(method)) {
       return sdk::fail(sdk::ErrorCode::config_error, "sign_method must be md5, hmac or hmac-sha256");

@@ -11,7 +11,7 @@
 using erp::daemon::plugin_host::PluginHost;
 using namespace erp::sdk;
 
-TEST_CASE("the taobao and tmall modules load and declare page_size") {
+TEST_CASE("the taobao and tmall modules load and declare page_size and timeout") {
   PluginHost host(ERP_PLUGIN_DIR);
   for (const char* name : {"taobao", "tmall"}) {
     CAPTURE(name);
@@ -20,7 +20,7 @@ TEST_CASE("the taobao and tmall modules load and declare page_size") {
     CHECK((*plugin)->name() == name);
     CHECK((*plugin)->kind() == PluginKind::platform);
     const auto keys = (*plugin)->config_keys();
-    REQUIRE(keys.size() == 1);
+    REQUIRE(keys.size() == 2);
     CHECK(keys[0].name == "page_size");
 
     auto context = std::make_shared<erp::plugins::top::testing::FakeHost>();
