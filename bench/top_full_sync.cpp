@@ -1,0 +1,290 @@
+// bench_top_full_sync [--orders N] [--chunk C] [--timeout-min M]
+// A full sync of N Tmall orders (default 1,000,000) from platform-sim through the real erpd and
+// the real erp-tmall plugin (issue 3 "Performance": wall time and peak RSS; the cost per order
+// at N stored orders at most 1.2 times the cost at the start). Prints figures; not a test.
+//
+// 1. starts build/bin/platform-sim on 127.0.0.1 port 0 and generates N orders in shop
+//    gen-tmall-1 with POST /admin/generate, C orders per call (the harness's HTTP client gives up
+//    after 10 s, and one call for a million orders takes longer than that);
+// 2. writes an erpd config with that one shop (backfill 1d, window 1d, lag 1s, a request budget
+//    that never throttles), starts build/bin/erpd on a fresh database and waits for READY;
+// 3. polls GET /v1/status until counts.orders reaches N, keeping (time, count) samples;
+// 4. reads erpd's VmHWM and both processes' RSS from /proc just before stopping them.
+//
+// The cost per order is taken from the samples by linear interpolation: over the first 10,000
+// orders stored (from the first sample that shows any) and over the last 10,000. The status
+// call counts every order table row under the store's lock, which gets dearer as the table
+// grows, so the poll interval stretches with the call's own latency (20x) to keep polling under
+// about 5 % of the daemon's time at any size; the latency is printed.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "integration/harness.hpp"
+
+extern char** environ;
+
+using namespace erp::test;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+/// A field of /proc/PID/status in KiB (VmRSS, VmHWM), -1 when the process is gone.
+long status_kib(pid_t pid, const std::string& field) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  }
+  return -1;
+}
+
+double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
+
+/// platform-sim as a child of this process, so its pid is ours to read /proc of and to stop.
+class Sim {
+ public:
+  explicit Sim(const fs::path& dir) : dir_(dir) {}
+  ~Sim() { stop(); }
+  Sim(const Sim&) = delete;
+  Sim& operator=(const Sim&) = delete;
+
+  bool start() {
+    const auto port_file = dir_ / "sim.port";
+    const auto log = dir_ / "sim.log";
+    std::vector<std::string> args{platform_sim_binary().string(), "--listen", "127.0.0.1:0", "--port-file",
+                                  port_file.string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) return false;
+    return eventually(
+        [&] {
+          const std::string text = read_file(port_file);
+          if (text.empty() || text.back() != '\n') return false;
+          port_ = std::stoi(text);
+          return port_ > 0;
+        },
+        10s);
+  }
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  pid_t pid() const { return pid_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string log() const { return read_file(dir_ / "sim.log"); }
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+struct Sample {
+  double t = 0;  ///< Seconds since erpd was spawned.
+  long long count = 0;
+};
+
+/// When the stored count reached `c`, interpolated between the samples around it.
+double time_at(const std::vector<Sample>& s, long long c) {
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    if (s[i].count >= c) {
+      const auto& a = s[i - 1];
+      const auto& b = s[i];
+      if (b.count == a.count) return b.t;
+      return a.t + (b.t - a.t) * static_cast<double>(c - a.count) / static_cast<double>(b.count - a.count);
+    }
+  }
+  return s.back().t;
+}
+
+/// Milliseconds per 1,000 orders between two counts.
+double ms_per_1k(const std::vector<Sample>& s, long long from, long long to) {
+  return (time_at(s, to) - time_at(s, from)) * 1000.0 / (static_cast<double>(to - from) / 1000.0);
+}
+
+std::string tail(const std::string& text, std::size_t n) { return text.size() > n ? text.substr(text.size() - n) : text; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long long orders = 1000000;
+  int chunk = 10000;
+  int timeout_min = 180;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--orders" && i + 1 < argc) {
+      orders = std::max(1LL, std::atoll(argv[++i]));
+    } else if (arg == "--chunk" && i + 1 < argc) {
+      chunk = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--timeout-min" && i + 1 < argc) {
+      timeout_min = std::max(1, std::atoi(argv[++i]));
+    } else {
+      std::fprintf(stderr, "usage: %s [--orders N] [--chunk C] [--timeout-min M]\n", argv[0]);
+      return 2;
+    }
+  }
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up in a log file as they come
+
+  TempDir dir;
+  Sim sim(dir.path());
+  if (!sim.start()) {
+    std::fprintf(stderr, "platform-sim did not start:\n%s\n", sim.log().c_str());
+    return 1;
+  }
+
+  // --- generate ---------------------------------------------------------------------------
+  const auto g0 = Clock::now();
+  for (long long made = 0; made < orders;) {
+    const long long n = std::min<long long>(chunk, orders - made);
+    const auto reply = http("POST", sim.url() + "/admin/generate", "",
+                            nlohmann::json{{"platform", "tmall"}, {"shops", 1}, {"orders", n}}.dump());
+    if (reply.status != 200) {
+      std::fprintf(stderr, "generate answered %d after %lld orders: %s\n", reply.status, made, reply.body.c_str());
+      return 1;
+    }
+    made += n;
+    if (made % 100000 == 0 || made == orders) {
+      std::printf("generated %lld orders in %.1f s, platform-sim RSS %.0f MiB\n", made,
+                  std::chrono::duration<double>(Clock::now() - g0).count(), mib(status_kib(sim.pid(), "VmRSS")));
+    }
+  }
+  const double generate_s = std::chrono::duration<double>(Clock::now() - g0).count();
+  const long sim_rss_generated = status_kib(sim.pid(), "VmRSS");
+
+  // --- erpd -------------------------------------------------------------------------------
+  std::string yaml;
+  yaml += "database:\n  path: " + (dir / "erpd.db").string() + "\n";
+  yaml += "plugins:\n  dir: " + std::string(ERP_PLUGIN_DIR) + "\n";
+  yaml += "api:\n  listen: 127.0.0.1:0\n  token_file: " + (dir / "api.token").string() +
+          "\n  port_file: " + (dir / "api.port").string() + "\n";
+  yaml += "log:\n  level: info\n";
+  yaml += "warehouse:\n  connector: api\n";
+  // One window holds the whole backfill: the generated trades were all created in the last 30 min.
+  yaml += "sync:\n  backfill: 1d\n  window: 1d\n  lag: 1s\n";
+  yaml += "shops:\n  - id: gen-tmall-1\n    platform: tmall\n    base_url: " + sim.url() +
+          "/router/rest\n    app_key: gen-tmall-1-key\n    app_secret: gen-tmall-1-secret\n"
+          "    session: gen-tmall-1-session\n    poll_interval: 1s\n    requests_per_minute: 100000\n";
+  const auto config = dir / "erpd.yaml";
+  write_file(config, yaml, fs::perms::owner_read | fs::perms::owner_write);
+
+  Erpd erpd(config, dir.path());
+  const auto t0 = Clock::now();
+  auto since = [&] { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  if (!erpd.start(30s)) {
+    std::fprintf(stderr, "erpd did not become ready:\n%s\n", tail(erpd.log(), 4000).c_str());
+    return 1;
+  }
+  const double ready_s = since();
+  auto trim = [](std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+  };
+  const std::string api = "http://127.0.0.1:" + trim(read_file(dir / "api.port"));
+  const std::string token = trim(read_file(dir / "api.token"));
+
+  std::vector<Sample> samples{{ready_s, 0}};
+  double max_status_ms = 0;
+  double last_progress = since();
+  long long next_report = 100000;
+  nlohmann::json last_status;
+  bool done = false;
+  while (!done) {
+    const double before = since();
+    const auto reply = http("GET", api + "/v1/status", token);
+    const double after = since();
+    if (reply.status == 200) {
+      last_status = nlohmann::json::parse(reply.body);
+      const long long count = last_status["counts"]["orders"].get<long long>();
+      samples.push_back({(before + after) / 2, count});
+      max_status_ms = std::max(max_status_ms, (after - before) * 1000.0);
+      if (count > samples[samples.size() - 2].count) last_progress = after;
+      while (count >= next_report) {
+        std::printf("stored %lld orders at %.1f s (erpd RSS %.0f MiB, status call %.0f ms)\n", count, after,
+                    mib(status_kib(erpd.pid(), "VmRSS")), (after - before) * 1000.0);
+        next_report += 100000;
+      }
+      done = count >= orders;
+    }
+    if (done) break;
+    if (!erpd.running()) {
+      std::fprintf(stderr, "erpd exited:\n%s\n", tail(erpd.log(), 4000).c_str());
+      return 1;
+    }
+    if (after - last_progress > 120 || after > timeout_min * 60.0) {
+      std::fprintf(stderr, "no progress (stored %lld of %lld); shop status: %s\nerpd log tail:\n%s\n",
+                   samples.back().count, orders, last_status.contains("shops") ? last_status["shops"].dump().c_str() : "?",
+                   tail(erpd.log(), 4000).c_str());
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::max(0.05, 20 * (after - before))));
+  }
+  const double wall_s = samples.back().t;
+
+  const long erpd_hwm = status_kib(erpd.pid(), "VmHWM");
+  const long erpd_rss = status_kib(erpd.pid(), "VmRSS");
+  const long sim_rss = status_kib(sim.pid(), "VmRSS");
+  const long sim_hwm = status_kib(sim.pid(), "VmHWM");
+  erpd.signal(SIGTERM);
+  const auto code = erpd.wait(60s);
+  sim.stop();
+  std::error_code ec;
+  const auto db_bytes = fs::file_size(dir / "erpd.db", ec);
+
+  // --- figures ----------------------------------------------------------------------------
+  long long first = 0;
+  for (const auto& s : samples) {
+    if (s.count > 0) {
+      first = s.count;
+      break;
+    }
+  }
+  const long long span = std::min<long long>(10000, (orders - first) / 2);
+  const double cost_first = ms_per_1k(samples, first, first + span);
+  const double cost_last = ms_per_1k(samples, orders - span, orders);
+  const double ratio = cost_last / cost_first;
+
+  std::printf("\nfull sync of %lld Tmall orders (platform-sim -> erpd with erp-tmall -> SQLite)\n", orders);
+  std::printf("  generate: %.1f s in platform-sim (%d per call); platform-sim RSS %.0f MiB after generating\n",
+              generate_s, chunk, mib(sim_rss_generated));
+  std::printf("  erpd: READY after %.2f s; all %lld stored %.1f s after spawn (%.0f orders/s overall)\n", ready_s,
+              orders, wall_s, static_cast<double>(orders) / wall_s);
+  std::printf("  erpd peak RSS (VmHWM) %.1f MiB, RSS at the end %.1f MiB; platform-sim RSS %.0f MiB (peak %.0f MiB)\n",
+              mib(erpd_hwm), mib(erpd_rss), mib(sim_rss), mib(sim_hwm));
+  std::printf("  database %.0f MiB; %zu status samples, slowest status call %.0f ms; erpd exit code %d\n",
+              static_cast<double>(db_bytes) / 1048576.0, samples.size(), max_status_ms, code.value_or(-1));
+  std::printf("  cost per order by tenths of the run (ms per 1k orders):");
+  for (int d = 0; d < 10; ++d) {
+    const long long a = std::max(first, orders * d / 10);
+    const long long b = orders * (d + 1) / 10;
+    if (b > a) std::printf(" %.0f", ms_per_1k(samples, a, b));
+  }
+  std::printf("\n  cost per order: first %lld stored (from %lld) %.1f ms per 1k, last %lld %.1f ms per 1k\n", span,
+              first, cost_first, span, cost_last);
+  std::printf("  last / first = %.2f; goal <= 1.20: %s\n", ratio, ratio <= 1.2 ? "PASS" : "FAIL");
+  return ratio <= 1.2 ? 0 : 1;
+}
