@@ -1,4 +1,4 @@
-// bench_top_full_sync [--orders N] [--chunk C] [--timeout-min M]
+// bench_top_full_sync [--orders N] [--chunk C] [--timeout-min M] [--samples FILE]
 // A full sync of N Tmall orders (default 1,000,000) from platform-sim through the real erpd and
 // the real erp-tmall plugin (issue 3 "Performance": wall time and peak RSS; the cost per order
 // at N stored orders at most 1.2 times the cost at the start). Prints figures; not a test.
@@ -15,7 +15,9 @@
 // orders stored (from the first sample that shows any) and over the last 10,000. The status
 // call counts every order table row under the store's lock, which gets dearer as the table
 // grows, so the poll interval stretches with the call's own latency (20x) to keep polling under
-// about 5 % of the daemon's time at any size; the latency is printed.
+// about 5 % of the daemon's time at any size; the latency is printed. The same two figures are
+// then taken from the stored rows' stored_at (erpd's clock, ms), which also shows when the last
+// order landed; the goal must hold both ways.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -23,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -135,6 +138,7 @@ int main(int argc, char** argv) {
   long long orders = 1000000;
   int chunk = 10000;
   int timeout_min = 180;
+  std::string samples_file;  // t,count per status sample, for plotting or a closer look
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--orders" && i + 1 < argc) {
@@ -143,8 +147,10 @@ int main(int argc, char** argv) {
       chunk = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--timeout-min" && i + 1 < argc) {
       timeout_min = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--samples" && i + 1 < argc) {
+      samples_file = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--orders N] [--chunk C] [--timeout-min M]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--orders N] [--chunk C] [--timeout-min M] [--samples FILE]\n", argv[0]);
       return 2;
     }
   }
@@ -175,6 +181,10 @@ int main(int argc, char** argv) {
   }
   const double generate_s = std::chrono::duration<double>(Clock::now() - g0).count();
   const long sim_rss_generated = status_kib(sim.pid(), "VmRSS");
+  // The generator stamps some trades "paid now"; erpd's first window ends at its start minus the
+  // 1 s lag (whole seconds), so without this pause those trades fall into the second window and
+  // the run ends with a poll_interval of idling that is no cost of storing orders.
+  std::this_thread::sleep_for(3s);
 
   // --- erpd -------------------------------------------------------------------------------
   std::string yaml;
@@ -256,6 +266,11 @@ int main(int argc, char** argv) {
   const auto db_bytes = fs::file_size(dir / "erpd.db", ec);
 
   // --- figures ----------------------------------------------------------------------------
+  if (!samples_file.empty()) {
+    std::ofstream out(samples_file);
+    out << "seconds,orders\n";
+    for (const auto& s : samples) out << s.t << ',' << s.count << '\n';
+  }
   long long first = 0;
   for (const auto& s : samples) {
     if (s.count > 0) {
@@ -267,6 +282,25 @@ int main(int argc, char** argv) {
   const double cost_first = ms_per_1k(samples, first, first + span);
   const double cost_last = ms_per_1k(samples, orders - span, orders);
   const double ratio = cost_last / cost_first;
+
+  // The same figures from erpd's own clock: every order row keeps stored_at (ms), the time the
+  // pipeline stored it. Polling cannot see exactly when the last order landed (the final sample
+  // comes up to one poll interval late, and the count stops there), the rows can.
+  std::vector<long long> stored;
+  {
+    SQLite::Database db(dir / "erpd.db", SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT stored_at FROM orders ORDER BY stored_at");
+    while (q.executeStep()) stored.push_back(q.getColumn(0).getInt64());
+  }
+  const auto n_stored = static_cast<long long>(stored.size());
+  const long long row_span = std::min<long long>(10000, n_stored / 2);
+  auto row_cost = [&](long long from, long long to) {  // ms per 1k orders for rows [from, to]
+    return static_cast<double>(stored[static_cast<std::size_t>(to)] - stored[static_cast<std::size_t>(from)]) /
+           (static_cast<double>(to - from) / 1000.0);
+  };
+  const double row_first = row_cost(0, row_span);
+  const double row_last = row_cost(n_stored - 1 - row_span, n_stored - 1);
+  const double row_ratio = row_last / row_first;
 
   std::printf("\nfull sync of %lld Tmall orders (platform-sim -> erpd with erp-tmall -> SQLite)\n", orders);
   std::printf("  generate: %.1f s in platform-sim (%d per call); platform-sim RSS %.0f MiB after generating\n",
@@ -285,6 +319,10 @@ int main(int argc, char** argv) {
   }
   std::printf("\n  cost per order: first %lld stored (from %lld) %.1f ms per 1k, last %lld %.1f ms per 1k\n", span,
               first, cost_first, span, cost_last);
-  std::printf("  last / first = %.2f; goal <= 1.20: %s\n", ratio, ratio <= 1.2 ? "PASS" : "FAIL");
-  return ratio <= 1.2 ? 0 : 1;
+  std::printf("  last / first = %.2f (from the status samples)\n", ratio);
+  std::printf("  from stored_at of the %lld rows: first %lld %.1f ms per 1k, last %lld %.1f ms per 1k, last / first = %.2f\n",
+              n_stored, row_span, row_first, row_span, row_last, row_ratio);
+  const bool pass = ratio <= 1.2 && row_ratio <= 1.2;
+  std::printf("  goal last / first <= 1.20 (both ways): %s\n", pass ? "PASS" : "FAIL");
+  return pass ? 0 : 1;
 }
