@@ -54,8 +54,9 @@ sdk::Result<void> ShopSync::drain(const sdk::ModifiedWindow& window, const char*
     }
     if (!listed) return std::move(listed).error();
     for (auto& order : listed->orders) {
-      if (order.platform.empty()) order.platform = spec_.platform;
-      if (order.shop.empty()) order.shop = spec_.shop;
+      // The shop's adapter speaks for this shop only: whatever it filled in, the order is filed here.
+      order.platform = spec_.platform;
+      order.shop = spec_.shop;
       try {
         const auto outcome = deps_.pipeline.ingest(order, sleeper_->clock().now());
         if (outcome == store::UpsertOutcome::inserted || outcome == store::UpsertOutcome::updated) ++stored;
