@@ -304,11 +304,17 @@ const std::vector<Route>& routes() {
         {order + "/holds/{hold_id}", {}, {{"DELETE", delete_hold}}, {"force", "by", "reason"}, false},
         {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},
         {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, false},
-        {"/v1/quarantine", {}, {{"GET", [](Call& c) { return sync_routes::list_quarantine(c.deps, c.query); }}},
-         {"shop", "limit", "payload"}, false},
+        {"/v1/quarantine",
+         {},
+         {{"GET", [](Call& c) { return sync_routes::list_quarantine(c.deps, c.query); }}},
+         {"shop", "limit", "payload"},
+         false},
         {"/v1/alerts", {}, {{"GET", [](Call& c) { return sync_routes::get_alerts(c.deps); }}}, {}, false},
-        {"/v1/shops/{shop}/sync", {}, {{"POST", [](Call& c) { return sync_routes::post_sync(c.deps, c.params.at(0)); }}},
-         {}, false},
+        {"/v1/shops/{shop}/sync",
+         {},
+         {{"POST", [](Call& c) { return sync_routes::post_sync(c.deps, c.params.at(0)); }}},
+         {},
+         false},
     };
     for (auto& route : r) route.segments = pattern_segments(route.pattern);
     return r;

@@ -34,8 +34,8 @@ ApiResponse list_quarantine(ApiDeps& deps, const Query& query) {
   if (const std::string text = param(query, "limit"); !text.empty()) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
     if (ec != std::errc{} || end != text.data() + text.size() || limit < 1 || limit > kMaxLimit) {
-      return respond(400, error_json("invalid_input", "limit: must be an integer from 1 to " + std::to_string(kMaxLimit) +
-                                                          ", not '" + text + "'"));
+      return respond(400, error_json("invalid_input", "limit: must be an integer from 1 to " +
+                                                          std::to_string(kMaxLimit) + ", not '" + text + "'"));
     }
   }
   const std::string with_payload = param(query, "payload");

@@ -18,7 +18,8 @@ bool same_settings(const config::ShopConfig& a, const config::ShopConfig& b) {
   return a.id == b.id && a.platform == b.platform && a.base_url == b.base_url && a.app_key == b.app_key &&
          a.app_secret.reveal() == b.app_secret.reveal() && secret(a.session) == secret(b.session) &&
          secret(a.access_token) == secret(b.access_token) && a.sign_method == b.sign_method &&
-         a.poll_interval == b.poll_interval && a.requests_per_minute == b.requests_per_minute && a.enabled == b.enabled && options(a.options) == options(b.options);
+         a.poll_interval == b.poll_interval && a.requests_per_minute == b.requests_per_minute &&
+         a.enabled == b.enabled && options(a.options) == options(b.options);
 }
 
 }  // namespace

@@ -11,16 +11,16 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr std::array<std::string_view, 9> kRootKeys{"database",  "plugins",   "api",    "shops", "warehouse",
-                                                    "workflows", "outbox",    "sync",   "log"};
+constexpr std::array<std::string_view, 9> kRootKeys{"database",  "plugins", "api",  "shops", "warehouse",
+                                                    "workflows", "outbox",  "sync", "log"};
 constexpr std::array<std::string_view, 1> kDatabaseKeys{"path"};
 constexpr std::array<std::string_view, 1> kPluginsKeys{"dir"};
 constexpr std::array<std::string_view, 3> kApiKeys{"listen", "token_file", "port_file"};
 constexpr std::array<std::string_view, 6> kWarehouseKeys{"connector",     "webhook_url",        "webhook_timeout",
                                                          "webhook_token", "webhook_token_file", "options"};
 constexpr std::array<std::string_view, 3> kOutboxKeys{"max_attempts", "backoff_initial", "backoff_max"};
-constexpr std::array<std::string_view, 6> kSyncKeys{"backfill", "lag",           "overlap",
-                                                   "window",   "reconcile_every", "reconcile_span"};
+constexpr std::array<std::string_view, 6> kSyncKeys{"backfill",        "lag",           "overlap", "window",
+                                                    "reconcile_every", "reconcile_span"};
 // The platforms refuse modified-time listings longer than a day (TOP: 1 day for increment APIs).
 constexpr milliseconds kMaxSyncWindow{std::chrono::hours{24}};
 constexpr std::array<std::string_view, 1> kLogKeys{"level"};
@@ -128,8 +128,10 @@ SyncConfig read_sync(const MapReader& root) {
   if (const auto v = section.duration("overlap", milliseconds{0})) out.overlap = *v;
   if (const auto v = section.duration("window", kMinPositive)) {
     if (*v > kMaxSyncWindow) {
-      section.report("window", "must be at most " + format_duration(kMaxSyncWindow) + " (platforms refuse longer "
-                               "listings), got " + format_duration(*v));
+      section.report("window", "must be at most " + format_duration(kMaxSyncWindow) +
+                                   " (platforms refuse longer "
+                                   "listings), got " +
+                                   format_duration(*v));
     } else {
       out.window = *v;
     }

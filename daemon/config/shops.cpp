@@ -11,9 +11,9 @@ namespace erp::daemon::config::detail {
 namespace {
 
 constexpr std::array<std::string_view, 15> kShopKeys{
-    "id",           "platform",     "base_url",          "app_key",     "app_secret",    "app_secret_file", "session",
-    "session_file", "access_token", "access_token_file", "sign_method", "poll_interval", "enabled",         "options",
-    "requests_per_minute"};
+    "id",      "platform",     "base_url",           "app_key",           "app_secret",  "app_secret_file",
+    "session", "session_file", "access_token",       "access_token_file", "sign_method", "poll_interval",
+    "enabled", "options",      "requests_per_minute"};
 // The request budget per shop: below 1 nothing would ever be sent; above this a typo is likelier
 // than a platform quota (TOP's largest paid tiers are far below it).
 constexpr int kMinRequestsPerMinute = 1;

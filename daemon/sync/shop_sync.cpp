@@ -84,7 +84,8 @@ sdk::Result<void> ShopSync::drain(const sdk::ModifiedWindow& window, const char*
   {
     auto tx = deps_.store.begin();
     for (const auto& r : rejected) {
-      deps_.store.quarantine(*tx, store::QuarantineEntry{0, spec_.platform, spec_.shop, r.order_id, r.reason, r.payload, now});
+      deps_.store.quarantine(
+          *tx, store::QuarantineEntry{0, spec_.platform, spec_.shop, r.order_id, r.reason, r.payload, now});
     }
     deps_.store.set_cursor(*tx, spec_.platform, spec_.shop, cursor_name, format_rfc3339(window.to), now);
     tx->commit();

@@ -22,8 +22,8 @@
 namespace erp::daemon::sync {
 
 /// Store cursor names (table sync_cursors), per platform and shop.
-inline constexpr const char* kModifiedCursor = "modified";       ///< Incremental polling resumes here.
-inline constexpr const char* kReconcileCursor = "reconcile";     ///< Progress of the running sweep.
+inline constexpr const char* kModifiedCursor = "modified";         ///< Incremental polling resumes here.
+inline constexpr const char* kReconcileCursor = "reconcile";       ///< Progress of the running sweep.
 inline constexpr const char* kReconcileUntil = "reconcile_until";  ///< Where the last sweep ends.
 
 /// Metric names.

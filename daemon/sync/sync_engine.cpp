@@ -20,7 +20,8 @@ bool polls(const ShopSyncSpec& spec) {
     spdlog::error("shop {}: adapter capabilities failed: {}; not synced", spec.shop, e.what());
     return false;
   }
-  if (!incremental) spdlog::info("shop {}: the {} adapter has no incremental sync; not polled", spec.shop, spec.platform);
+  if (!incremental)
+    spdlog::info("shop {}: the {} adapter has no incremental sync; not polled", spec.shop, spec.platform);
   return incremental;
 }
 

@@ -49,7 +49,7 @@ class SyncEngine {
 
   ShopSyncDeps deps_;
   std::shared_ptr<const SyncClock> clock_;
-  std::mutex apply_mutex_;  ///< One apply/stop at a time.
+  std::mutex apply_mutex_;    ///< One apply/stop at a time.
   mutable std::mutex mutex_;  ///< Guards workers_ (read by the API's threads).
   std::map<std::string, Worker> workers_;
 };

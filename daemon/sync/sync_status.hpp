@@ -16,12 +16,18 @@ enum class SyncState { idle, syncing, backoff, needs_reauth, config_error, stopp
 
 constexpr std::string_view to_string(SyncState state) noexcept {
   switch (state) {
-    case SyncState::idle: return "idle";
-    case SyncState::syncing: return "syncing";
-    case SyncState::backoff: return "backoff";
-    case SyncState::needs_reauth: return "needs_reauth";
-    case SyncState::config_error: return "config_error";
-    case SyncState::stopped: return "stopped";
+    case SyncState::idle:
+      return "idle";
+    case SyncState::syncing:
+      return "syncing";
+    case SyncState::backoff:
+      return "backoff";
+    case SyncState::needs_reauth:
+      return "needs_reauth";
+    case SyncState::config_error:
+      return "config_error";
+    case SyncState::stopped:
+      return "stopped";
   }
   return "stopped";
 }

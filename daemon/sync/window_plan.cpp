@@ -12,7 +12,8 @@ constexpr std::chrono::milliseconds kOneSecond{1000};
 
 std::chrono::milliseconds max_window(const config::SyncConfig& sync, const sdk::Capabilities& caps) {
   std::chrono::milliseconds out = std::min(sync.window, kOneDay);
-  if (caps.max_window_seconds > 0) out = std::min(out, std::chrono::milliseconds{std::chrono::seconds{caps.max_window_seconds}});
+  if (caps.max_window_seconds > 0)
+    out = std::min(out, std::chrono::milliseconds{std::chrono::seconds{caps.max_window_seconds}});
   return std::max(out, kOneSecond);
 }
 

@@ -170,13 +170,14 @@ struct Api {
                                                 [this](store::Tx&, const store::StoredOrder&, Instant) { ++releases; });
     holds = std::make_unique<holds::HoldService>(*store, *gate);
     server = std::make_unique<erp::daemon::api::Server>(
-        io, erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; },
-                                                [this] { return alerts; },
-                                                [this](const std::string& shop) {
-                                                  ++sync_requests;
-                                                  return shop == "tb-1";
-                                                }}, kToken,
-        options);
+        io,
+        erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; },
+                                  [this] { return alerts; },
+                                  [this](const std::string& shop) {
+                                    ++sync_requests;
+                                    return shop == "tb-1";
+                                  }},
+        kToken, options);
     auto listening = server->listen("127.0.0.1", 0);
     REQUIRE_MESSAGE(listening.ok(), listening.error().message);
     REQUIRE(server->port() != 0);

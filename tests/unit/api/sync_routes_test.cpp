@@ -13,8 +13,8 @@ namespace {
 
 void quarantine(Api& api, const std::string& shop, const std::string& order_id, const std::string& reason) {
   auto tx = api.store->begin();
-  api.store->quarantine(*tx, store::QuarantineEntry{0, "taobao", shop, order_id, reason, R"({"tid":")" + order_id + "\"}",
-                                                    now_utc()});
+  api.store->quarantine(
+      *tx, store::QuarantineEntry{0, "taobao", shop, order_id, reason, R"({"tid":")" + order_id + "\"}", now_utc()});
   tx->commit();
 }
 
@@ -55,7 +55,9 @@ TEST_CASE("alerts: shops needing a person, quarantined payloads and dead outbox 
   CHECK(quiet.json_body()["ok"] == true);
   CHECK(quiet.json_body()["shops"].empty());
 
-  api.alerts = json::array({{{"shop", "tb-1"}, {"platform", "taobao"}, {"state", "needs_reauth"},
+  api.alerts = json::array({{{"shop", "tb-1"},
+                             {"platform", "taobao"},
+                             {"state", "needs_reauth"},
                              {"last_error", "needs_reauth: session expired"}}});
   quarantine(api, "tb-1", "9001", "no tid");
   const auto loud = api.get("/v1/alerts").json_body();

@@ -2,7 +2,6 @@
 // budget is spent the request waits (on the shop's clock), and a stop ends the wait.
 
 #include "sync/budgeted_http_client.hpp"
-
 #include "unit/sync/sync_test_support.hpp"
 
 using namespace erp;

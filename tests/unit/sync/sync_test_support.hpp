@@ -144,8 +144,8 @@ struct SyncFixture {
   daemon::sync::ShopSync& shop() {
     if (!sync) {
       daemon::sync::ShopSyncSpec spec{"taobao", "shop-1", std::chrono::minutes{1}, adapter, nullptr};
-      sync = std::make_unique<daemon::sync::ShopSync>(spec, settings, daemon::sync::ShopSyncDeps{*store, pipeline, metrics},
-                                                      sleeper);
+      sync = std::make_unique<daemon::sync::ShopSync>(spec, settings,
+                                                      daemon::sync::ShopSyncDeps{*store, pipeline, metrics}, sleeper);
     }
     return *sync;
   }
@@ -154,9 +154,7 @@ struct SyncFixture {
     if (!text) return std::nullopt;
     return daemon::parse_rfc3339(*text);
   }
-  std::size_t events_of(const std::string& id) {
-    return store->events(OrderKey{"taobao", "shop-1", id}).size();
-  }
+  std::size_t events_of(const std::string& id) { return store->events(OrderKey{"taobao", "shop-1", id}).size(); }
   bool stored(const std::string& id) { return store->get_order(OrderKey{"taobao", "shop-1", id}).has_value(); }
 };
 
