@@ -177,6 +177,8 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
     syncing.push_back({shop.config.platform, shop.config.id, shop.config.poll_interval, shop.adapter, shop.http});
   }
   // Unchanged shops keep their workers; added, changed and removed ones are started or stopped.
+  // A retired worker is joined here: it leaves at its next page boundary, so a reload waits at
+  // most for one request in flight (bounded by the HTTP timeout), never for a whole window.
   sync_->apply(config.sync, std::move(syncing));
   auto warehouse = setup_warehouse(config.warehouse, *store_, plugins_, http_, clock_);
   if (!warehouse) return std::move(warehouse).error();
