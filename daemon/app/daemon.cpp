@@ -336,6 +336,20 @@ nlohmann::json Daemon::status_json() {
   facts.counts = store_->counts();
   facts.shops = shops_.snapshot();
   facts.sync = sync_ ? sync_->statuses() : std::vector<sync::ShopSyncStatus>{};
+  // A shop without a worker (disabled, failed) still shows how far its sync had come.
+  for (const auto& shop : facts.shops) {
+    const bool has_worker = std::any_of(facts.sync.begin(), facts.sync.end(),
+                                        [&](const sync::ShopSyncStatus& s) { return s.shop == shop.config.id; });
+    if (has_worker) continue;
+    sync::ShopSyncStatus stopped;
+    stopped.platform = shop.config.platform;
+    stopped.shop = shop.config.id;
+    stopped.state = sync::SyncState::stopped;
+    if (auto cursor = store_->cursor(shop.config.platform, shop.config.id, sync::kModifiedCursor)) {
+      stopped.cursor = parse_rfc3339(*cursor);
+    }
+    facts.sync.push_back(std::move(stopped));
+  }
   facts.plugins = plugins_.loaded();
   return build_status(facts);
 }
