@@ -1,4 +1,4 @@
-// bench_top_ingest [--pages N] [--rounds R] [--push] [--only store|raw]
+// bench_top_ingest [--pages N] [--rounds R] [--push] [--breakdown] [--only store|raw]
 // Ingest of recorded TOP pages (issue 3 "Performance": at least 0.6 of the baseline). Prints
 // figures; not a test.
 //
@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -63,14 +64,28 @@ class ScratchDir {
   fs::path path_;
 };
 
+/// Bytes this process has passed to write() so far (/proc/self/io wchar): WAL appends and
+/// checkpoints, the part of a commit's cost that instruction counts do not show.
+long long written_bytes() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  long long value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return 0;
+}
+
 struct Run {
   double seconds = 0;
+  long long written = 0;   ///< Bytes written while measured.
   long long orders = 0;    ///< Orders (trades) written.
   long long rejected = 0;  ///< Trades the mapper refused (store side only).
   long long released = 0;  ///< Orders the gate released (store side only).
 };
 
-Run run_store(const erp::bench::RecordedPages& pages, bool push) {
+// noinline: so callgrind --toggle-collect can attribute each side by name.
+[[gnu::noinline]] Run run_store(const erp::bench::RecordedPages& pages, bool push) {
   ScratchDir dir;
   auto opened = store::Store::open(dir.path() / "erpd.db");
   if (!opened) throw std::runtime_error("store open: " + opened.error().message);
@@ -86,6 +101,7 @@ Run run_store(const erp::bench::RecordedPages& pages, bool push) {
   erp::daemon::workflows::OrderPipeline pipeline(*db, gate);
 
   Run run;
+  const auto w0 = written_bytes();
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& body : pages.bodies) {
     auto page = erp::plugins::top::parse_trade_page(body, /*tmall=*/true, pages.shop);
@@ -99,13 +115,50 @@ Run run_store(const erp::bench::RecordedPages& pages, bool push) {
     run.rejected += static_cast<long long>(page.value().rejected.size());
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.written = written_bytes() - w0;
   const auto counts = db->counts();
   if (counts.orders != run.orders) throw std::runtime_error("store: row count differs from inserted orders");
   run.released = counts.released_orders;
   return run;
 }
 
-Run run_raw(const erp::bench::RecordedPages& pages) {
+// Breakdown (--breakdown): the store path without the gate (upsert + commit per order), and
+// parse_trade_page alone, so the cost of each stage shows in wall time on this machine.
+[[gnu::noinline]] Run run_upsert_only(const erp::bench::RecordedPages& pages) {
+  ScratchDir dir;
+  auto opened = store::Store::open(dir.path() / "erpd.db");
+  if (!opened) throw std::runtime_error("store open: " + opened.error().message);
+  auto db = std::move(opened).value();
+  Run run;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const auto& body : pages.bodies) {
+    auto page = erp::plugins::top::parse_trade_page(body, /*tmall=*/true, pages.shop);
+    if (!page) throw std::runtime_error("parse_trade_page: " + page.error().message);
+    const auto now = erp::daemon::now_utc();
+    for (const auto& order : page.value().orders) {
+      auto tx = db->begin();
+      db->upsert_order(*tx, order, now);
+      tx->commit();
+      ++run.orders;
+    }
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return run;
+}
+
+[[gnu::noinline]] Run run_parse_only(const erp::bench::RecordedPages& pages) {
+  Run run;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (const auto& body : pages.bodies) {
+    auto page = erp::plugins::top::parse_trade_page(body, /*tmall=*/true, pages.shop);
+    if (!page) throw std::runtime_error("parse_trade_page: " + page.error().message);
+    run.orders += static_cast<long long>(page.value().orders.size());
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return run;
+}
+
+[[gnu::noinline]] Run run_raw(const erp::bench::RecordedPages& pages) {
   ScratchDir dir;
   SQLite::Database db(dir.path() / "raw.db", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
   // The store's settings (daemon/store/store.cpp), so commit costs are the same on both sides.
@@ -118,6 +171,7 @@ Run run_raw(const erp::bench::RecordedPages& pages) {
   SQLite::Statement insert(db, "INSERT INTO raw_trades (tid, body) VALUES (?, ?)");
 
   Run run;
+  const auto w0 = written_bytes();
   const auto t0 = std::chrono::steady_clock::now();
   for (const auto& body : pages.bodies) {
     const auto doc = nlohmann::json::parse(body);
@@ -136,6 +190,7 @@ Run run_raw(const erp::bench::RecordedPages& pages) {
     }
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.written = written_bytes() - w0;
   if (db.execAndGet("SELECT COUNT(*) FROM raw_trades").getInt64() != run.orders) {
     throw std::runtime_error("raw: row count differs from inserted trades");
   }
@@ -156,6 +211,7 @@ int main(int argc, char** argv) {
   int pages = 200;
   int rounds = 3;
   bool push = false;
+  bool breakdown = false;
   std::string only;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -165,10 +221,12 @@ int main(int argc, char** argv) {
       rounds = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--push") {
       push = true;
+    } else if (arg == "--breakdown") {
+      breakdown = true;
     } else if (arg == "--only" && i + 1 < argc) {
       only = argv[++i];  // for profiling one side (valgrind --tool=callgrind)
     } else {
-      std::fprintf(stderr, "usage: %s [--pages N] [--rounds R] [--push] [--only store|raw]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--pages N] [--rounds R] [--push] [--breakdown] [--only store|raw]\n", argv[0]);
       return 2;
     }
   }
@@ -196,6 +254,18 @@ int main(int argc, char** argv) {
       const Run& one = only == "raw" ? r : s;
       std::printf("  round %d: %s %.0f orders/s\n", round + 1, only.c_str(), rate(one));
       continue;
+    }
+    if (breakdown) {
+      const Run u = run_upsert_only(recorded);
+      const Run p = run_parse_only(recorded);
+      // Per-order microseconds of each stage: parse, upsert + commit, and what the gate adds.
+      const double us_store = 1e6 / rate(s), us_upsert = 1e6 / rate(u), us_parse = 1e6 / rate(p);
+      std::printf("  round %d breakdown, us per order: parse_trade_page %.1f | + upsert + commit %.1f | + gate %.1f"
+                  " (store path %.1f, raw %.1f)\n",
+                  round + 1, us_parse, us_upsert - us_parse, us_store - us_upsert, us_store, 1e6 / rate(r));
+      std::printf("  round %d written per order: store %.1f KiB, raw %.1f KiB\n", round + 1,
+                  static_cast<double>(s.written) / 1024.0 / static_cast<double>(s.orders),
+                  static_cast<double>(r.written) / 1024.0 / static_cast<double>(r.orders));
     }
     store_rates.push_back(rate(s));
     raw_rates.push_back(rate(r));
