@@ -1,35 +1,72 @@
 #!/usr/bin/env bash
-# The demo, as README.md gives it: installs what is missing, builds, starts erpd with
-# config/demo.yaml and shows `erpctl status`. In a terminal erpd keeps running until Ctrl-C;
-# otherwise (CI, a pipe) it is stopped after the status is shown.
+# The demo, as README.md gives it: installs what is missing, builds, starts platform-sim with a
+# Taobao and a Tmall shop whose orders keep coming (generator mode), starts erpd against it with
+# config/demo.yaml, and walks one order through erpctl: synced, held, released, shipped back.
+# In a terminal both keep running until Ctrl-C; otherwise (CI, a pipe) they stop at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-deps.sh
-TARGETS="erpd erpctl" ./scripts/build.sh
+TARGETS="erpd erpctl platform-sim erp-plugin-taobao erp-plugin-tmall" ./scripts/build.sh
 
 config=config/demo.yaml
 erpd=build/bin/erpd
 erpctl=build/bin/erpctl
-mkdir -p build/demo
+sim=http://127.0.0.1:7880
+rm -rf build/demo && mkdir -p build/demo
 
+pids=()
+trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
+ctl() { echo "\$ erpctl $*"; "$erpctl" --config "$config" "$@"; echo; }
+step() { printf '\n== %s\n\n' "$*"; }
+admin() { curl -sf --noproxy '*' -X "$1" "$sim$2" ${3:+-H 'Content-Type: application/json' -d "$3"}; }
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+  local limit=$1 what=$2; shift 2
+  for _ in $(seq 1 $((limit * 10))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "demo: gave up waiting for $what; logs in build/demo/" >&2; exit 1
+}
+
+step "platform-sim: a Taobao shop with 20 orders, a Tmall shop taking one order every 2 seconds"
+build/bin/platform-sim --listen 127.0.0.1:7880 2> build/demo/platform-sim.log &
+pids+=($!)
+wait_for 10 "platform-sim" admin GET /admin/clock
+admin POST /admin/generate '{"platform": "taobao", "shops": 1, "orders": 20}' >/dev/null
+admin POST /admin/generate '{"platform": "tmall", "shops": 1, "orders_per_second": 0.5, "seconds": 3600}' >/dev/null
+echo "simulator at $sim (log: build/demo/platform-sim.log)"
+
+step "erpd syncs both shops"
 "$erpd" check-config "$config"
-"$erpd" --config "$config" 2> >(tee build/demo/erpd.log >&2) &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+"$erpd" --config "$config" 2> build/demo/erpd.log &
+pids+=($!)
+wait_for 15 "erpd" "$erpctl" --config "$config" status
+synced() { [ "$("$erpctl" --config "$config" orders list --shop gen-taobao-1 --json | grep -o '"order_id"' | wc -l)" -ge 20 ]; }
+wait_for 30 "the Taobao shop's 20 orders" synced
+ctl status
+ctl orders list --limit 8
 
-for _ in $(seq 1 100); do
-  kill -0 $pid 2>/dev/null || { echo "demo: erpd exited; see build/demo/erpd.log" >&2; exit 1; }
-  "$erpctl" --config "$config" status >/dev/null 2>&1 && break
-  sleep 0.1
-done
-echo
-"$erpctl" --config "$config" status
-echo
+order=$("$erpctl" --config "$config" orders list --shop gen-taobao-1 --state released --limit 1 --json |
+        grep -o '"order_id": *"[0-9]*"' | head -1 | grep -o '[0-9]*')
+key=taobao/gen-taobao-1/$order
+
+step "hold one order (it leaves the warehouse's released list), then release it"
+ctl hold "$key" --reason "buyer asked to change the address" --by demo
+ctl orders show "$key"
+hold_id=$("$erpctl" --config "$config" orders show "$key" --json | grep -o '"id": *[0-9]*' | head -1 | grep -o '[0-9]*$')
+ctl release "$key" "$hold_id" --reason "address confirmed" --by demo --force
+
+step "the warehouse ships it: the waybill goes back to Taobao through the outbox, exactly once"
+ctl ship "$key" --waybill "SF$order" --carrier SF
+uploaded() { "$erpctl" --config "$config" outbox list --json | grep -q '"state": *"done"'; }
+wait_for 30 "the waybill upload" uploaded
+ctl outbox list
+echo "platform-sim's upload counter for order $order: $(admin GET "/admin/counters?order_id=$order")"
+shipped() { "$erpctl" --config "$config" orders show "$key" --json | grep -q '"status": *"shipped"'; }
+wait_for 30 "the next sync to see the shipment" shipped
+ctl why "$key"
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
-  echo "erpd is running (pid $pid). In another terminal, for example:"
-  echo "  $erpctl --config $config orders list"
-  echo "  curl -s -H \"Authorization: Bearer \$(cat build/demo/api.token)\" http://127.0.0.1:7878/metrics"
-  echo "Ctrl-C stops it."
-  wait $pid
+  echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
+  echo "  $erpctl --config $config orders list --shop gen-tmall-1"
+  echo "  $erpctl --config $config status"
+  echo "Ctrl-C stops both."
+  wait
 fi

@@ -9,11 +9,20 @@
 
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
+#include "api/shipment_routes.hpp"
 #include "api/sync_routes.hpp"
 #include "api/why_text.hpp"
 #include "core/time_format.hpp"
 
 namespace erp::daemon::api {
+
+ApiResponse json_response(unsigned status, const nlohmann::json& body) {
+  ApiResponse r;
+  r.status = status;
+  r.body = dump_json(body);
+  return r;
+}
+
 namespace {
 
 using nlohmann::json;
@@ -27,13 +36,6 @@ struct HttpError {
 };
 
 [[noreturn]] void bad_request(std::string message) { throw HttpError{400, "invalid_input", std::move(message)}; }
-
-ApiResponse json_response(unsigned status, const json& body) {
-  ApiResponse r;
-  r.status = status;
-  r.body = dump_json(body);
-  return r;
-}
 
 ApiResponse error_response(unsigned status, std::string_view code, std::string_view message) {
   return json_response(status, error_json(code, message));
@@ -301,6 +303,9 @@ const std::vector<Route>& routes() {
         {order, {}, {{"GET", get_order}}, {}, false},
         {order + "/why", {}, {{"GET", get_why}}, {}, false},
         {order + "/holds", {}, {{"GET", list_holds}, {"POST", post_hold}}, {}, false},
+        {order + "/shipments", {}, {{"POST", [](Call& c) {
+           return shipment_routes::post_shipment(c.deps, c.key(), c.body);
+         }}}, {}, false},
         {order + "/holds/{hold_id}", {}, {{"DELETE", delete_hold}}, {"force", "by", "reason"}, false},
         {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},
         {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, false},

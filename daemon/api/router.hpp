@@ -3,6 +3,7 @@
 // HTTP with Beast and hands each request here. Thread-safe (the Store locks internally).
 
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,9 @@ struct ApiResponse {
   std::vector<std::pair<std::string, std::string>> headers;  ///< Extra headers (Allow, WWW-Authenticate, Location).
   std::string route;  ///< The matched route pattern (the metrics label), "other" when none.
 };
+
+/// A JSON answer with this status (route handlers outside router.cpp use it too).
+ApiResponse json_response(unsigned status, const nlohmann::json& body);
 
 /// The metric every request is counted in, labelled by route pattern and status code.
 inline constexpr const char* kRequestsMetric = "erpd_api_requests_total";

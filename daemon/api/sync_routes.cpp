@@ -15,13 +15,6 @@ constexpr int kDefaultLimit = 100;
 constexpr int kMaxLimit = 1000;
 constexpr int kDeadItemsShown = 20;
 
-ApiResponse respond(unsigned status, const json& body) {
-  ApiResponse r;
-  r.status = status;
-  r.body = dump_json(body);
-  return r;
-}
-
 std::string param(const Query& query, const char* name) {
   auto it = query.find(name);
   return it == query.end() ? std::string() : it->second;
@@ -34,14 +27,14 @@ ApiResponse list_quarantine(ApiDeps& deps, const Query& query) {
   if (const std::string text = param(query, "limit"); !text.empty()) {
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
     if (ec != std::errc{} || end != text.data() + text.size() || limit < 1 || limit > kMaxLimit) {
-      return respond(400, error_json("invalid_input", "limit: must be an integer from 1 to " +
+      return json_response(400, error_json("invalid_input", "limit: must be an integer from 1 to " +
                                                           std::to_string(kMaxLimit) + ", not '" + text + "'"));
     }
   }
   const std::string with_payload = param(query, "payload");
   if (!with_payload.empty() && with_payload != "true" && with_payload != "false" && with_payload != "1" &&
       with_payload != "0") {
-    return respond(400, error_json("invalid_input", "payload: must be true or false, not '" + with_payload + "'"));
+    return json_response(400, error_json("invalid_input", "payload: must be true or false, not '" + with_payload + "'"));
   }
   const bool payloads = with_payload == "true" || with_payload == "1";
   json items = json::array();
@@ -56,7 +49,7 @@ ApiResponse list_quarantine(ApiDeps& deps, const Query& query) {
     if (payloads) item["payload"] = e.payload;
     items.push_back(std::move(item));
   }
-  return respond(200, json{{"items", std::move(items)}});
+  return json_response(200, json{{"items", std::move(items)}});
 }
 
 ApiResponse get_alerts(ApiDeps& deps) {
@@ -67,7 +60,7 @@ ApiResponse get_alerts(ApiDeps& deps) {
     dead.push_back(outbox_item_to_json(item));
   }
   const bool ok = shops.empty() && counts.quarantined == 0 && counts.outbox_dead == 0;
-  return respond(200, json{{"ok", ok},
+  return json_response(200, json{{"ok", ok},
                            {"shops", std::move(shops)},
                            {"quarantined", counts.quarantined},
                            {"outbox_dead", counts.outbox_dead},
@@ -76,10 +69,10 @@ ApiResponse get_alerts(ApiDeps& deps) {
 
 ApiResponse post_sync(ApiDeps& deps, const std::string& shop) {
   if (!deps.sync_now || !deps.sync_now(shop)) {
-    return respond(404, error_json("not_found", "no sync runs for shop '" + shop +
+    return json_response(404, error_json("not_found", "no sync runs for shop '" + shop +
                                                     "' (unknown, disabled or its plugin failed; see erpctl status)"));
   }
-  return respond(202, json{{"shop", shop}, {"sync", "requested"}});
+  return json_response(202, json{{"shop", shop}, {"sync", "requested"}});
 }
 
 }  // namespace erp::daemon::api::sync_routes

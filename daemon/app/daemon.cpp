@@ -17,6 +17,8 @@
 #include "core/time_format.hpp"
 #include "erp/version.hpp"
 #include "net/curl_http_client.hpp"
+#include "shipping/platform_ship_handler.hpp"
+#include "shipping/shipment_recorder.hpp"
 #include "warehouse/delivery.hpp"
 
 namespace erp::daemon::app {
@@ -130,6 +132,8 @@ sdk::Result<void> Daemon::start() {
       });
   holds_ = std::make_unique<holds::HoldService>(*store_, *gate_);
   pipeline_ = std::make_unique<workflows::OrderPipeline>(*store_, *gate_);
+  release_delay_ = std::make_shared<workflows::ReleaseDelay>(*store_);
+  pipeline_->add(release_delay_);
   outbox_ = std::make_unique<outbox::Dispatcher>(io_, *store_, metrics_);
   // Workers start in apply(), once the shops' adapters exist.
   sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
@@ -166,6 +170,7 @@ sdk::Result<void> Daemon::start() {
 
 sdk::Result<void> Daemon::apply(const config::Config& config) {
   set_log_level(config.log.level);
+  release_delay_->set_delay(config.workflows.release_delay);
   const ShopChanges changes = shops_.apply(config.shops);
   if (!changes.empty()) {
     spdlog::info("shops: added {}; removed {}; changed {}", join(changes.added), join(changes.removed),
@@ -183,7 +188,11 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   auto warehouse = setup_warehouse(config.warehouse, *store_, plugins_, http_, clock_);
   if (!warehouse) return std::move(warehouse).error();
   push_deliveries_ = warehouse->pushes;
-  outbox_->configure(config.outbox, std::move(warehouse->handlers));
+  outbox::HandlerMap handlers = std::move(warehouse->handlers);
+  // Waybill uploads look the adapter up when they run, so a reloaded shop's new adapter is used.
+  handlers[shipping::kPlatformShipKind] = std::make_shared<shipping::PlatformShipHandler>(
+      *store_, [this](const std::string& shop) { return shops_.adapter(shop); });
+  outbox_->configure(config.outbox, std::move(handlers));
   return {};
 }
 

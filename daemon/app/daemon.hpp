@@ -27,6 +27,7 @@
 #include "sync/sync_clock.hpp"
 #include "sync/sync_engine.hpp"
 #include "workflows/order_pipeline.hpp"
+#include "workflows/release_delay.hpp"
 
 namespace erp::daemon::app {
 
@@ -75,6 +76,7 @@ class Daemon {
   std::unique_ptr<holds::ReleaseGate> gate_;
   std::unique_ptr<holds::HoldService> holds_;
   std::unique_ptr<workflows::OrderPipeline> pipeline_;
+  std::shared_ptr<workflows::ReleaseDelay> release_delay_;
   /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
   std::unique_ptr<sync::SyncEngine> sync_;
   std::unique_ptr<outbox::Dispatcher> outbox_;

@@ -92,4 +92,10 @@ std::vector<ShopRuntime> ShopRegistry::snapshot() const {
   return out;
 }
 
+std::shared_ptr<sdk::PlatformAdapter> ShopRegistry::adapter(const std::string& shop_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = shops_.find(shop_id);
+  return it == shops_.end() ? nullptr : it->second.adapter;
+}
+
 }  // namespace erp::daemon::app

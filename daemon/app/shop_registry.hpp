@@ -45,6 +45,9 @@ class ShopRegistry {
 
   std::vector<ShopRuntime> snapshot() const;
 
+  /// The running adapter of a shop; null when the shop is unknown, disabled or failed.
+  std::shared_ptr<sdk::PlatformAdapter> adapter(const std::string& shop_id) const;
+
  private:
   ShopRuntime make(const config::ShopConfig& shop);
 

@@ -95,6 +95,14 @@ struct SyncConfig {
   friend bool operator==(const SyncConfig&, const SyncConfig&) = default;
 };
 
+/// Settings of the workflows that decide whether an order may go to the warehouse.
+struct WorkflowsConfig {
+  /// Paid orders wait this long before release, so a buyer's change of mind (address, cancel)
+  /// arrives before picking starts; 0 releases at once. Lifted early with `erpctl release --force`.
+  std::chrono::milliseconds release_delay{0};
+  friend bool operator==(const WorkflowsConfig&, const WorkflowsConfig&) = default;
+};
+
 struct LogConfig {
   std::string level = "info";  ///< trace | debug | info | warn | error
 };
@@ -109,7 +117,7 @@ struct Config {
   OutboxConfig outbox;
   SyncConfig sync;
   LogConfig log;
-  // `workflows:` is accepted as a map; later issues give it typed members.
+  WorkflowsConfig workflows;
 };
 
 }  // namespace erp::daemon::config

@@ -36,7 +36,7 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   config.api = detail::read_api(root, context, config.database);
   config.shops = detail::read_shops(root, context);
   config.warehouse = detail::read_warehouse(root, context);
-  detail::read_workflows(root);
+  config.workflows = detail::read_workflows(root);
   config.outbox = detail::read_outbox(root);
   config.sync = detail::read_sync(root);
   config.log = detail::read_log(root);

@@ -24,6 +24,8 @@ constexpr std::array<std::string_view, 6> kSyncKeys{"backfill",        "lag",   
 // The platforms refuse modified-time listings longer than a day (TOP: 1 day for increment APIs).
 constexpr milliseconds kMaxSyncWindow{std::chrono::hours{24}};
 constexpr std::array<std::string_view, 1> kLogKeys{"level"};
+constexpr std::array<std::string_view, 5> kWorkflowKeys{"release_delay", "gift", "intercept", "dropship", "deadlines"};
+constexpr milliseconds kMaxReleaseDelay{std::chrono::hours{24}};
 constexpr std::array<std::string_view, 5> kLogLevels{"trace", "debug", "info", "warn", "error"};
 // The builtin connector: the warehouse pulls through the local API, optionally nudged by a webhook.
 constexpr std::string_view kBuiltinConnector = "api";
@@ -148,10 +150,24 @@ LogConfig read_log(const MapReader& root) {
   return out;
 }
 
-void read_workflows(const MapReader& root) {
+WorkflowsConfig read_workflows(const MapReader& root) {
+  WorkflowsConfig out;
   const MapReader::Entry* entry = root.find("workflows");
-  if (entry == nullptr || entry->value.IsNull() || entry->value.IsMap()) return;
-  root.report("workflows", "must be a map of workflow settings, got " + std::string(kind_of(entry->value)));
+  if (entry != nullptr && !entry->value.IsNull() && !entry->value.IsMap()) {
+    root.report("workflows", "must be a map of workflow settings, got " + std::string(kind_of(entry->value)));
+    return out;
+  }
+  const MapReader section = root.child("workflows", kWorkflowKeys);
+  if (const auto delay = section.duration("release_delay", milliseconds{0})) {
+    if (*delay > kMaxReleaseDelay) {
+      section.report("release_delay", "must be at most " + format_duration(kMaxReleaseDelay) +
+                                          " (orders have to ship within the platform's deadline), got " +
+                                          format_duration(*delay));
+    } else {
+      out.release_delay = *delay;
+    }
+  }
+  return out;
 }
 
 }  // namespace erp::daemon::config::detail

@@ -21,8 +21,9 @@ WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context
 OutboxConfig read_outbox(const MapReader& root);
 SyncConfig read_sync(const MapReader& root);
 LogConfig read_log(const MapReader& root);
-/// Accepted as any map until the workflows get typed settings.
-void read_workflows(const MapReader& root);
+/// `release_delay` is typed; the sections of the workflows still to come (gift, intercept,
+/// dropship, deadlines) are accepted as any map until they get typed settings.
+WorkflowsConfig read_workflows(const MapReader& root);
 std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context);
 
 }  // namespace erp::daemon::config::detail

@@ -40,7 +40,8 @@ struct Args {
   }
 };
 
-const std::set<std::string> kValueOptions{"config", "platform", "shop", "state", "limit", "reason", "until", "by"};
+const std::set<std::string> kValueOptions{"config", "platform", "shop",    "state",   "limit",      "reason",
+                                          "until",  "by",       "waybill", "carrier", "lines", "shipment-id"};
 const std::set<std::string> kFlagOptions{"json", "help", "all", "force"};
 
 std::optional<Args> parse_args(int argc, char** argv, Failure& failure) {
@@ -264,6 +265,42 @@ int cmd_hold(const Context& ctx) {
   return print(ctx, raw, out + "\n");
 }
 
+/// Posts what the warehouse shipped, as a warehouse system would (manual or scripted shipping).
+/// The shipment id defaults to the waybill, so running the same command twice ships nothing twice.
+int cmd_ship(const Context& ctx) {
+  const std::string waybill = ctx.args.has("waybill") ? ctx.args.get("waybill") : "";
+  const std::string carrier = ctx.args.has("carrier") ? ctx.args.get("carrier") : "";
+  if (waybill.empty() || carrier.empty()) {
+    return failed({kUsage, "ship needs --waybill NUMBER and --carrier CODE (the platform's company code, e.g. SF)"});
+  }
+  json package{{"waybill", waybill}, {"carrier", carrier}};
+  if (ctx.args.has("lines")) {
+    json lines = json::array();
+    const std::string list = ctx.args.get("lines");
+    for (std::size_t start = 0; start <= list.size();) {
+      const auto comma = std::min(list.find(',', start), list.size());
+      if (comma > start) lines.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+    package["lines"] = std::move(lines);
+  }
+  const std::string shipment_id = ctx.args.has("shipment-id") ? ctx.args.get("shipment-id") : "erpctl-" + waybill;
+  const json body{{"shipment_id", shipment_id}, {"packages", json::array({package})}};
+  Failure failure;
+  auto path = order_path(ctx, ctx.args.words.at(0), failure);
+  if (!path) return failed(failure);
+  std::string raw;
+  auto answer = ctx.client.call("POST", *path + "/shipments", body.dump(), failure, &raw);
+  if (!answer) return failed(failure);
+  const json& upload = (*answer)["upload"];
+  std::string out = "Shipment " + shipment_id + ": " + carrier + " " + waybill;
+  out += (*answer)["duplicate"].is_boolean() && (*answer)["duplicate"].get<bool>()
+             ? " was posted before; nothing new is owed."
+             : " recorded.";
+  out += " Upload to the platform: outbox #" + text(upload, "id") + ", " + text(upload, "state") + ".\n";
+  return print(ctx, raw, out);
+}
+
 int cmd_release(const Context& ctx) {
   Failure failure;
   auto path = order_path(ctx, ctx.args.words.at(0), failure);
@@ -414,6 +451,19 @@ const std::vector<Command>& commands() {
        "                 '2026-11-12 10:00:00' read as China time\n"
        "  --by NAME      the operator to record (default: your login name)\n",
        cmd_hold},
+      {{"ship"},
+       {"ORDER"},
+       {"waybill", "carrier", "lines", "shipment-id"},
+       "ship ORDER --waybill NUMBER --carrier CODE [--lines L1,L2] [--shipment-id ID]",
+       "report a parcel shipped; its waybill goes to the platform once",
+       "Records that the order (or some of its lines) left the warehouse and uploads the waybill to\n"
+       "the platform through the outbox, exactly once: posting the same shipment again is answered,\n"
+       "not repeated. Warehouse systems post the same thing to .../shipments (docs/api.md).\n"
+       "  --waybill NUMBER   the carrier's tracking number\n"
+       "  --carrier CODE     the platform's company code (SF, YTO, ZTO, POST ...)\n"
+       "  --lines L1,L2      only these line ids (default: every line of the order)\n"
+       "  --shipment-id ID   the warehouse's id for this shipment (default: erpctl-WAYBILL)\n",
+       cmd_ship},
       {{"release"},
        {"ORDER", "HOLD_ID"},
        {"force", "reason", "by"},

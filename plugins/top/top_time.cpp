@@ -26,7 +26,7 @@ std::string format_china_time(sdk::Instant instant) {
   const auto day = floor<days>(local);
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> tod{local - day};
-  char buffer[32];
+  char buffer[64];  // roomy: GCC sizes each field by its type, not by the calendar
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u %02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(tod.hours().count()), static_cast<long>(tod.minutes().count()),

@@ -16,7 +16,7 @@ fs::path write_config(const TempDir& dir, const ConfigOptions& o) {
   yaml += "warehouse:\n  connector: api\n";
   if (!o.webhook_url.empty()) yaml += "  webhook_url: " + o.webhook_url + "\n  webhook_timeout: 3s\n";
   if (!o.webhook_token.empty()) yaml += "  webhook_token: " + o.webhook_token + "\n";
-  yaml += "outbox:\n  max_attempts: 3\n  backoff_initial: 100ms\n  backoff_max: 500ms\n";
+  yaml += "outbox:\n" + o.outbox_yaml;
   yaml += o.shops_yaml.empty() ? "shops: []\n" : "shops:\n" + o.shops_yaml;
   yaml += o.extra_yaml;
   const auto file = dir / "erpd.yaml";

@@ -18,6 +18,8 @@ struct ConfigOptions {
   std::string plugins_dir;    ///< Default: the build's plugin dir.
   std::string extra_yaml;     ///< Appended at the end (outbox:, warehouse extras ...).
   std::string webhook_token;  ///< When set, warehouse.webhook_token.
+  /// The `outbox:` section's items: by default few, quick retries so tests see dead items soon.
+  std::string outbox_yaml = "  max_attempts: 3\n  backoff_initial: 100ms\n  backoff_max: 500ms\n";
 };
 
 /// Options with only the warehouse webhook set.

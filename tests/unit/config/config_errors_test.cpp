@@ -374,6 +374,17 @@ TEST_CASE("outbox numbers are checked") {
   }
 }
 
+TEST_CASE("workflows: a bad release_delay and an unknown workflow are reported at their lines") {
+  const auto longer = parse_config(std::string(kMinimal) + "workflows:\n  release_delay: 2d\n", kFile);
+  ERP_CHECK_ISSUE(longer, "workflows.release_delay", 6, "must be at most 1d");
+  const auto word = parse_config(std::string(kMinimal) + "workflows:\n  release_delay: soon\n", kFile);
+  REQUIRE(testing::issue_at(word, "workflows.release_delay") != nullptr);
+  CHECK(testing::issue_at(word, "workflows.release_delay")->line == 6);
+  const auto typo = parse_config(std::string(kMinimal) + "workflows:\n  relase_delay: 1m\n", kFile);
+  REQUIRE(testing::issue_at(typo, "workflows.relase_delay") != nullptr);
+  CHECK(testing::issue_at(typo, "workflows.relase_delay")->message.find("release_delay") != std::string::npos);
+}
+
 TEST_CASE("webhook keys next to a connector plugin are reported, not ignored") {
   const auto result = parse_config(std::string(kMinimal) + yaml(R"(
 warehouse:

@@ -256,16 +256,21 @@ TEST_CASE("Config::source is absolute even when the file was named relatively") 
   CHECK(result.config->database.path == std::filesystem::current_path() / "conf/data/erpd.db");
 }
 
-TEST_CASE("workflows accepts any map content for now") {
+TEST_CASE("workflows: release_delay is typed; the workflows still to come accept any map for now") {
   const auto result = parse_config(std::string(kMinimal) + yaml(R"(
 workflows:
+  release_delay: 90s
   gift: {window: 2d, rules: [{sku: A, gift: B}]}
   intercept: ~
-  whatever: [1, [2, 3]]
+  dropship: [1, [2, 3]]
 )"),
                                    kFile);
   INFO(all_issues(result));
-  CHECK(result.config);
+  REQUIRE(result.config);
+  CHECK(result.config->workflows.release_delay == std::chrono::seconds{90});
+  const auto absent = parse_config(kMinimal, kFile);
+  REQUIRE(absent.config);
+  CHECK(absent.config->workflows.release_delay.count() == 0);
 }
 
 TEST_CASE("the example config loads with zero issues") {
