@@ -43,25 +43,29 @@ wait_for 30 "the Taobao shop's 20 orders" synced
 ctl status
 ctl orders list --limit 8
 
-order=$("$erpctl" --config "$config" orders list --shop gen-taobao-1 --state released --limit 1 --json |
-        grep -o '"order_id": *"[0-9]*"' | head -1 | grep -o '[0-9]*')
-key=taobao/gen-taobao-1/$order
-
-step "hold one order (it leaves the warehouse's released list), then release it"
-ctl hold "$key" --reason "buyer asked to change the address" --by demo
+step "a new Tmall order is held for its 20 s release delay, then released by itself"
+json() { "$erpctl" --config "$config" "$@" --json; }
+held() { json orders list --shop gen-tmall-1 --state held | grep -q '"order_id"'; }
+wait_for 30 "a held Tmall order" held
+order=$(json orders list --shop gen-tmall-1 --state held --limit 1 | grep -o '"order_id": *"[0-9]*"' | head -1 |
+        grep -o '[0-9]*"$' | tr -d '"')
+key=tmall/gen-tmall-1/$order
+ctl orders list --state held --limit 5
 ctl orders show "$key"
-hold_id=$("$erpctl" --config "$config" orders show "$key" --json | grep -o '"id": *[0-9]*' | head -1 | grep -o '[0-9]*$')
-ctl release "$key" "$hold_id" --reason "address confirmed" --by demo --force
+released() { json orders show "$key" | grep -q '"released": *true'; }
+wait_for 40 "the release delay of $key" released
+ctl why "$key"
 
-step "the warehouse ships it: the waybill goes back to Taobao through the outbox, exactly once"
+step "the warehouse ships it: the waybill goes back to Tmall through the outbox, exactly once"
 ctl ship "$key" --waybill "SF$order" --carrier SF
-uploaded() { "$erpctl" --config "$config" outbox list --json | grep -q '"state": *"done"'; }
+ctl ship "$key" --waybill "SF$order" --carrier SF   # a repeated report uploads nothing new
+uploaded() { json outbox list | grep -q '"state": *"done"'; }
 wait_for 30 "the waybill upload" uploaded
 ctl outbox list
-echo "platform-sim's upload counter for order $order: $(admin GET "/admin/counters?order_id=$order")"
-shipped() { "$erpctl" --config "$config" orders show "$key" --json | grep -q '"status": *"shipped"'; }
+echo "platform-sim's write counters for order $order: $(admin GET "/admin/counters?order_id=$order")"
+shipped() { json orders show "$key" | grep -q '"status": *"shipped"'; }
 wait_for 30 "the next sync to see the shipment" shipped
-ctl why "$key"
+ctl orders show "$key"
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
