@@ -14,7 +14,16 @@ ReleaseGate::ReleaseGate(store::Store& store, OnRelease on_release)
     : store_(store), on_release_(std::move(on_release)) {}
 
 bool ReleaseGate::evaluate(store::Tx& tx, const OrderKey& key, Instant now) {
-  auto stored = store_.get_order(tx, key);
+  return release_if_ready(tx, key, store_.get_order(tx, key), now);
+}
+
+bool ReleaseGate::evaluate(store::Tx& tx, const sdk::Order& current, Instant now) {
+  const OrderKey key{current.platform, current.shop, current.order_id};
+  return release_if_ready(tx, key, store_.get_order(tx, key, current), now);
+}
+
+bool ReleaseGate::release_if_ready(store::Tx& tx, const OrderKey& key, std::optional<store::StoredOrder> stored,
+                                   Instant now) {
   if (!stored || !ready_for_release(*stored)) return false;
 
   store_.mark_released(tx, key, now);

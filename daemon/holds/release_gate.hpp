@@ -28,8 +28,12 @@ class ReleaseGate {
   /// yet released) and has no active hold, marks it released, records "order.released" and calls
   /// OnRelease. Returns true when it released the order now.
   bool evaluate(store::Tx& tx, const OrderKey& key, Instant now);
+  /// The same for an order just upserted in `tx` as `current` (see Store::get_order).
+  bool evaluate(store::Tx& tx, const sdk::Order& current, Instant now);
 
  private:
+  bool release_if_ready(store::Tx& tx, const OrderKey& key, std::optional<store::StoredOrder> stored, Instant now);
+
   store::Store& store_;
   OnRelease on_release_;
 };

@@ -34,6 +34,10 @@ constexpr const char* kInsertLine =
 constexpr const char* kLoadOrder =
     "SELECT " ERP_STORE_ORDER_COLUMNS " FROM orders o WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3";
 
+constexpr const char* kLoadState =
+    "SELECT id, released, released_at, urgent, stored_at, updated_at FROM orders "
+    "WHERE platform = ?1 AND shop = ?2 AND order_id = ?3";
+
 constexpr const char* kFindByOrderId = "SELECT platform, shop, order_id FROM orders WHERE order_id = ?1 ORDER BY id";
 
 constexpr const char* kMarkReleased =
@@ -205,6 +209,26 @@ std::optional<StoredOrder> Store::get_order(const OrderKey& key) { return load_o
 std::optional<StoredOrder> Store::get_order(Tx& tx, const OrderKey& key) {
   require_open(tx);
   return load_order(key);
+}
+
+std::optional<StoredOrder> Store::get_order(Tx& tx, const OrderKey& key, const sdk::Order& current) {
+  require_open(tx);
+  StoredOrder stored;
+  std::int64_t row = 0;
+  {
+    Use load(statement(kLoadState));
+    bind_key(*load, key.platform, key.shop, key.order_id);
+    if (!load->executeStep()) return std::nullopt;
+    row = load->getColumn(0).getInt64();
+    stored.released = load->getColumn(1).getInt() != 0;
+    stored.released_at = column_optional_instant(*load, 2);
+    stored.urgent = load->getColumn(3).getInt() != 0;
+    stored.stored_at = column_instant(*load, 4);
+    stored.updated_at = column_instant(*load, 5);
+  }
+  stored.order = current;
+  stored.holds = load_holds(row, true);
+  return stored;
 }
 
 std::vector<OrderKey> Store::find_orders(const std::string& order_id) {

@@ -116,6 +116,10 @@ class Store {
   UpsertOutcome upsert_order(Tx& tx, const sdk::Order& order, Instant now);
   std::optional<StoredOrder> get_order(const OrderKey& key);
   std::optional<StoredOrder> get_order(Tx& tx, const OrderKey& key);
+  /// The same, around `current`: the order exactly as upsert_order stored it earlier in this `tx`
+  /// (so the payload holds `current`). Reads the daemon's columns and active holds only, sparing
+  /// the payload's JSON parse on the path every fetched order walks.
+  std::optional<StoredOrder> get_order(Tx& tx, const OrderKey& key, const sdk::Order& current);
   /// Orders in the order the daemon first stored them (oldest first), so a client walking the
   /// cursor sees every order once even while new ones arrive. Throws std::invalid_argument for
   /// an unknown state or a cursor this store did not hand out (see is_valid_*).

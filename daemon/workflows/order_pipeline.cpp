@@ -17,11 +17,12 @@ store::UpsertOutcome OrderPipeline::ingest(const sdk::Order& order, Instant now)
   }
   const OrderKey key{order.platform, order.shop, order.order_id};
   for (const auto& workflow : workflows_) {
-    // Re-read per workflow: a hold or link placed by one is a fact the next one must see.
-    const auto stored = store_.get_order(*tx, key);
+    // Re-read per workflow: a hold or link placed by one is a fact the next one must see. The
+    // order itself is the one just stored, so only the daemon's state is read back.
+    const auto stored = store_.get_order(*tx, key, order);
     workflow->on_order_changed(*tx, *stored, outcome, now);
   }
-  gate_.evaluate(*tx, key, now);
+  gate_.evaluate(*tx, order, now);
   tx->commit();
   return outcome;
 }
