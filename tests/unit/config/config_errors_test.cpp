@@ -12,19 +12,9 @@ namespace {
 using testing::all_issues;
 using testing::kFile;
 using testing::kMinimal;
+using testing::with_shop;
 using testing::yaml;
 
-// A valid shop entry starting at line 6 of kMinimal + "shops:\n", with `extra` appended to it.
-std::string with_shop(std::string_view extra) {
-  return std::string(kMinimal) + yaml(R"(
-shops:
-  - id: s1
-    platform: taobao
-    base_url: https://eco.taobao.com/router/rest
-    app_key: k
-    app_secret: s
-)") + std::string(extra);
-}
 
 TEST_CASE("issues print as FILE:LINE: key.path: message") {
   CHECK(ConfigIssue{"/etc/erpd.yaml", 7, "shops[1].app_secret_file", "file is empty"}.to_string() ==

@@ -13,19 +13,9 @@ using namespace std::chrono_literals;
 using testing::all_issues;
 using testing::kFile;
 using testing::kMinimal;
+using testing::with_shop;
 using testing::yaml;
 
-// kMinimal is 4 lines; the shop entry starts at line 6, a key appended to it is line 11.
-std::string with_shop(std::string_view extra) {
-  return std::string(kMinimal) + yaml(R"(
-shops:
-  - id: s1
-    platform: taobao
-    base_url: https://eco.taobao.com/router/rest
-    app_key: k
-    app_secret: s
-)") + std::string(extra);
-}
 
 }  // namespace
 

@@ -96,6 +96,19 @@ inline constexpr std::string_view kMinimal = "database:\n  path: data/erpd.db\np
 /// A config file name for parse_config tests that touch no files.
 inline const std::filesystem::path kFile = "/etc/erpd/erpd.yaml";
 
+/// kMinimal plus one valid shop entry (starting at line 6, its last key at line 10), with `extra`
+/// appended to the entry: a key added there is on line 11.
+inline std::string with_shop(std::string_view extra) {
+  return std::string(kMinimal) + yaml(R"(
+shops:
+  - id: s1
+    platform: taobao
+    base_url: https://eco.taobao.com/router/rest
+    app_key: k
+    app_secret: s
+)") + std::string(extra);
+}
+
 }  // namespace erp::daemon::config::testing
 
 /// Checks that `result` has an issue at `path` on `line` whose message contains `text`.
