@@ -240,6 +240,12 @@ int main(int argc, char** argv) {
   const std::string token = trim(read_file(dir / "api.token"));
 
   std::vector<Sample> samples{{ready_s, cpu_seconds(erpd.pid()), 0}};
+  // Written as they come, so a run cut short (a long run on a shared machine) still leaves them.
+  std::ofstream samples_out;
+  if (!samples_file.empty()) {
+    samples_out.open(samples_file);
+    samples_out << "seconds,erpd_cpu_seconds,orders\n" << ready_s << ',' << samples[0].cpu << ",0" << std::endl;
+  }
   double max_status_ms = 0;
   double last_progress = since();
   long long next_report = 100000;
@@ -253,6 +259,9 @@ int main(int argc, char** argv) {
       last_status = nlohmann::json::parse(reply.body);
       const long long count = last_status["counts"]["orders"].get<long long>();
       samples.push_back({(before + after) / 2, cpu_seconds(erpd.pid()), count});
+      if (samples_out.is_open()) {
+        samples_out << samples.back().t << ',' << samples.back().cpu << ',' << count << std::endl;
+      }
       max_status_ms = std::max(max_status_ms, (after - before) * 1000.0);
       if (count > samples[samples.size() - 2].count) last_progress = after;
       while (count >= next_report) {
@@ -299,11 +308,6 @@ int main(int argc, char** argv) {
   const auto db_bytes = fs::file_size(dir / "erpd.db", ec);
 
   // --- figures ----------------------------------------------------------------------------
-  if (!samples_file.empty()) {
-    std::ofstream out(samples_file);
-    out << "seconds,erpd_cpu_seconds,orders\n";
-    for (const auto& s : samples) out << s.t << ',' << s.cpu << ',' << s.count << '\n';
-  }
   long long first = 0;
   for (const auto& s : samples) {
     if (s.count > 0) {
