@@ -9,6 +9,7 @@
 #include <charconv>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <set>
 #include <shared_mutex>
 #include <unordered_map>
@@ -235,6 +236,7 @@ class TopModule final : public PlatformModule {
     std::unique_lock lock(mutex_);
     trades_.clear();
     shop_tids_.clear();
+    ++revision_;
     plans_.clear();
     linked_mains_.clear();
     merchant_managed_.clear();
@@ -298,6 +300,20 @@ class TopModule final : public PlatformModule {
   /// shop -> buyer -> their 1-yuan reservation trades in payment order (generator, rule G3).
   std::map<std::string, std::map<std::string, std::vector<std::int64_t>>> reservations_by_buyer_;
   std::atomic<std::int64_t> next_due_ms_{std::numeric_limits<std::int64_t>::max()};
+
+  /// Bumped (under the unique lock) by every change a listing could see: a trade added, touched,
+  /// or all forgotten.
+  std::uint64_t revision_ = 0;
+  /// The last listing's filtered, sorted trades. A full sync asks page after page of the same
+  /// window; without this, every page re-scanned and re-sorted the whole shop (O(N^2 log N) per
+  /// sync). Valid while `revision` is current; readers share mutex_, so it has its own mutex.
+  struct ListingCache {
+    std::string key;
+    std::uint64_t revision = 0;
+    std::vector<const TopTrade*> hits;
+  };
+  mutable std::mutex listing_mutex_;
+  mutable ListingCache listing_;
   mutable std::atomic<std::uint64_t> request_seq_{0};
   std::int64_t next_tid_ = kFirstTid;
   std::int64_t next_oid_ = kFirstOid;
@@ -477,26 +493,35 @@ Outcome TopModule::list_trades(const Shop& shop, const Params& params, Instant f
   const std::string buyer = param(params, "buyer_open_id");
   const FieldSelection selection = parse_fields(param(params, "fields"));
 
-  std::vector<const TopTrade*> hits;
-  if (const auto it = shop_tids_.find(shop.id); it != shop_tids_.end()) {
-    for (const std::int64_t tid : it->second) {
-      const TopTrade& trade = trades_.at(tid);
-      const Instant at = by_modified ? trade.modified : trade.created;
-      if (at < from || at > to) continue;
-      if (!status_matches(status, trade.status)) continue;
-      if (types.count(trade.type) == 0) continue;
-      if (!buyer.empty() && trade.buyer_open_uid != buyer) continue;
-      hits.push_back(&trade);
+  std::string key = shop.id + '|' + std::to_string(from.time_since_epoch().count()) + '|' +
+                    std::to_string(to.time_since_epoch().count()) + (by_modified ? "|m|" : "|c|") + status + '|' +
+                    buyer + '|';
+  for (const auto& type : types) key += type + ',';
+  std::lock_guard listing_lock(listing_mutex_);
+  if (listing_.key != key || listing_.revision != revision_) {
+    std::vector<const TopTrade*> hits;
+    if (const auto it = shop_tids_.find(shop.id); it != shop_tids_.end()) {
+      for (const std::int64_t tid : it->second) {
+        const TopTrade& trade = trades_.at(tid);
+        const Instant at = by_modified ? trade.modified : trade.created;
+        if (at < from || at > to) continue;
+        if (!status_matches(status, trade.status)) continue;
+        if (types.count(trade.type) == 0) continue;
+        if (!buyer.empty() && trade.buyer_open_uid != buyer) continue;
+        hits.push_back(&trade);
+      }
     }
+    // Newest first: by created (sold.get) or modified (increment.get), PLATFORMS.md 2.1 / 2.2; the
+    // tid breaks ties so pages never overlap.
+    std::sort(hits.begin(), hits.end(), [by_modified](const TopTrade* a, const TopTrade* b) {
+      const Instant ta = by_modified ? a->modified : a->created;
+      const Instant tb = by_modified ? b->modified : b->created;
+      if (ta != tb) return ta > tb;
+      return a->tid > b->tid;
+    });
+    listing_ = ListingCache{std::move(key), revision_, std::move(hits)};
   }
-  // Newest first: by created (sold.get) or modified (increment.get), PLATFORMS.md 2.1 / 2.2; the
-  // tid breaks ties so pages never overlap.
-  std::sort(hits.begin(), hits.end(), [by_modified](const TopTrade* a, const TopTrade* b) {
-    const Instant ta = by_modified ? a->modified : a->created;
-    const Instant tb = by_modified ? b->modified : b->created;
-    if (ta != tb) return ta > tb;
-    return a->tid > b->tid;
-  });
+  const std::vector<const TopTrade*>& hits = listing_.hits;
   const auto total = static_cast<std::int64_t>(hits.size());
   // A page number past the end (even one near INT64_MAX) is just an empty page.
   const std::int64_t first = page_no - 1 > total / page_size ? total : (page_no - 1) * page_size;
@@ -687,12 +712,14 @@ void TopModule::touch(TopTrade& trade, Instant now) {
   trade.modified = std::max({trade.created, trade.modified, floor_seconds(now)});
   trade.derive_status();
   trade.render();
+  ++revision_;
 }
 
 void TopModule::insert(TopTrade trade) {
   const std::int64_t tid = trade.tid;
   shop_tids_[trade.shop].push_back(tid);
   trades_.emplace(tid, std::move(trade));
+  ++revision_;
 }
 
 void TopModule::pay(TopTrade& trade, Instant now, bool forbid_consign, std::mt19937& rng) {
