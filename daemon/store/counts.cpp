@@ -1,5 +1,6 @@
 // The summary behind /v1/status and the metrics: one read, so the figures agree with each other.
 
+#include "store/order_row.hpp"
 #include "store/statements.hpp"
 
 namespace erp::daemon::store {
@@ -10,7 +11,7 @@ constexpr const char* kCounts =
     "SELECT "
     "(SELECT COUNT(*) FROM orders), "
     "(SELECT COUNT(DISTINCT order_row) FROM holds WHERE released_at IS NULL), "
-    "(SELECT COUNT(*) FROM orders WHERE released = 1 AND status NOT IN ('shipped', 'completed', 'closed')), "
+    "(SELECT COUNT(*) FROM orders o WHERE o.released = 1 AND " ERP_STORE_OPEN_ORDER "), "
     "(SELECT COUNT(*) FROM holds WHERE released_at IS NULL), "
     "(SELECT COUNT(*) FROM outbox WHERE state = 'pending'), "
     "(SELECT COUNT(*) FROM outbox WHERE state = 'in_flight'), "

@@ -14,9 +14,6 @@ namespace {
 constexpr std::string_view kCursorPrefix = "o1.";  // Bump the digit if the cursor's meaning changes.
 constexpr int kMaxLimit = 1000;
 
-// Orders that can no longer go to the warehouse; must match the orders_open index predicate.
-#define ERP_STORE_OPEN_ORDER "o.status NOT IN ('shipped', 'completed', 'closed')"
-
 std::string encode_cursor(std::int64_t last_row) {
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, last_row, 16);
@@ -93,7 +90,5 @@ OrderPage Store::list_orders(const OrderFilter& filter) {
   for (std::size_t i = 0; i < rows.size(); ++i) page.orders[i].holds = load_holds(rows[i], true);
   return page;
 }
-
-#undef ERP_STORE_OPEN_ORDER
 
 }  // namespace erp::daemon::store

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/order_json.hpp"
+#include "core/order_json_text.hpp"
 #include "store/order_changes.hpp"
 #include "store/order_row.hpp"
 #include "store/statements.hpp"
@@ -93,7 +94,7 @@ UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) 
     throw std::invalid_argument("store: order without platform, shop or order id");
   }
   // Serialized once: the same string is the stored payload and the "unchanged" comparison.
-  const std::string payload = order_to_json(order, true).dump();
+  const std::string payload = order_to_json_text(order, true);
 
   std::optional<std::int64_t> row;
   Instant stored_modified{};

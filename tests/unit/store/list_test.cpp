@@ -1,7 +1,10 @@
 // Listing orders the way the API and erpctl page through them.
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <set>
 
+#include "store/order_row.hpp"
 #include "unit/store/store_fixture.hpp"
 
 using namespace erp;
@@ -151,4 +154,29 @@ TEST_CASE("a bad state or cursor is refused, and the limit is kept within 1..100
 
   CHECK(store->list_orders({"", "", "", "", 0}).orders.size() == 1);
   CHECK(store->list_orders({"", "", "", "", 5000}).orders.size() == 3);
+}
+
+TEST_CASE("the warehouse's released listing walks the open-orders index, not every order ever stored") {
+  // Orders pile up for years but only the open ones matter to a warehouse pulling its queue: the
+  // listing must keep using orders_open, whose predicate it has to spell the same way.
+  TempDir dir;
+  auto store = open_store(dir / "erpd.db");
+  for (int i = 0; i < 200; ++i) {
+    auto order = sample_order(std::to_string(i));
+    if (i % 20 != 0) order.status = sdk::OrderStatus::completed;  // the years of finished orders
+    insert(*store, order);
+  }
+  auto tx = store->begin();
+  auto& db = tx->db();
+  db.exec("ANALYZE");
+  for (const char* released : {"1", "0"}) {
+    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT " ERP_STORE_ORDER_COLUMNS
+                               " FROM orders o WHERE o.id > ?1 AND o.released = " +
+                                   std::string(released) + " AND " ERP_STORE_OPEN_ORDER " ORDER BY o.id LIMIT 10");
+    std::string detail;
+    while (plan.executeStep()) detail += plan.getColumn(3).getString() + "\n";
+    CAPTURE(detail);
+    CHECK(detail.find("orders_open") != std::string::npos);
+    CHECK(detail.find("TEMP B-TREE") == std::string::npos);
+  }
 }
