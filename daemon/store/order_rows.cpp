@@ -118,6 +118,7 @@ UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) 
     bind_instant(*insert, 13, now);
     insert->bindNoCopy(14, payload);
     insert->exec();
+    ++uncommitted_inserts_;
     row = db_->getLastInsertRowid();
     event.kind = "order.received";
     event.reason = describe_received(order);

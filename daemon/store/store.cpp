@@ -89,6 +89,7 @@ Tx::Tx(Store& store, bool join) : store_(store), lock_(store.mutex_) {
 
 Tx::~Tx() {
   if (done_ || joined_) return;
+  store_.uncommitted_inserts_ = 0;
   try {
     Use rollback(store_.statement(kRollback));
     // Failing here means SQLite already rolled back (some errors end the transaction themselves).
@@ -103,6 +104,8 @@ void Tx::commit() {
   if (!joined_) {
     Use commit(store_.statement(kCommit));
     commit->exec();
+    store_.stored_orders_ += store_.uncommitted_inserts_;
+    store_.uncommitted_inserts_ = 0;
   }
   // The mutex stays held until the Tx is destroyed: statements borrowed in the caller's scope
   // are still reset after this point.
@@ -114,7 +117,9 @@ SQLite::Database& Tx::db() noexcept { return *store_.db_; }
 // --- Store ----------------------------------------------------------------------------------
 
 Store::Store(std::unique_ptr<SQLite::Database> db)
-    : db_(std::move(db)), statements_(std::make_unique<Statements>(*db_)) {}
+    : db_(std::move(db)), statements_(std::make_unique<Statements>(*db_)) {
+  stored_orders_ = db_->execAndGet("SELECT COUNT(*) FROM orders").getInt64();
+}
 
 Store::~Store() = default;
 

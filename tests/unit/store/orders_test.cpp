@@ -209,3 +209,33 @@ TEST_CASE("an order without its key is refused, not stored under an empty id") {
   auto tx = store->begin();
   CHECK_THROWS_AS(store->upsert_order(*tx, order, at("2026-11-10T16:00:30Z")), std::invalid_argument);
 }
+
+TEST_CASE("the stored order count follows commits, ignores rollbacks and updates, and survives a reopen") {
+  TempDir dir;
+  const auto path = dir / "erpd.db";
+  const auto now = at("2026-11-10T16:00:30Z");
+  {
+    auto store = open_store(path);
+    CHECK(store->counts().orders == 0);
+    upsert(*store, sample_order("3001"), now);
+    upsert(*store, sample_order("3002"), now);
+    auto newer = sample_order("3001");
+    newer.memo = "changed";
+    newer.modified_at += std::chrono::minutes(1);
+    CHECK(upsert(*store, newer, now) == UpsertOutcome::updated);
+    CHECK(store->counts().orders == 2);
+    {
+      auto tx = store->begin();
+      store->upsert_order(*tx, sample_order("3003"), now);
+      // Inside its own transaction a writer sees its insert, as COUNT(*) would.
+      CHECK(store->counts().orders == 3);
+    }  // rolled back
+    CHECK(store->counts().orders == 2);
+    upsert(*store, sample_order("3004"), now);
+    CHECK(store->counts().orders == 3);
+  }
+  auto reopened = open_store(path);
+  CHECK(reopened->counts().orders == 3);
+  auto tx = reopened->begin();
+  CHECK(tx->db().execAndGet("SELECT COUNT(*) FROM orders").getInt64() == 3);
+}
