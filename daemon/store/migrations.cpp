@@ -1,6 +1,7 @@
 #include "store/migrations.hpp"
 
-#include <SQLiteCpp/Transaction.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <string>
 
@@ -145,17 +146,55 @@ CREATE INDEX holds_auto_release ON holds (auto_release_at)
   WHERE released_at IS NULL AND auto_release_at IS NOT NULL;
 )sql";
 
-// The open-orders index, rebuilt so that ingest writes less (bench/README.md "TOP ingest"):
-// - Keyed by id first: a new order's entry goes to the index's last page, and the release gate
-//   flipping `released` rewrites that entry in place. Keyed (released, id), the entry moved from
-//   the end of the released = 0 run to the end of the released = 1 run: two pages dirtied per
-//   order instead of one. `released` stays in the key so listings filter without the table row.
-// - The predicate without IN: SQLite codes an IN list of more than two constants as a temporary
-//   b-tree built afresh each time the expression runs, and a partial index's predicate runs on
-//   every insert and on every update of its columns. Queries spell it the same way
+// The orders table rebuilt so that storing an order writes less (bench/README.md "TOP ingest"):
+// - One key index, (order_id, platform, shop): it finds an order by its full key and by its bare
+//   platform id alike, so the separate orders_by_order_id index (one more b-tree written per
+//   order) is gone.
+// - The status check and the open-orders predicate without IN: SQLite codes an IN list of more
+//   than two constants as a temporary b-tree built afresh each time the expression runs, and
+//   both run on every insert. Queries spell the predicate as the index does
 //   (ERP_STORE_OPEN_ORDER in store/order_row.hpp), or the planner cannot use the index.
+// - orders_open keyed by id first: a new order's entry goes to the index's last page and the
+//   release gate flipping `released` rewrites it in place; keyed (released, id), the entry moved
+//   from the end of one run to the end of the other, dirtying two pages per order instead of one.
+// Rows keep their ids, so order_lines, order_events and holds still point at the same orders;
+// apply_migrations checks that after the step.
 constexpr const char* kV3 = R"sql(
-DROP INDEX orders_open;
+CREATE TABLE orders_v3 (
+  id              INTEGER PRIMARY KEY,
+  platform        TEXT    NOT NULL,
+  shop            TEXT    NOT NULL,
+  order_id        TEXT    NOT NULL,
+  status          TEXT    NOT NULL CHECK (status = 'pending_payment' OR status = 'paid' OR
+                                          status = 'partially_shipped' OR status = 'shipped' OR
+                                          status = 'completed' OR status = 'closed'),
+  platform_status TEXT    NOT NULL,
+  kind            TEXT    NOT NULL,
+  created_at      INTEGER NOT NULL,
+  paid_at         INTEGER,
+  modified_at     INTEGER NOT NULL,
+  total_fen       INTEGER NOT NULL,
+  memo            TEXT    NOT NULL,
+  ship_by         INTEGER,
+  released        INTEGER NOT NULL DEFAULT 0 CHECK (released IN (0, 1)),
+  released_at     INTEGER,
+  urgent          INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+  stored_at       INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  -- The whole normalized order as order_to_json(order, true): the exact form handed back.
+  payload         TEXT    NOT NULL,
+  UNIQUE (order_id, platform, shop)
+);
+INSERT INTO orders_v3 (id, platform, shop, order_id, status, platform_status, kind, created_at, paid_at,
+                       modified_at, total_fen, memo, ship_by, released, released_at, urgent, stored_at,
+                       updated_at, payload)
+  SELECT id, platform, shop, order_id, status, platform_status, kind, created_at, paid_at, modified_at,
+         total_fen, memo, ship_by, released, released_at, urgent, stored_at, updated_at, payload
+  FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v3 RENAME TO orders;
+CREATE INDEX orders_by_status ON orders (status, id);
+CREATE INDEX orders_by_shop ON orders (platform, shop, id);
 CREATE INDEX orders_open ON orders (id, released)
   WHERE status <> 'shipped' AND status <> 'completed' AND status <> 'closed';
 )sql";
@@ -163,7 +202,7 @@ CREATE INDEX orders_open ON orders (id, released)
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
-    {3, "the open-orders index keyed by id, without an IN list", kV3},
+    {3, "orders rebuilt: one key index, no IN lists, orders_open keyed by id", kV3},
 };
 
 }  // namespace
@@ -171,11 +210,36 @@ constexpr Migration kMigrations[] = {
 std::span<const Migration> migrations() noexcept { return kMigrations; }
 
 void apply_migrations(SQLite::Database& db, int from, int to) {
+  // A step that rebuilds a table drops the old one, which SQLite refuses (or empties the children)
+  // while foreign keys are enforced; so enforcement is off during the steps, each step proves
+  // before committing that every reference still holds (https://sqlite.org/lang_altertable.html,
+  // "Making Other Kinds Of Table Schema Changes"), and the previous setting comes back after.
+  const bool enforced = db.execAndGet("PRAGMA foreign_keys").getInt() != 0;
+  db.exec("PRAGMA foreign_keys = OFF");
+  struct Restore {
+    SQLite::Database& db;
+    bool enforced;
+    ~Restore() {
+      try {
+        if (enforced) db.exec("PRAGMA foreign_keys = ON");
+      } catch (const SQLite::Exception&) {
+        // Only a transaction left open could refuse it; the step's own rollback ends that first.
+      }
+    }
+  } restore{db, enforced};
+
   for (const Migration& m : kMigrations) {
     if (m.version <= from || m.version > to) continue;
     // One transaction per step: user_version lives in the database header and commits with it.
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(m.sql);
+    SQLite::Statement broken(db, "PRAGMA foreign_key_check");
+    if (broken.executeStep()) {
+      throw SQLite::Exception("schema step " + std::to_string(m.version) + " would leave a row of " +
+                                  broken.getColumn(0).getString() + " pointing at a missing " +
+                                  broken.getColumn(2).getString() + " row; nothing was changed",
+                              SQLITE_CONSTRAINT_FOREIGNKEY);
+    }
     db.exec("PRAGMA user_version = " + std::to_string(m.version));
     tx.commit();
   }

@@ -36,14 +36,12 @@ constexpr const char* kLoadOrder =
     "SELECT " ERP_STORE_ORDER_COLUMNS " FROM orders o WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3";
 
 constexpr const char* kLoadState =
-    "SELECT id, released, released_at, urgent, stored_at, updated_at FROM orders "
-    "WHERE platform = ?1 AND shop = ?2 AND order_id = ?3";
+    "SELECT released, released_at, urgent, stored_at, updated_at FROM orders WHERE id = ?1";
 
 constexpr const char* kFindByOrderId = "SELECT platform, shop, order_id FROM orders WHERE order_id = ?1 ORDER BY id";
 
 constexpr const char* kMarkReleased =
-    "UPDATE orders SET released = 1, released_at = ?4, updated_at = ?4 "
-    "WHERE platform = ?1 AND shop = ?2 AND order_id = ?3";
+    "UPDATE orders SET released = 1, released_at = ?2, updated_at = ?2 WHERE id = ?1";
 
 void bind_key(SQLite::Statement& s, const std::string& platform, const std::string& shop, const std::string& id) {
   s.bind(1, platform);
@@ -158,6 +156,8 @@ UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) 
     event.detail["changes"] = changes;
   }
 
+  remember_row(OrderKey{order.platform, order.shop, order.order_id}, *row);
+
   int position = 0;
   for (const auto& line : order.lines) {
     Use insert(statement(kInsertLine));
@@ -179,12 +179,20 @@ UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) 
   return event.kind == "order.received" ? UpsertOutcome::inserted : UpsertOutcome::updated;
 }
 
+void Store::remember_row(const OrderKey& key, std::int64_t row) {
+  last_row_key_ = key;
+  last_row_ = row;
+}
+
 std::optional<std::int64_t> Store::find_order_row(const OrderKey& key) {
   std::lock_guard lock(mutex_);
+  if (last_row_ != 0 && last_row_key_ == key) return last_row_;
   Use find(statement(kFindRow));
   bind_key(*find, key.platform, key.shop, key.order_id);
   if (!find->executeStep()) return std::nullopt;
-  return find->getColumn(0).getInt64();
+  const std::int64_t row = find->getColumn(0).getInt64();
+  remember_row(key, row);
+  return row;
 }
 
 std::int64_t Store::require_order_row(const OrderKey& key) {
@@ -215,21 +223,21 @@ std::optional<StoredOrder> Store::get_order(Tx& tx, const OrderKey& key) {
 
 std::optional<StoredOrder> Store::get_order(Tx& tx, const OrderKey& key, const sdk::Order& current) {
   require_open(tx);
+  const auto row = find_order_row(key);
+  if (!row) return std::nullopt;
   StoredOrder stored;
-  std::int64_t row = 0;
   {
     Use load(statement(kLoadState));
-    bind_key(*load, key.platform, key.shop, key.order_id);
+    load->bind(1, *row);
     if (!load->executeStep()) return std::nullopt;
-    row = load->getColumn(0).getInt64();
-    stored.released = load->getColumn(1).getInt() != 0;
-    stored.released_at = column_optional_instant(*load, 2);
-    stored.urgent = load->getColumn(3).getInt() != 0;
-    stored.stored_at = column_instant(*load, 4);
-    stored.updated_at = column_instant(*load, 5);
+    stored.released = load->getColumn(0).getInt() != 0;
+    stored.released_at = column_optional_instant(*load, 1);
+    stored.urgent = load->getColumn(2).getInt() != 0;
+    stored.stored_at = column_instant(*load, 3);
+    stored.updated_at = column_instant(*load, 4);
   }
   stored.order = current;
-  stored.holds = load_holds(row, true);
+  stored.holds = load_holds(*row, true);
   return stored;
 }
 
@@ -246,10 +254,11 @@ std::vector<OrderKey> Store::find_orders(const std::string& order_id) {
 
 void Store::mark_released(Tx& tx, const OrderKey& key, Instant now) {
   require_open(tx);
+  const std::int64_t row = require_order_row(key);
   Use mark(statement(kMarkReleased));
-  bind_key(*mark, key.platform, key.shop, key.order_id);
-  bind_instant(*mark, 4, now);
-  if (mark->exec() == 0) throw std::out_of_range("store: order " + key.to_string() + " is not stored");
+  mark->bind(1, row);
+  bind_instant(*mark, 2, now);
+  mark->exec();
 }
 
 }  // namespace erp::daemon::store

@@ -90,6 +90,7 @@ Tx::Tx(Store& store, bool join) : store_(store), lock_(store.mutex_) {
 Tx::~Tx() {
   if (done_ || joined_) return;
   store_.uncommitted_inserts_ = 0;
+  store_.last_row_ = 0;
   try {
     Use rollback(store_.statement(kRollback));
     // Failing here means SQLite already rolled back (some errors end the transaction themselves).

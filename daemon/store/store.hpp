@@ -191,6 +191,7 @@ class Store {
   /// The cached prepared statement for `sql` (a string with static storage). Caller holds mutex_.
   SQLite::Statement& statement(const char* sql);
   std::optional<std::int64_t> find_order_row(const OrderKey& key);
+  void remember_row(const OrderKey& key, std::int64_t row);
   std::int64_t require_order_row(const OrderKey& key);  ///< Throws std::out_of_range.
   std::optional<StoredOrder> load_order(const OrderKey& key);
   std::vector<Hold> load_holds(std::int64_t order_row, bool active_only);
@@ -206,6 +207,12 @@ class Store {
   /// nothing may delete, reference them), so only inserts move it, once their transaction commits.
   std::int64_t stored_orders_ = 0;
   std::int64_t uncommitted_inserts_ = 0;  ///< Orders inserted by the open transaction.
+  /// The row of the order looked up or stored last: ingest, the workflows and the release gate
+  /// ask for the same order several times in one transaction, and a key lookup walks a text
+  /// index. A row keeps its id for good (orders are never deleted); only a rolled-back insert
+  /// takes one back, so a rollback forgets it (row 0: nothing remembered).
+  OrderKey last_row_key_;
+  std::int64_t last_row_ = 0;
   struct Statements;
   std::unique_ptr<Statements> statements_;  ///< Prepared statements, reused on the hot path.
 };

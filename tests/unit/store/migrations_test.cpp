@@ -66,6 +66,76 @@ TEST_CASE("a database made by the first schema is upgraded and keeps its orders,
   }
 }
 
+TEST_CASE("the orders rebuild of schema 3 keeps every order's row, its lines, events and holds, and the checks") {
+  TempDir dir;
+  const auto path = dir / "erpd.db";
+  const auto order = sample_order("1001");
+  const auto other_shop = sample_order("1001", "tmall-outlet");
+  {
+    auto store = open_store(path, OpenOptions{2});
+    auto tx = store->begin();
+    store->upsert_order(*tx, sample_order("1000"), at("2026-11-10T16:00:00Z"));
+    store->upsert_order(*tx, order, at("2026-11-10T16:01:00Z"));
+    store->upsert_order(*tx, other_shop, at("2026-11-10T16:01:00Z"));
+    store->add_hold(*tx, key_of(order), {"MANUAL", "operator:li", "", "checking the address", {}},
+                    at("2026-11-10T16:02:00Z"));
+    store->mark_released(*tx, key_of(other_shop), at("2026-11-10T16:02:00Z"));
+    tx->commit();
+  }
+  auto store = open_store(path);
+  CHECK(store->schema_version() == 3);
+  const auto stored = store->get_order(key_of(order));
+  REQUIRE(stored.has_value());
+  CHECK(same_order(stored->order, order));
+  REQUIRE(stored->holds.size() == 1);
+  CHECK(store->events(key_of(order)).size() == 2);
+  CHECK(store->find_orders("1001").size() == 2);
+  const auto counts = store->counts();
+  CHECK(counts.orders == 3);
+  CHECK(counts.held_orders == 1);
+  CHECK(counts.released_orders == 1);
+
+  auto tx = store->begin();
+  auto& db = tx->db();
+  CHECK(db.execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM order_lines l JOIN orders o ON o.id = l.order_row "
+                      "WHERE o.order_id = '1001' AND o.shop = 'tmall-flagship'")
+            .getInt() == static_cast<int>(order.lines.size()));
+  // The same key twice and an unknown status are still refused.
+  CHECK_THROWS_AS(db.exec("INSERT INTO orders (platform, shop, order_id, status, platform_status, kind, created_at, "
+                          "modified_at, total_fen, memo, stored_at, updated_at, payload) "
+                          "SELECT platform, shop, order_id, status, '', '', 0, 0, 0, '', 0, 0, '{}' FROM orders LIMIT 1"),
+                  SQLite::Exception);
+  CHECK_THROWS_AS(db.exec("UPDATE orders SET status = 'lost' WHERE order_id = '1000'"), SQLite::Exception);
+  // A bare platform id is found through the key index, not by reading every order.
+  SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT platform, shop, order_id FROM orders WHERE order_id = ?1");
+  REQUIRE(plan.executeStep());
+  const std::string detail = plan.getColumn(3).getString();
+  CAPTURE(detail);
+  CHECK(detail.find("(order_id=?)") != std::string::npos);
+  CHECK(detail.find("autoindex") != std::string::npos);
+}
+
+TEST_CASE("an upgrade that would break a reference is refused and leaves the database at its version") {
+  TempDir dir;
+  const auto path = dir / "erpd.db";
+  { open_store(path, OpenOptions{2}); }
+  {
+    // Damage made outside erpd: a line of an order that does not exist.
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("INSERT INTO order_lines (order_row, position, line_id, item_id, sku, outer_sku, title, quantity, "
+             "price_fen, paid_fen, status, refund_status) VALUES (999, 0, 'x', '', '', '', '', 1, 0, 0, 'paid', 'none')");
+  }
+  auto refused = Store::open(path);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("schema step 3") != std::string::npos);
+  CHECK(refused.error().message.find("order_lines") != std::string::npos);
+  SQLite::Database raw(path, SQLite::OPEN_READONLY);
+  CHECK(raw.execAndGet("PRAGMA user_version").getInt() == 2);
+  CHECK(raw.tableExists("orders"));
+  CHECK_FALSE(raw.tableExists("orders_v3"));
+}
+
 TEST_CASE("each schema step is recorded only once it is fully applied") {
   const auto steps = daemon::store::migrations();
   REQUIRE_FALSE(steps.empty());
