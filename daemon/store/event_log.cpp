@@ -6,13 +6,15 @@
 namespace erp::daemon::store {
 namespace {
 
+// seq: the next place in this order's history, found at the end of the order's key range.
 constexpr const char* kInsertEvent =
-    "INSERT INTO order_events (order_row, at, kind, reason, rule_id, actor, detail) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "INSERT INTO order_events (order_row, seq, at, kind, reason, rule_id, actor, detail) "
+    "VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM order_events WHERE order_row = ?1), ?2, ?3, ?4, ?5, ?6, ?7) "
+    "RETURNING seq";
 
 constexpr const char* kEventsOfOrder =
-    "SELECT e.id, e.at, e.kind, e.reason, e.rule_id, e.actor, e.detail FROM order_events e "
-    "JOIN orders o ON o.id = e.order_row WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3 ORDER BY e.id";
+    "SELECT e.seq, e.at, e.kind, e.reason, e.rule_id, e.actor, e.detail FROM order_events e "
+    "JOIN orders o ON o.id = e.order_row WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3 ORDER BY e.seq";
 
 }  // namespace
 
@@ -27,8 +29,8 @@ std::int64_t Store::insert_event(std::int64_t order_row, const NewEvent& event, 
   insert->bind(5, event.rule_id);
   insert->bind(6, event.actor);
   insert->bindNoCopy(7, detail);
-  insert->exec();
-  return db_->getLastInsertRowid();
+  insert->executeStep();  // the RETURNING row
+  return insert->getColumn(0).getInt64();
 }
 
 std::int64_t Store::append_event(Tx& tx, const OrderKey& key, const NewEvent& event, Instant now) {

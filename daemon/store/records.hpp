@@ -40,7 +40,7 @@ struct NewHold {
 
 /// One entry of the append-only order event log: every state change with its reason and rule id.
 struct Event {
-  std::int64_t id = 0;
+  std::int64_t id = 0;  ///< The event's place in its order's history: 1, 2, 3 ...
   OrderKey key;
   Instant at{};
   std::string kind;     ///< "order.received", "order.updated", "hold.added", "hold.released", "order.released", ...

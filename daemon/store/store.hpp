@@ -130,7 +130,8 @@ class Store {
   void mark_released(Tx& tx, const OrderKey& key, Instant now);
 
   // --- event log (append-only) ------------------------------------------------------------
-  /// Throws std::out_of_range when the order is not stored (events belong to stored orders).
+  /// Returns the event's place in the order's history (Event::id). Throws std::out_of_range when
+  /// the order is not stored (events belong to stored orders).
   std::int64_t append_event(Tx& tx, const OrderKey& key, const NewEvent& event, Instant now);
   std::vector<Event> events(const OrderKey& key);  ///< Oldest first; empty for an unknown order.
 

@@ -12,6 +12,89 @@ using namespace erp::test;
 using daemon::store::OpenOptions;
 using daemon::store::Store;
 
+namespace {
+
+// Databases of an older schema are written the way that erpd wrote them, in SQL: today's store
+// code speaks only the latest schema.
+
+std::int64_t millis(const char* rfc3339) { return daemon::to_millis(at(rfc3339)); }
+
+void write_old_event(SQLite::Database& db, std::int64_t row, const char* kind, const char* when) {
+  SQLite::Statement insert(db, "INSERT INTO order_events (order_row, at, kind, reason, rule_id, actor, detail) "
+                               "VALUES (?1, ?2, ?3, 'written by an older erpd', '', 'daemon', '{}')");
+  insert.bind(1, row);
+  insert.bind(2, millis(when));
+  insert.bind(3, kind);
+  insert.exec();
+}
+
+/// An order row with its lines and its "order.received" event, as schemas 1 and 2 hold them.
+std::int64_t write_old_order(SQLite::Database& db, const sdk::Order& o, const char* when, bool released = false) {
+  SQLite::Statement insert(db,
+                           "INSERT INTO orders (platform, shop, order_id, status, platform_status, kind, created_at, "
+                           "paid_at, modified_at, total_fen, memo, ship_by, released, released_at, stored_at, "
+                           "updated_at, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, "
+                           "?14, ?14, ?15)");
+  insert.bind(1, o.platform);
+  insert.bind(2, o.shop);
+  insert.bind(3, o.order_id);
+  insert.bind(4, std::string(sdk::to_string(o.status)));
+  insert.bind(5, o.platform_status);
+  insert.bind(6, std::string(sdk::to_string(o.kind)));
+  insert.bind(7, daemon::to_millis(o.created_at));
+  insert.bind(8, daemon::to_millis(o.paid_at.value_or(o.created_at)));
+  insert.bind(9, daemon::to_millis(o.modified_at));
+  insert.bind(10, o.total.fen);
+  insert.bind(11, o.memo);
+  insert.bind(12, released ? 1 : 0);
+  if (released) {
+    insert.bind(13, millis(when));
+  } else {
+    insert.bind(13);
+  }
+  insert.bind(14, millis(when));
+  insert.bind(15, daemon::order_to_json(o, true).dump());
+  insert.exec();
+  const std::int64_t row = db.getLastInsertRowid();
+  int position = 0;
+  for (const auto& line : o.lines) {
+    SQLite::Statement add(db, "INSERT INTO order_lines VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    add.bind(1, row);
+    add.bind(2, position++);
+    add.bind(3, line.line_id);
+    add.bind(4, line.item_id);
+    add.bind(5, line.sku);
+    add.bind(6, line.outer_sku);
+    add.bind(7, line.title);
+    add.bind(8, line.quantity);
+    add.bind(9, line.price.fen);
+    add.bind(10, line.paid.fen);
+    add.bind(11, std::string(sdk::to_string(line.status)));
+    add.bind(12, std::string(sdk::to_string(line.refund_status)));
+    add.exec();
+  }
+  write_old_event(db, row, "order.received", when);
+  return row;
+}
+
+/// An active hold on `row` with its "hold.added" event.
+std::int64_t write_old_hold(SQLite::Database& db, std::int64_t row, const char* reason, const char* owner,
+                            const char* rule_id, const char* when) {
+  SQLite::Statement insert(db, "INSERT INTO holds (order_row, reason_code, owner, rule_id, note, created_at) "
+                               "VALUES (?1, ?2, ?3, ?4, 'written by an older erpd', ?5)");
+  insert.bind(1, row);
+  insert.bind(2, reason);
+  insert.bind(3, owner);
+  insert.bind(4, rule_id);
+  insert.bind(5, millis(when));
+  insert.exec();
+  const std::int64_t hold = db.getLastInsertRowid();
+  write_old_event(db, row, "hold.added", when);
+  return hold;
+}
+
+}  // namespace
+
 TEST_CASE("a database made by the first schema is upgraded and keeps its orders, holds and events") {
   TempDir dir;
   const auto path = dir / "erpd.db";
@@ -20,13 +103,13 @@ TEST_CASE("a database made by the first schema is upgraded and keeps its orders,
   {
     auto store = open_store(path, OpenOptions{1});
     CHECK(store->schema_version() == 1);
-    auto tx = store->begin();
-    CHECK(store->upsert_order(*tx, order, at("2026-11-10T16:01:00Z")) == daemon::store::UpsertOutcome::inserted);
-    hold_id = store->add_hold(*tx, key_of(order), {"TAG_WINDOW", "workflow:gift", "G2", "waiting for the tag", {}},
-                              at("2026-11-10T16:01:00Z"));
-    tx->commit();
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    const auto row = write_old_order(db, order, "2026-11-10T16:01:00Z");
+    hold_id = write_old_hold(db, row, "TAG_WINDOW", "workflow:gift", "G2", "2026-11-10T16:01:00Z");
     // v1 has no outbox yet.
-    CHECK_FALSE(tx->db().tableExists("outbox"));
+    CHECK_FALSE(db.tableExists("outbox"));
   }
   {
     auto store = open_store(path);
@@ -71,16 +154,13 @@ TEST_CASE("the orders rebuild of schema 3 keeps every order's row, its lines, ev
   const auto path = dir / "erpd.db";
   const auto order = sample_order("1001");
   const auto other_shop = sample_order("1001", "tmall-outlet");
+  { open_store(path, OpenOptions{2}); }
   {
-    auto store = open_store(path, OpenOptions{2});
-    auto tx = store->begin();
-    store->upsert_order(*tx, sample_order("1000"), at("2026-11-10T16:00:00Z"));
-    store->upsert_order(*tx, order, at("2026-11-10T16:01:00Z"));
-    store->upsert_order(*tx, other_shop, at("2026-11-10T16:01:00Z"));
-    store->add_hold(*tx, key_of(order), {"MANUAL", "operator:li", "", "checking the address", {}},
-                    at("2026-11-10T16:02:00Z"));
-    store->mark_released(*tx, key_of(other_shop), at("2026-11-10T16:02:00Z"));
-    tx->commit();
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    write_old_order(db, sample_order("1000"), "2026-11-10T16:00:00Z");
+    const auto row = write_old_order(db, order, "2026-11-10T16:01:00Z");
+    write_old_order(db, other_shop, "2026-11-10T16:01:00Z", /*released=*/true);
+    write_old_hold(db, row, "MANUAL", "operator:li", "", "2026-11-10T16:02:00Z");
   }
   auto store = open_store(path);
   CHECK(store->schema_version() == 3);
@@ -88,7 +168,20 @@ TEST_CASE("the orders rebuild of schema 3 keeps every order's row, its lines, ev
   REQUIRE(stored.has_value());
   CHECK(same_order(stored->order, order));
   REQUIRE(stored->holds.size() == 1);
-  CHECK(store->events(key_of(order)).size() == 2);
+  // The history keeps its order (the two orders' events were interleaved) and goes on from there.
+  const auto events = store->events(key_of(order));
+  REQUIRE(events.size() == 2);
+  CHECK(events[0].kind == "order.received");
+  CHECK(events[0].id == 1);
+  CHECK(events[1].kind == "hold.added");
+  CHECK(events[1].id == 2);
+  {
+    auto tx = store->begin();
+    CHECK(store->append_event(*tx, key_of(order), {"note", "after the upgrade", "", "operator:li", {}},
+                              at("2026-11-10T16:03:00Z")) == 3);
+    tx->commit();
+  }
+  CHECK(store->events(key_of(order)).back().reason == "after the upgrade");
   CHECK(store->find_orders("1001").size() == 2);
   const auto counts = store->counts();
   CHECK(counts.orders == 3);
@@ -107,6 +200,9 @@ TEST_CASE("the orders rebuild of schema 3 keeps every order's row, its lines, ev
                           "SELECT platform, shop, order_id, status, '', '', 0, 0, 0, '', 0, 0, '{}' FROM orders LIMIT 1"),
                   SQLite::Exception);
   CHECK_THROWS_AS(db.exec("UPDATE orders SET status = 'lost' WHERE order_id = '1000'"), SQLite::Exception);
+  // The event log is still append-only.
+  CHECK_THROWS_AS(db.exec("UPDATE order_events SET reason = 'nothing happened'"), SQLite::Exception);
+  CHECK_THROWS_AS(db.exec("DELETE FROM order_events"), SQLite::Exception);
   // A bare platform id is found through the key index, not by reading every order.
   SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT platform, shop, order_id FROM orders WHERE order_id = ?1");
   REQUIRE(plan.executeStep());
