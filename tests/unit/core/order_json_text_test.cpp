@@ -11,6 +11,7 @@
 #include "core/json_text.hpp"
 #include "core/order_json.hpp"
 #include "core/time_format.hpp"
+#include "unit/core/sample_order.hpp"
 
 using namespace erp;
 using namespace erp::daemon;
@@ -21,30 +22,20 @@ std::string dom_text(const sdk::Order& order, bool include_ciphertext) {
   return order_to_json(order, include_ciphertext).dump();
 }
 
+/// The shared sample with the text that needs escaping, an empty line, a negative amount and
+/// more extras.
 sdk::Order full_order() {
-  sdk::Order o;
-  o.platform = "tmall";
-  o.shop = "tm1";
-  o.order_id = "4000123";
-  o.status = sdk::OrderStatus::partially_shipped;
-  o.platform_status = "SELLER_CONSIGNED_PART";
-  o.kind = sdk::OrderKind::presale;
+  sdk::Order o = erp::test::sample();
   o.cross_border = sdk::CrossBorderType::bonded_import;
-  o.created_at = *parse_rfc3339("2026-11-11T00:00:01Z");
   o.paid_at = *parse_rfc3339("2026-11-11T00:00:05.250Z");
-  o.modified_at = *parse_rfc3339("2026-11-11T01:00:00.5Z");
   o.total = sdk::Money{-59800};
-  o.lines.push_back({"L1", "I1", "S1", "OUT1", "大衣 \"冬款\"", 2, sdk::Money{29900}, sdk::Money{59800},
-                     sdk::OrderStatus::shipped, sdk::RefundStatus::requested});
+  o.lines[0].title = "大衣 \"冬款\"";
   o.lines.push_back({"L2", "", "", "", "", 0, sdk::Money{0}, sdk::Money{0}, sdk::OrderStatus::closed,
                      sdk::RefundStatus::none});
-  o.receiver = {"#cipher#", "张*", "138****5678", "浙江省****", "浙江省", "杭州市", "西湖区"};
-  o.buyer_ref = "AAEx";
   o.memo = "拦截\n第二行\t😀";
   o.memo_flag = 5;
-  o.ship_by = *parse_rfc3339("2026-11-13T00:00:05Z");
-  o.reservation_order_ids = {"R1", "R2"};
-  o.extras = {{"step_trade_status", "FRONT_PAID_FINAL_NOPAID"}, {"中文键", "值"}, {"A", ""}};
+  o.extras.emplace("中文键", "值");
+  o.extras.emplace("A", "");
   return o;
 }
 
