@@ -6,11 +6,12 @@
 namespace erp::daemon::store {
 namespace {
 
-// seq: the next place in this order's history, found at the end of the order's key range.
+// The next place in an order's history: the end of the order's key range, one b-tree probe.
+constexpr const char* kNextSeq = "SELECT IFNULL(MAX(seq), 0) + 1 FROM order_events WHERE order_row = ?1";
+
 constexpr const char* kInsertEvent =
     "INSERT INTO order_events (order_row, seq, at, kind, reason, rule_id, actor, detail) "
-    "VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM order_events WHERE order_row = ?1), ?2, ?3, ?4, ?5, ?6, ?7) "
-    "RETURNING seq";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 constexpr const char* kEventsOfOrder =
     "SELECT e.seq, e.at, e.kind, e.reason, e.rule_id, e.actor, e.detail FROM order_events e "
@@ -21,16 +22,24 @@ constexpr const char* kEventsOfOrder =
 std::int64_t Store::insert_event(std::int64_t order_row, const NewEvent& event, Instant now) {
   // An empty detail is by far the most common: skip the serializer for it.
   const std::string detail = event.detail.is_null() || event.detail.empty() ? std::string("{}") : event.detail.dump();
+  std::int64_t seq = 0;
+  {
+    Use next(statement(kNextSeq));
+    next->bind(1, order_row);
+    next->executeStep();
+    seq = next->getColumn(0).getInt64();
+  }
   Use insert(statement(kInsertEvent));
   insert->bind(1, order_row);
-  bind_instant(*insert, 2, now);
-  insert->bind(3, event.kind);
-  insert->bind(4, event.reason);
-  insert->bind(5, event.rule_id);
-  insert->bind(6, event.actor);
-  insert->bindNoCopy(7, detail);
-  insert->executeStep();  // the RETURNING row
-  return insert->getColumn(0).getInt64();
+  insert->bind(2, seq);
+  bind_instant(*insert, 3, now);
+  insert->bind(4, event.kind);
+  insert->bind(5, event.reason);
+  insert->bind(6, event.rule_id);
+  insert->bind(7, event.actor);
+  insert->bindNoCopy(8, detail);
+  insert->exec();
+  return seq;
 }
 
 std::int64_t Store::append_event(Tx& tx, const OrderKey& key, const NewEvent& event, Instant now) {
