@@ -1,5 +1,7 @@
 // Orders and their lines: the upsert that never lets an older platform version win, and reads.
 
+#include <algorithm>
+#include <array>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -28,9 +30,25 @@ constexpr const char* kUpdateOrder =
 
 constexpr const char* kDeleteLines = "DELETE FROM order_lines WHERE order_row = ?1";
 
-constexpr const char* kInsertLine =
-    "INSERT INTO order_lines (order_row, position, line_id, item_id, sku, outer_sku, title, quantity, price_fen, "
-    "paid_fen, status, refund_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+constexpr int kLineColumns = 12;
+constexpr std::size_t kLinesPerInsert = 8;
+
+/// "INSERT INTO order_lines ... VALUES (...), (...)" for `rows` lines (1 to kLinesPerInsert): an
+/// order's lines go in one statement, not one statement each. Built once; the statement cache
+/// keys on the text's address, which stays put.
+const char* insert_lines_sql(std::size_t rows) {
+  static const std::array<std::string, kLinesPerInsert> texts = [] {
+    std::array<std::string, kLinesPerInsert> built;
+    std::string values;
+    for (std::size_t n = 0; n < kLinesPerInsert; ++n) {
+      values += n == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
+      built[n] = "INSERT INTO order_lines (order_row, position, line_id, item_id, sku, outer_sku, title, quantity, "
+                 "price_fen, paid_fen, status, refund_status) VALUES " + values;
+    }
+    return built;
+  }();
+  return texts.at(rows - 1).c_str();
+}
 
 constexpr const char* kLoadOrder =
     "SELECT " ERP_STORE_ORDER_COLUMNS " FROM orders o WHERE o.platform = ?1 AND o.shop = ?2 AND o.order_id = ?3";
@@ -158,21 +176,25 @@ UpsertOutcome Store::upsert_order(Tx& tx, const sdk::Order& order, Instant now) 
 
   remember_row(OrderKey{order.platform, order.shop, order.order_id}, *row);
 
-  int position = 0;
-  for (const auto& line : order.lines) {
-    Use insert(statement(kInsertLine));
-    insert->bind(1, *row);
-    insert->bind(2, position++);
-    insert->bind(3, line.line_id);
-    insert->bind(4, line.item_id);
-    insert->bind(5, line.sku);
-    insert->bind(6, line.outer_sku);
-    insert->bind(7, line.title);
-    insert->bind(8, line.quantity);
-    insert->bind(9, line.price.fen);
-    insert->bind(10, line.paid.fen);
-    insert->bind(11, std::string(sdk::to_string(line.status)));
-    insert->bind(12, std::string(sdk::to_string(line.refund_status)));
+  for (std::size_t first = 0; first < order.lines.size(); first += kLinesPerInsert) {
+    const std::size_t count = std::min(kLinesPerInsert, order.lines.size() - first);
+    Use insert(statement(insert_lines_sql(count)));
+    for (std::size_t i = 0; i < count; ++i) {
+      const auto& line = order.lines[first + i];
+      const int base = static_cast<int>(i) * kLineColumns;
+      insert->bind(base + 1, *row);
+      insert->bind(base + 2, static_cast<std::int64_t>(first + i));
+      insert->bindNoCopy(base + 3, line.line_id);
+      insert->bindNoCopy(base + 4, line.item_id);
+      insert->bindNoCopy(base + 5, line.sku);
+      insert->bindNoCopy(base + 6, line.outer_sku);
+      insert->bindNoCopy(base + 7, line.title);
+      insert->bind(base + 8, line.quantity);
+      insert->bind(base + 9, line.price.fen);
+      insert->bind(base + 10, line.paid.fen);
+      insert->bind(base + 11, std::string(sdk::to_string(line.status)));
+      insert->bind(base + 12, std::string(sdk::to_string(line.refund_status)));
+    }
     insert->exec();
   }
   insert_event(*row, event, now);

@@ -1,5 +1,7 @@
 // Storing the platform's orders: insert, update, unchanged, stale, round trip.
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "unit/store/store_fixture.hpp"
 
 using namespace erp;
@@ -238,4 +240,33 @@ TEST_CASE("the stored order count follows commits, ignores rollbacks and updates
   CHECK(reopened->counts().orders == 3);
   auto tx = reopened->begin();
   CHECK(tx->db().execAndGet("SELECT COUNT(*) FROM orders").getInt64() == 3);
+}
+
+TEST_CASE("an order of many lines has every line in the line table, in the order given") {
+  // Lines are written several to a statement; 19 lines cross that batch size twice.
+  TempDir dir;
+  auto store = open_store(dir / "erpd.db");
+  auto order = sample_order("2010");
+  const auto model = order.lines.front();
+  order.lines.clear();
+  for (int i = 0; i < 19; ++i) {
+    auto line = model;
+    line.line_id = "2010-" + std::to_string(i);
+    line.sku = "SKU-" + std::to_string(i);
+    line.quantity = i + 1;
+    order.lines.push_back(line);
+  }
+  CHECK(upsert(*store, order, at("2026-11-10T16:00:30Z")) == UpsertOutcome::inserted);
+  CHECK(same_order(store->get_order(key_of(order))->order, order));
+  auto tx = store->begin();
+  SQLite::Statement rows(tx->db(), "SELECT position, line_id, sku, quantity FROM order_lines ORDER BY position");
+  int expected = 0;
+  while (rows.executeStep()) {
+    CHECK(rows.getColumn(0).getInt() == expected);
+    CHECK(rows.getColumn(1).getString() == "2010-" + std::to_string(expected));
+    CHECK(rows.getColumn(2).getString() == "SKU-" + std::to_string(expected));
+    CHECK(rows.getColumn(3).getInt() == expected + 1);
+    ++expected;
+  }
+  CHECK(expected == 19);
 }
