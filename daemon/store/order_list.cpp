@@ -5,6 +5,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "store/order_list_sql.hpp"
 #include "store/order_row.hpp"
 #include "store/statements.hpp"
 
@@ -33,6 +34,29 @@ std::optional<std::int64_t> decode_cursor(std::string_view cursor) {
 
 }  // namespace
 
+std::string order_list_sql(const OrderFilter& filter) {
+  // Few shapes and not a hot path: built per call rather than cached. Every shape walks either
+  // the table or orders_open in id order, so none sorts (schema 3 has no status or shop index).
+  std::string sql = "SELECT " ERP_STORE_ORDER_COLUMNS " FROM orders o WHERE o.id > ?1";
+  if (!filter.platform.empty()) sql += " AND o.platform = ?2";
+  if (!filter.shop.empty()) sql += " AND o.shop = ?3";
+  if (filter.state == kStateHeld) {
+    sql += " AND o.id IN (SELECT order_row FROM holds WHERE released_at IS NULL)";
+  } else if (filter.state == kStateReleased) {
+    sql += " AND o.released = 1 AND " ERP_STORE_OPEN_ORDER;
+  } else if (filter.state == kStateUnreleased) {
+    sql += " AND o.released = 0 AND " ERP_STORE_OPEN_ORDER;
+  } else if (const auto status = sdk::order_status_from_string(filter.state)) {
+    sql += " AND o.status = ?4";
+    // Spelled out so the planner may use orders_open: it cannot tell that ?4 is an open status.
+    const bool open = *status != sdk::OrderStatus::shipped && *status != sdk::OrderStatus::completed &&
+                      *status != sdk::OrderStatus::closed;
+    if (open) sql += " AND " ERP_STORE_OPEN_ORDER;
+  }
+  sql += " ORDER BY o.id LIMIT ?5";
+  return sql;
+}
+
 bool is_valid_state_filter(std::string_view state) noexcept {
   return state.empty() || state == kStateHeld || state == kStateReleased || state == kStateUnreleased ||
          sdk::order_status_from_string(state).has_value();
@@ -52,20 +76,7 @@ OrderPage Store::list_orders(const OrderFilter& filter) {
   }
   const int limit = std::clamp(filter.limit, 1, kMaxLimit);
 
-  // Few shapes and not a hot path: built per call rather than cached.
-  std::string sql = "SELECT " ERP_STORE_ORDER_COLUMNS " FROM orders o WHERE o.id > ?1";
-  if (!filter.platform.empty()) sql += " AND o.platform = ?2";
-  if (!filter.shop.empty()) sql += " AND o.shop = ?3";
-  if (filter.state == kStateHeld) {
-    sql += " AND o.id IN (SELECT order_row FROM holds WHERE released_at IS NULL)";
-  } else if (filter.state == kStateReleased) {
-    sql += " AND o.released = 1 AND " ERP_STORE_OPEN_ORDER;
-  } else if (filter.state == kStateUnreleased) {
-    sql += " AND o.released = 0 AND " ERP_STORE_OPEN_ORDER;
-  } else if (!filter.state.empty()) {
-    sql += " AND o.status = ?4";
-  }
-  sql += " ORDER BY o.id LIMIT ?5";
+  const std::string sql = order_list_sql(filter);
 
   std::lock_guard lock(mutex_);
   SQLite::Statement select(*db_, sql);
