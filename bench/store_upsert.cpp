@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "core/order_json.hpp"
+#include "core/order_json_text.hpp"
 #include "core/time_format.hpp"
 #include "store/store.hpp"
 
@@ -127,7 +127,7 @@ double run_raw(const fs::path& path, const std::vector<Order>& orders, int batch
 
   std::vector<std::string> payloads;
   if (preserialized) {
-    for (const auto& o : orders) payloads.push_back(erp::daemon::order_to_json(o, true).dump());
+    for (const auto& o : orders) payloads.push_back(erp::daemon::order_to_json_text(o, true));
   }
   const std::int64_t now_ms = erp::daemon::to_millis(now);
 
@@ -142,13 +142,13 @@ double run_raw(const fs::path& path, const std::vector<Order>& orders, int batch
       "INSERT INTO order_lines (order_row, position, line_id, item_id, sku, outer_sku, title, quantity, price_fen, "
       "paid_fen, status, refund_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   SQLite::Statement insert_event(db,
-                                 "INSERT INTO order_events (order_row, at, kind, reason, rule_id, actor, detail) "
-                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                                 "INSERT INTO order_events (order_row, seq, at, kind, reason, rule_id, actor, detail) "
+                                 "VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7)");  // a new order's first event
   for (std::size_t i = 0; i < orders.size();) {
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     for (int b = 0; b < batch && i < orders.size(); ++b, ++i) {
       const Order& o = orders[i];
-      const std::string payload = preserialized ? std::string() : erp::daemon::order_to_json(o, true).dump();
+      const std::string payload = preserialized ? std::string() : erp::daemon::order_to_json_text(o, true);
       insert_order.bind(1, o.platform);
       insert_order.bind(2, o.shop);
       insert_order.bind(3, o.order_id);
