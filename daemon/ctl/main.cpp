@@ -160,6 +160,16 @@ std::optional<std::string> order_path(const Context& ctx, const std::string& ref
   return segment_path(text(orders[0], "platform"), text(orders[0], "shop"), text(orders[0], "order_id"));
 }
 
+/// `method` on the order the first word names, plus `suffix` ("/why", "/holds" ...): the answer,
+/// or nullopt with `failure` set when the reference does not resolve or the call fails. `raw` is
+/// the answer's text, for --json.
+std::optional<json> call_on_order(const Context& ctx, const std::string& method, const std::string& suffix,
+                                  const std::string& body, Failure& failure, std::string& raw) {
+  auto path = order_path(ctx, ctx.args.words.at(0), failure);
+  if (!path) return std::nullopt;
+  return ctx.client.call(method, *path + suffix, body, failure, &raw);
+}
+
 /// Prints the API's JSON as it came (--json) or the rendering for people.
 int print(const Context& ctx, const std::string& raw, const std::string& rendered) {
   if (ctx.args.json) {
@@ -219,20 +229,16 @@ int cmd_orders_list(const Context& ctx) {
 
 int cmd_orders_show(const Context& ctx) {
   Failure failure;
-  auto path = order_path(ctx, ctx.args.words.at(0), failure);
-  if (!path) return failed(failure);
   std::string raw;
-  auto order = ctx.client.call("GET", *path, "", failure, &raw);
+  auto order = call_on_order(ctx, "GET", "", "", failure, raw);
   if (!order) return failed(failure);
   return print(ctx, raw, render_order(*order));
 }
 
 int cmd_orders_why(const Context& ctx) {
   Failure failure;
-  auto path = order_path(ctx, ctx.args.words.at(0), failure);
-  if (!path) return failed(failure);
   std::string raw;
-  auto why = ctx.client.call("GET", *path + "/why", "", failure, &raw);
+  auto why = call_on_order(ctx, "GET", "/why", "", failure, raw);
   if (!why) return failed(failure);
   return print(ctx, raw, render_why(*why));
 }
@@ -254,10 +260,8 @@ int cmd_hold(const Context& ctx) {
     body["auto_release_at"] = format_rfc3339(*t);
   }
   Failure failure;
-  auto path = order_path(ctx, ctx.args.words.at(0), failure);
-  if (!path) return failed(failure);
   std::string raw;
-  auto hold = ctx.client.call("POST", *path + "/holds", body.dump(), failure, &raw);
+  auto hold = call_on_order(ctx, "POST", "/holds", body.dump(), failure, raw);
   if (!hold) return failed(failure);
   std::string out = "Hold #" + text(*hold, "id") + " placed on " + text(*hold, "order") + ": " + text(*hold, "note");
   if ((*hold)["auto_release_at"].is_string())
@@ -287,10 +291,8 @@ int cmd_ship(const Context& ctx) {
   const std::string shipment_id = ctx.args.has("shipment-id") ? ctx.args.get("shipment-id") : "erpctl-" + waybill;
   const json body{{"shipment_id", shipment_id}, {"packages", json::array({package})}};
   Failure failure;
-  auto path = order_path(ctx, ctx.args.words.at(0), failure);
-  if (!path) return failed(failure);
   std::string raw;
-  auto answer = ctx.client.call("POST", *path + "/shipments", body.dump(), failure, &raw);
+  auto answer = call_on_order(ctx, "POST", "/shipments", body.dump(), failure, raw);
   if (!answer) return failed(failure);
   const json& upload = (*answer)["upload"];
   std::string out = "Shipment " + shipment_id + ": " + carrier + " " + waybill;

@@ -3,6 +3,7 @@
 
 #include <exception>
 
+#include "core/order_status.hpp"
 #include "core/time_format.hpp"
 #include "holds/release_gate.hpp"
 
@@ -16,11 +17,6 @@ constexpr const char* kDaemon = "daemon";
 constexpr const char* kAutoReleaseReason = "auto-release time reached";
 
 bool placed_by_operator(const std::string& owner) { return owner.rfind("operator:", 0) == 0; }
-
-bool finished(sdk::OrderStatus status) {
-  return status == sdk::OrderStatus::shipped || status == sdk::OrderStatus::completed ||
-         status == sdk::OrderStatus::closed;
-}
 
 }  // namespace
 
@@ -39,7 +35,7 @@ sdk::Result<store::Hold> HoldService::place(const OrderKey& key, const store::Ne
                                          format_cst(stored->released_at.value_or(now)) +
                                          " CST; intercept it through the warehouse instead");
   }
-  if (finished(stored->order.status)) {
+  if (is_finished(stored->order.status)) {
     return fail(ErrorCode::conflict, "order " + key.to_string() + " is " +
                                          std::string(sdk::to_string(stored->order.status)) +
                                          "; there is nothing left to hold");

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "core/order_status.hpp"
 #include "store/order_list_sql.hpp"
 #include "store/order_row.hpp"
 #include "store/statements.hpp"
@@ -49,9 +50,7 @@ std::string order_list_sql(const OrderFilter& filter) {
   } else if (const auto status = sdk::order_status_from_string(filter.state)) {
     sql += " AND o.status = ?4";
     // Spelled out so the planner may use orders_open: it cannot tell that ?4 is an open status.
-    const bool open = *status != sdk::OrderStatus::shipped && *status != sdk::OrderStatus::completed &&
-                      *status != sdk::OrderStatus::closed;
-    if (open) sql += " AND " ERP_STORE_OPEN_ORDER;
+    if (!is_finished(*status)) sql += " AND " ERP_STORE_OPEN_ORDER;
   }
   sql += " ORDER BY o.id LIMIT ?5";
   return sql;

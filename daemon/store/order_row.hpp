@@ -14,8 +14,9 @@ namespace erp::daemon::store {
 /// Every order read selects these columns first, in this order.
 #define ERP_STORE_ORDER_COLUMNS "o.id, o.released, o.released_at, o.urgent, o.stored_at, o.updated_at, o.payload"
 
-/// Orders that may still go to the warehouse, spelled exactly as the orders_open index's predicate
-/// (migration 3) so the planner can use that index; `o` is the orders table's alias.
+/// Orders that may still go to the warehouse (the SQL of !is_finished, core/order_status.hpp),
+/// spelled exactly as the orders_open index's predicate (migration 3) so the planner can use that
+/// index; `o` is the orders table's alias.
 #define ERP_STORE_OPEN_ORDER "o.status <> 'shipped' AND o.status <> 'completed' AND o.status <> 'closed'"
 
 /// The row id and the order from a row starting with ERP_STORE_ORDER_COLUMNS (holds left empty).

@@ -12,6 +12,7 @@ using namespace std::chrono_literals;
 using testing::all_issues;
 using testing::kFile;
 using testing::kMinimal;
+using testing::with_shop;
 using testing::yaml;
 
 TEST_CASE("a full config is read into every typed field") {
@@ -120,15 +121,7 @@ log:
 }
 
 TEST_CASE("omitted optional keys take their documented defaults") {
-  const auto result = parse_config(std::string(kMinimal) + yaml(R"(
-shops:
-  - id: s1
-    platform: taobao
-    base_url: https://eco.taobao.com/router/rest
-    app_key: k
-    app_secret: s
-)"),
-                                   kFile);
+  const auto result = parse_config(with_shop(""), kFile);
   INFO(all_issues(result));
   REQUIRE(result.config);
   const Config& c = *result.config;
