@@ -121,6 +121,7 @@ sdk::Result<void> Daemon::start() {
   auto opened = store::Store::open(config.database.path);
   if (!opened) return std::move(opened).error();
   store_ = std::move(opened).value();
+  shops_.set_state_store(store_.get());
 
   gate_ = std::make_unique<holds::ReleaseGate>(
       *store_, [this, enqueue = warehouse::enqueue_delivery_on_release(*store_)](

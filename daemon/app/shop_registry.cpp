@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/plugin_state_store.hpp"
 #include "plugin_host/host_context.hpp"
 
 namespace erp::daemon::app {
@@ -28,6 +29,8 @@ ShopRegistry::ShopRegistry(plugin_host::PluginHost& plugins, std::shared_ptr<sdk
                            std::shared_ptr<const sync::SyncClock> clock)
     : plugins_(plugins), http_(std::move(http)), clock_(std::move(clock)) {}
 
+void ShopRegistry::set_state_store(store::Store* store) { store_ = store; }
+
 ShopRuntime ShopRegistry::make(const config::ShopConfig& shop) {
   ShopRuntime runtime;
   runtime.config = shop;
@@ -45,7 +48,10 @@ ShopRuntime ShopRegistry::make(const config::ShopConfig& shop) {
   // Every request of this adapter (sync, shipping, memos) spends the shop's one budget.
   auto budgeted = std::make_shared<sync::BudgetedHttpClient>(http_, shop.requests_per_minute,
                                                              std::make_shared<sync::Sleeper>(clock_));
-  auto host = plugin_host::make_shop_host_context(shop, runtime.plugin->config_keys(), budgeted, clock_);
+  std::shared_ptr<sdk::StateStore> state;
+  if (store_ != nullptr) state = std::make_shared<PluginStateStore>(*store_, shop.platform, shop.id, clock_);
+  auto host =
+      plugin_host::make_shop_host_context(shop, runtime.plugin->config_keys(), budgeted, clock_, std::move(state));
   auto adapter = runtime.plugin->create_platform_adapter(std::move(host));
   if (!adapter) {
     runtime.state = "failed";

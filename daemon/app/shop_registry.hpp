@@ -11,6 +11,7 @@
 #include "config/config.hpp"
 #include "erp/adapter.hpp"
 #include "plugin_host/plugin_host.hpp"
+#include "store/store.hpp"
 #include "sync/budgeted_http_client.hpp"
 #include "sync/sync_clock.hpp"
 
@@ -39,6 +40,10 @@ class ShopRegistry {
   ShopRegistry(plugin_host::PluginHost& plugins, std::shared_ptr<sdk::HttpClient> http,
                std::shared_ptr<const sync::SyncClock> clock);
 
+  /// Where adapters created from now on keep their HostContext::state() (the daemon's database).
+  /// Unset: in memory.
+  void set_state_store(store::Store* store);
+
   /// Brings the running shops in line with `shops`. Plugins must already have passed
   /// check_plugins(); a shop whose adapter cannot be created is kept as "failed" with the reason.
   ShopChanges apply(const std::vector<config::ShopConfig>& shops);
@@ -54,6 +59,7 @@ class ShopRegistry {
   plugin_host::PluginHost& plugins_;
   std::shared_ptr<sdk::HttpClient> http_;
   std::shared_ptr<const sync::SyncClock> clock_;
+  store::Store* store_ = nullptr;
   mutable std::mutex mutex_;
   std::map<std::string, ShopRuntime> shops_;
 };

@@ -68,6 +68,28 @@ class GuardedAdapter final : public sdk::PlatformAdapter, private Guard<sdk::Pla
     return guarded<sdk::Result<sdk::ShipmentReceipt>>("ship",
                                                       [&](sdk::PlatformAdapter& a) { return a.ship(shipment); });
   }
+
+  sdk::Result<sdk::PushBatch> parse_push(const sdk::PushRequest& request) noexcept override {
+    return guarded<sdk::Result<sdk::PushBatch>>("parse_push",
+                                                [&](sdk::PlatformAdapter& a) { return a.parse_push(request); });
+  }
+
+  sdk::PushReply push_refusal(const sdk::Error& why) noexcept override {
+    try {
+      return inner_->push_refusal(why);
+    } catch (const std::exception& e) {
+      (void)thrown(*plugin_, "push_refusal", e.what());
+    } catch (...) {
+      (void)thrown(*plugin_, "push_refusal", "an exception that is not a std::exception");
+    }
+    return sdk::PushReply{400, "application/json", "{}"};
+  }
+
+  sdk::Result<std::vector<sdk::PlainReceiver>> decrypt_receivers(
+      const std::vector<sdk::ReceiverCipher>& ciphers) noexcept override {
+    return guarded<sdk::Result<std::vector<sdk::PlainReceiver>>>(
+        "decrypt_receivers", [&](sdk::PlatformAdapter& a) { return a.decrypt_receivers(ciphers); });
+  }
 };
 
 class GuardedConnector final : public sdk::WarehouseConnector, private Guard<sdk::WarehouseConnector> {

@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <functional>
+#include <mutex>
 #include <utility>
 
+#include "erp/memory_state.hpp"
 #include "net/system_clock.hpp"
 #include "plugin_host/option_validation.hpp"
 
@@ -39,6 +42,13 @@ class PrefixLogger final : public sdk::Logger {
   PrefixLogger(std::string prefix, std::vector<std::string> hidden)
       : prefix_(std::move(prefix)), hidden_(std::move(hidden)) {}
 
+  /// From now on `secret` is replaced in every line (a token the plugin obtained at run time).
+  void hide(std::string_view secret) {
+    if (secret.size() < kMinRedactedLength) return;
+    std::lock_guard lock(mutex_);
+    if (std::find(hidden_.begin(), hidden_.end(), secret) == hidden_.end()) hidden_.emplace_back(secret);
+  }
+
   void log(sdk::LogLevel level, std::string_view message) noexcept override {
     try {
       auto* logger = spdlog::default_logger_raw();
@@ -54,6 +64,7 @@ class PrefixLogger final : public sdk::Logger {
  private:
   std::string clean(std::string_view message) const {
     std::string text(message);
+    std::lock_guard lock(mutex_);
     for (const auto& secret : hidden_) {
       for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 8)) {
         text.replace(at, secret.size(), "[secret]");
@@ -77,7 +88,38 @@ class PrefixLogger final : public sdk::Logger {
   }
 
   std::string prefix_;
+  mutable std::mutex mutex_;  ///< hide() runs on whichever thread refreshed a token.
   std::vector<std::string> hidden_;
+};
+
+/// The plugin's view of its state: the backing store plus log redaction of secret values.
+class RedactingState final : public sdk::StateStore {
+ public:
+  RedactingState(std::shared_ptr<sdk::StateStore> backing, PrefixLogger& logger)
+      : backing_(backing ? std::move(backing) : std::make_shared<sdk::MemoryStateStore>()), logger_(logger) {}
+
+  sdk::Result<std::optional<std::string>> get(std::string_view key) const noexcept override {
+    auto value = backing_->get(key);
+    try {
+      // A secret read back after a restart is hidden as well: the plugin may still be using it.
+      if (value && *value) logger_.hide(**value);
+    } catch (...) {
+    }
+    return value;
+  }
+
+  sdk::Result<void> put(std::string_view key, std::string_view value, bool secret) noexcept override {
+    try {
+      if (secret) logger_.hide(value);
+    } catch (...) {
+      return sdk::Error{};
+    }
+    return backing_->put(key, value, secret);
+  }
+
+ private:
+  std::shared_ptr<sdk::StateStore> backing_;
+  PrefixLogger& logger_;
 };
 
 class SecretStore final : public sdk::Secrets {
@@ -162,25 +204,28 @@ void add_options(const std::vector<config::PluginOption>& options, const std::ve
 struct DaemonHostContext::Impl {
   Impl(std::string prefix, std::shared_ptr<sdk::HttpClient> http_client,
        std::map<std::string, config::Secret> secret_map, std::map<std::string, std::string> config_map,
-       std::shared_ptr<const sdk::Clock> clock_source)
+       std::shared_ptr<const sdk::Clock> clock_source, std::shared_ptr<sdk::StateStore> state_backing)
       : secrets(std::move(secret_map)),
         logger(std::move(prefix), secrets.values()),
         http(http_client ? std::move(http_client) : std::make_shared<NoHttpClient>()),
         clock(clock_source ? std::move(clock_source) : std::make_shared<net::SystemClock>()),
-        config(std::move(config_map)) {}
+        config(std::move(config_map)),
+        state(std::move(state_backing), logger) {}
 
   SecretStore secrets;
   PrefixLogger logger;
   std::shared_ptr<sdk::HttpClient> http;
   std::shared_ptr<const sdk::Clock> clock;
   MapConfigView config;
+  RedactingState state;
 };
 
 DaemonHostContext::DaemonHostContext(std::string plugin, std::string shop, std::shared_ptr<sdk::HttpClient> http,
                                      std::map<std::string, config::Secret> secrets,
-                                     std::map<std::string, std::string> config, std::shared_ptr<const sdk::Clock> clock)
+                                     std::map<std::string, std::string> config, std::shared_ptr<const sdk::Clock> clock,
+                                     std::shared_ptr<sdk::StateStore> state)
     : impl_(std::make_unique<Impl>(prefix_for(plugin, shop), std::move(http), std::move(secrets), std::move(config),
-                                   std::move(clock))) {}
+                                   std::move(clock), std::move(state))) {}
 
 DaemonHostContext::~DaemonHostContext() = default;
 
@@ -189,12 +234,14 @@ sdk::HttpClient& DaemonHostContext::http() noexcept { return *impl_->http; }
 const sdk::Clock& DaemonHostContext::clock() const noexcept { return *impl_->clock; }
 const sdk::Secrets& DaemonHostContext::secrets() const noexcept { return impl_->secrets; }
 const sdk::ConfigView& DaemonHostContext::config() const noexcept { return impl_->config; }
+sdk::StateStore& DaemonHostContext::state() noexcept { return impl_->state; }
 const std::string& DaemonHostContext::log_prefix() const noexcept { return impl_->logger.prefix(); }
 
 std::shared_ptr<DaemonHostContext> make_shop_host_context(const config::ShopConfig& shop,
                                                           const std::vector<sdk::ConfigKeySpec>& keys,
                                                           std::shared_ptr<sdk::HttpClient> http,
-                                                          std::shared_ptr<const sdk::Clock> clock) {
+                                                          std::shared_ptr<const sdk::Clock> clock,
+                                                          std::shared_ptr<sdk::StateStore> state) {
   std::map<std::string, config::Secret> secrets;
   std::map<std::string, std::string> values;
   add_options(shop.options, keys, "shop " + shop.id, secrets, values);
@@ -208,7 +255,7 @@ std::shared_ptr<DaemonHostContext> make_shop_host_context(const config::ShopConf
   values.insert_or_assign("app_key", shop.app_key);
   if (!shop.sign_method.empty()) values.insert_or_assign("sign_method", shop.sign_method);
   return std::make_shared<DaemonHostContext>(shop.platform, shop.id, std::move(http), std::move(secrets),
-                                             std::move(values), std::move(clock));
+                                             std::move(values), std::move(clock), std::move(state));
 }
 
 std::shared_ptr<DaemonHostContext> make_warehouse_host_context(const config::WarehouseConfig& warehouse,

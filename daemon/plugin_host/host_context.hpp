@@ -19,9 +19,11 @@ class DaemonHostContext final : public sdk::HostContext {
   /// `secrets`: "app_secret", "session", "access_token", ... Secrets::get answers not_found for any
   /// other name. `config`: what the plugin's ConfigView shows (common keys such as base_url,
   /// app_key, sign_method, plus the entry's `options`). `shop` may be empty (warehouse plugins).
+  /// `state`: where StateStore values live (the daemon's database); null keeps them in memory,
+  /// lost at exit (tests, warehouse connectors).
   DaemonHostContext(std::string plugin, std::string shop, std::shared_ptr<sdk::HttpClient> http,
                     std::map<std::string, config::Secret> secrets, std::map<std::string, std::string> config,
-                    std::shared_ptr<const sdk::Clock> clock);
+                    std::shared_ptr<const sdk::Clock> clock, std::shared_ptr<sdk::StateStore> state = nullptr);
   ~DaemonHostContext() override;
 
   DaemonHostContext(const DaemonHostContext&) = delete;
@@ -32,6 +34,8 @@ class DaemonHostContext final : public sdk::HostContext {
   const sdk::Clock& clock() const noexcept override;
   const sdk::Secrets& secrets() const noexcept override;
   const sdk::ConfigView& config() const noexcept override;
+  /// Values put as secret are hidden in this plugin's log lines from then on.
+  sdk::StateStore& state() noexcept override;
 
   /// "[taobao shop tb-1] " or "[qimen] ": what every line this plugin logs starts with.
   const std::string& log_prefix() const noexcept;
@@ -47,7 +51,8 @@ class DaemonHostContext final : public sdk::HostContext {
 std::shared_ptr<DaemonHostContext> make_shop_host_context(const config::ShopConfig& shop,
                                                           const std::vector<sdk::ConfigKeySpec>& keys,
                                                           std::shared_ptr<sdk::HttpClient> http,
-                                                          std::shared_ptr<const sdk::Clock> clock);
+                                                          std::shared_ptr<const sdk::Clock> clock,
+                                                          std::shared_ptr<sdk::StateStore> state = nullptr);
 
 /// The context for a warehouse connector plugin: secret webhook_token (when set), config
 /// connector and webhook_url (when set) and the warehouse `options`, as for a shop.

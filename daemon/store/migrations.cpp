@@ -228,10 +228,37 @@ CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events
 BEGIN SELECT RAISE(ABORT, 'order_events is append-only'); END;
 )sql";
 
+// Version 4 ([4/10] Douyin):
+// - plugin_state: a plugin instance's own durable values (HostContext::state()), such as the
+//   access and refresh tokens a Douyin adapter got from token.refresh: the old pair stops working
+//   at once, so losing the new one in a restart would lock the shop out until re-authorization.
+// - push_messages: ids of platform pushes already taken over, so a push delivered twice is
+//   acknowledged without fetching its order again (rule D11). Old rows are pruned.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE plugin_state (
+  platform   TEXT    NOT NULL,
+  shop       TEXT    NOT NULL,
+  key        TEXT    NOT NULL,
+  value      TEXT    NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, shop, key)
+) WITHOUT ROWID;
+
+CREATE TABLE push_messages (
+  platform    TEXT    NOT NULL,
+  shop        TEXT    NOT NULL,
+  msg_id      TEXT    NOT NULL,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, shop, msg_id)
+) WITHOUT ROWID;
+CREATE INDEX push_messages_by_time ON push_messages (received_at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
     {3, "orders and order_events rebuilt to write fewer b-trees per order", kV3},
+    {4, "plugin state and the ids of pushes taken over", kV4},
 };
 
 }  // namespace

@@ -183,6 +183,20 @@ class Store {
   /// Newest first, only `shop`'s payloads (any shop when empty).
   std::vector<QuarantineEntry> list_quarantine(const std::string& shop, int limit);
 
+  // --- plugin state and push ids (plugin_state.cpp) -----------------------------------------
+  /// A plugin instance's own durable value (HostContext::state()); nullopt when never put.
+  std::optional<std::string> plugin_state(const std::string& platform, const std::string& shop,
+                                          const std::string& key);
+  /// Stores it in its own transaction (or the calling thread's open one).
+  void set_plugin_state(const std::string& platform, const std::string& shop, const std::string& key,
+                        const std::string& value, Instant now);
+  /// True when this push message id was taken over before for the shop (rule D11).
+  bool push_seen(const std::string& platform, const std::string& shop, const std::string& msg_id);
+  /// Records that a push message was taken over; false when it already was.
+  bool record_push(const std::string& platform, const std::string& shop, const std::string& msg_id, Instant now);
+  /// Forgets push ids received before `before`; returns how many.
+  int prune_pushes(Instant before);
+
   Counts counts();
 
  private:

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "erp/host.hpp"
+#include "erp/memory_state.hpp"
 
 namespace erp::test {
 
@@ -78,6 +79,7 @@ class RecordingContext final : public sdk::HostContext {
   const sdk::Clock& clock() const noexcept override { return clock_; }
   const sdk::Secrets& secrets() const noexcept override { return secrets_; }
   const sdk::ConfigView& config() const noexcept override { return config_; }
+  sdk::StateStore& state() noexcept override { return state_; }
 
  private:
   struct Log final : sdk::Logger {
@@ -113,6 +115,7 @@ class RecordingContext final : public sdk::HostContext {
   FixedClock clock_;
   NoSecrets secrets_;
   MapView config_;
+  sdk::MemoryStateStore state_;
   std::shared_ptr<std::vector<std::string>> events_;
 };
 

@@ -3,7 +3,10 @@
 // host's HttpClient, and map responses into the normalized model. No workflow logic lives here.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "erp/host.hpp"
@@ -49,6 +52,57 @@ struct ShipmentReceipt {
   std::string detail;
 };
 
+/// One push (webhook call) as the host received it on the shop's push path (rule D11).
+struct PushRequest {
+  std::vector<std::pair<std::string, std::string>> headers;  ///< Names in lower case.
+  std::string body;                                          ///< The raw bytes, exactly as received.
+
+  /// The first header with this (lower-case) name, if any.
+  std::optional<std::string> header(std::string_view name) const {
+    for (const auto& [key, value] : headers) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  }
+};
+
+/// What one pushed message is about. The host fetches the order at once; a push never carries the
+/// order's state itself (pushes arrive late, twice or out of order, rule D11).
+struct PushMessage {
+  std::string msg_id;    ///< The platform's message id: the host dedupes by it.
+  std::string tag;       ///< The platform's message type, verbatim ("101", "206" ...).
+  std::string order_id;  ///< The order it concerns; empty when the message is about no order.
+  std::string topic;     ///< "order", "refund" or "other".
+};
+
+/// How to answer the platform: its own acknowledgement shape.
+struct PushReply {
+  unsigned status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+};
+
+struct PushBatch {
+  std::vector<PushMessage> messages;
+  PushReply reply;  ///< What to answer once the messages are safely taken over.
+};
+
+/// One receiver ciphertext to decrypt, with the order it belongs to (the platform checks both).
+struct ReceiverCipher {
+  std::string order_id;
+  std::string ciphertext;  ///< Receiver::ciphertext as the adapter stored it.
+};
+
+/// A decrypted receiver (rule D10). Lives in memory only: the host hands it to the party that
+/// ships and never stores or logs it.
+struct PlainReceiver {
+  std::string order_id;
+  std::string name;
+  std::string phone;
+  std::string address;  ///< The street detail (province, city and district are in Receiver).
+  std::string error;    ///< Non-empty when the platform refused this one (the others still count).
+};
+
 /// Methods return errors as values and should not throw. They are deliberately not `noexcept`:
 /// a throw from a `noexcept` function terminates the process inside the plugin, whereas without it
 /// the host's guard catches the exception, marks the plugin failed and keeps the daemon running.
@@ -75,6 +129,26 @@ class PlatformAdapter {
   virtual Result<ShipmentReceipt> ship(const Shipment& shipment) {
     (void)shipment;
     return fail(ErrorCode::unsupported, "this adapter cannot upload shipments");
+  }
+
+  /// Verifies a push and says what it is about (rule D11). A bad signature is
+  /// ErrorCode::invalid_input with the reason; the host answers it with push_refusal().
+  virtual Result<PushBatch> parse_push(const PushRequest& request) {
+    (void)request;
+    return fail(ErrorCode::unsupported, "this adapter takes no pushes");
+  }
+
+  /// What to answer a push that was refused (bad signature, unreadable body).
+  virtual PushReply push_refusal(const Error& why) {
+    (void)why;
+    return PushReply{400, "application/json", "{}"};
+  }
+
+  /// Decrypts receivers for the party that ships (rule D10), in as many platform calls as needed.
+  /// One entry per cipher, in the same order.
+  virtual Result<std::vector<PlainReceiver>> decrypt_receivers(const std::vector<ReceiverCipher>& ciphers) {
+    (void)ciphers;
+    return fail(ErrorCode::unsupported, "this adapter cannot decrypt receivers");
   }
 };
 

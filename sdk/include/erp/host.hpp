@@ -84,6 +84,18 @@ class ConfigView {
   }
 };
 
+/// Small durable state of one plugin instance (its shop), kept by the host in the daemon's
+/// database so it survives restarts: refreshed tokens, a platform-side cursor. Not for orders.
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+  /// The value last put under `key`, or nullopt when none was.
+  virtual Result<std::optional<std::string>> get(std::string_view key) const noexcept = 0;
+  /// Stores `value` under `key` durably before returning. `secret`: the value is a credential
+  /// (a refreshed token); the host hides it in this plugin's log lines from now on.
+  virtual Result<void> put(std::string_view key, std::string_view value, bool secret) noexcept = 0;
+};
+
 /// Everything the host lends one plugin instance. Outlives every object the plugin creates with it.
 class HostContext {
  public:
@@ -93,6 +105,7 @@ class HostContext {
   virtual const Clock& clock() const noexcept = 0;
   virtual const Secrets& secrets() const noexcept = 0;
   virtual const ConfigView& config() const noexcept = 0;
+  virtual StateStore& state() noexcept = 0;
 };
 
 inline std::optional<std::string> HttpResponse::header(std::string_view name) const {

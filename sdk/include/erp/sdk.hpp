@@ -3,6 +3,7 @@
 
 #include "erp/adapter.hpp"
 #include "erp/host.hpp"
+#include "erp/memory_state.hpp"
 #include "erp/model.hpp"
 #include "erp/money.hpp"
 #include "erp/plugin.hpp"

@@ -7,9 +7,9 @@
 namespace erp::sdk {
 
 /// Plugin ABI version. The host refuses a plugin built against any other value.
-inline constexpr std::uint32_t kAbiVersion = 1;
+inline constexpr std::uint32_t kAbiVersion = 2;
 
 /// SDK release, for humans.
-inline constexpr const char* kSdkVersion = "0.1.0";
+inline constexpr const char* kSdkVersion = "0.2.0";
 
 }  // namespace erp::sdk

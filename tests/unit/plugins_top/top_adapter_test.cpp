@@ -113,6 +113,7 @@ class WindowHost final : public HostContext {
   const Clock& clock() const noexcept override { return base.time; }
   const Secrets& secrets() const noexcept override { return base.keys; }
   const ConfigView& config() const noexcept override { return base.cfg; }
+  StateStore& state() noexcept override { return base.saved; }
   FakeHost base;
   WindowServer server;
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "erp/host.hpp"
+#include "erp/memory_state.hpp"
 
 namespace erp::plugins::top::testing {
 
@@ -131,12 +132,14 @@ class FakeHost final : public sdk::HostContext {
   const sdk::Clock& clock() const noexcept override { return time; }
   const sdk::Secrets& secrets() const noexcept override { return keys; }
   const sdk::ConfigView& config() const noexcept override { return cfg; }
+  sdk::StateStore& state() noexcept override { return saved; }
 
   FakeLogger log;
   FakeHttp web;
   FakeClock time;
   FakeSecrets keys;
   FakeConfig cfg;
+  sdk::MemoryStateStore saved;
 };
 
 }  // namespace erp::plugins::top::testing

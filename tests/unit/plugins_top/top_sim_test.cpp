@@ -68,11 +68,13 @@ class SimHost final : public HostContext {
   const Clock& clock() const noexcept override { return clock_; }
   const Secrets& secrets() const noexcept override { return keys; }
   const ConfigView& config() const noexcept override { return cfg; }
+  StateStore& state() noexcept override { return saved; }
 
   SimHttp http_;
   SimClock clock_;
   fakes::FakeConfig cfg;
   fakes::FakeSecrets keys;
+  erp::sdk::MemoryStateStore saved;
   fakes::FakeLogger log;
 };
 
