@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "plugins/top/top_config.hpp"
-#include "plugins/top/top_paging.hpp"
+#include "plugins/common/paging.hpp"
 #include "plugins/top/top_time.hpp"
 #include "plugins/top/top_trade_page.hpp"
 

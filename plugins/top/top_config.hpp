@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "erp/plugin.hpp"
+#include "plugins/common/timeout_option.hpp"
 
 namespace erp::plugins::top {
 
@@ -18,8 +19,5 @@ inline constexpr std::int64_t kDefaultPageSize = 100;
 inline constexpr std::chrono::milliseconds kDefaultTimeout{30000};
 
 std::vector<sdk::ConfigKeySpec> top_config_keys();
-
-/// The `timeout` option: `500ms`, `2s`, `1m`, from 100 ms to 5 minutes; nullopt when malformed.
-std::optional<std::chrono::milliseconds> parse_timeout(std::string_view text) noexcept;
 
 }  // namespace erp::plugins::top

@@ -1,27 +1,9 @@
 #include "plugins/top/top_request.hpp"
 
+#include "plugins/common/percent_encode.hpp"
 #include "plugins/top/top_time.hpp"
 
 namespace erp::plugins::top {
-
-std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-                            (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' || byte == '.' || byte == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[(byte >> 4) & 0x0F];
-      out += kHex[byte & 0x0F];
-    }
-  }
-  return out;
-}
 
 std::map<std::string, std::string> signed_params(std::string_view method, std::map<std::string, std::string> business,
                                                  const TopCredentials& credentials, sdk::Instant now) {
@@ -53,9 +35,9 @@ sdk::Result<sdk::HttpRequest> build_request(std::string_view method, std::map<st
     // Empty values are not signed (§1.3 step 1), so they are not sent either.
     if (value.empty()) continue;
     if (!request.body.empty()) request.body += '&';
-    request.body += form_encode(name);
+    request.body += percent_encode(name);
     request.body += '=';
-    request.body += form_encode(value);
+    request.body += percent_encode(value);
   }
   return request;
 }

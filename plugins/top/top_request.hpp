@@ -21,9 +21,6 @@ struct TopCredentials {
   SignMethod sign_method = SignMethod::hmac_sha256;
 };
 
-/// Percent-encodes for a form body (RFC 3986 unreserved kept, space as %20).
-std::string form_encode(std::string_view text);
-
 /// Every parameter of the call, system ones included, with `sign` set.
 std::map<std::string, std::string> signed_params(std::string_view method, std::map<std::string, std::string> business,
                                                  const TopCredentials& credentials, sdk::Instant now);

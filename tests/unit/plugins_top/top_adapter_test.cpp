@@ -9,10 +9,11 @@
 #include <functional>
 #include <set>
 
-#include "plugins/top/top_paging.hpp"
+#include "plugins/common/paging.hpp"
 #include "plugins/top/top_time.hpp"
 #include "top_fakes.hpp"
 
+using namespace erp::plugins;
 using namespace erp::plugins::top;
 using namespace erp::plugins::top::testing;
 using namespace erp::sdk;

@@ -8,6 +8,7 @@
 
 #include "top_fakes.hpp"
 
+using namespace erp::plugins;
 using namespace erp::plugins::top;
 using namespace erp::sdk;
 

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "plugins/common/percent_encode.hpp"
 #include "plugins/top/top_request.hpp"
 #include "plugins/top/top_response.hpp"
 #include "plugins/top/top_time.hpp"
@@ -101,10 +102,10 @@ TEST_CASE("request: system parameters, session signed in, form body to the shop'
 }
 
 TEST_CASE("request: values with spaces, commas and UTF-8 are percent-encoded") {
-  CHECK(form_encode("2024-03-01 20:00:00") == "2024-03-01%2020%3A00%3A00");
-  CHECK(form_encode("a,b") == "a%2Cb");
-  CHECK(form_encode("\xE5\xA4\x87") == "%E5%A4%87");
-  CHECK(form_encode("A-z_0.9~") == "A-z_0.9~");
+  CHECK(erp::plugins::percent_encode("2024-03-01 20:00:00") == "2024-03-01%2020%3A00%3A00");
+  CHECK(erp::plugins::percent_encode("a,b") == "a%2Cb");
+  CHECK(erp::plugins::percent_encode("\xE5\xA4\x87") == "%E5%A4%87");
+  CHECK(erp::plugins::percent_encode("A-z_0.9~") == "A-z_0.9~");
 }
 
 TEST_CASE("response root: method minus taobao., dots to underscores") {

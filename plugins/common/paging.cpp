@@ -1,10 +1,10 @@
-#include "plugins/top/top_paging.hpp"
+#include "plugins/common/paging.hpp"
 
 #include <charconv>
 
-namespace erp::plugins::top {
+namespace erp::plugins {
 namespace {
-constexpr std::string_view kPrefix = "top1:";
+constexpr std::string_view kPrefix = "pg1:";
 
 bool read_number(std::string_view& text, std::int64_t& out, bool last) noexcept {
   const std::size_t end = last ? text.size() : text.find(':');
@@ -38,4 +38,4 @@ std::int64_t last_page(std::int64_t total, std::int64_t page_size) noexcept {
   return (total + page_size - 1) / page_size;
 }
 
-}  // namespace erp::plugins::top
+}  // namespace erp::plugins
