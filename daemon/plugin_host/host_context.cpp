@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <functional>
 #include <mutex>
@@ -101,8 +103,9 @@ class RedactingState final : public sdk::StateStore {
   sdk::Result<std::optional<std::string>> get(std::string_view key) const noexcept override {
     auto value = backing_->get(key);
     try {
-      // A secret read back after a restart is hidden as well: the plugin may still be using it.
-      if (value && *value) logger_.hide(**value);
+      // Whether a stored value was a secret is not stored; after a restart every value read back
+      // is hidden, since the plugin may be using it as a credential.
+      if (value && *value) hide(**value);
     } catch (...) {
     }
     return value;
@@ -110,14 +113,24 @@ class RedactingState final : public sdk::StateStore {
 
   sdk::Result<void> put(std::string_view key, std::string_view value, bool secret) noexcept override {
     try {
-      if (secret) logger_.hide(value);
+      if (secret) hide(value);
     } catch (...) {
-      return sdk::Error{};
+      return sdk::fail(sdk::ErrorCode::internal, "out of memory hiding a secret");
     }
     return backing_->put(key, value, secret);
   }
 
  private:
+  /// The value, and each string member when it is a JSON object (a token pair kept as one value).
+  void hide(std::string_view value) const {
+    logger_.hide(value);
+    const auto parsed = nlohmann::json::parse(value, nullptr, false);
+    if (!parsed.is_object()) return;
+    for (const auto& member : parsed) {
+      if (member.is_string()) logger_.hide(member.get_ref<const std::string&>());
+    }
+  }
+
   std::shared_ptr<sdk::StateStore> backing_;
   PrefixLogger& logger_;
 };

@@ -92,7 +92,8 @@ class StateStore {
   /// The value last put under `key`, or nullopt when none was.
   virtual Result<std::optional<std::string>> get(std::string_view key) const noexcept = 0;
   /// Stores `value` under `key` durably before returning. `secret`: the value is a credential
-  /// (a refreshed token); the host hides it in this plugin's log lines from now on.
+  /// (a refreshed token); the host hides it in this plugin's log lines from now on, and when it
+  /// is a JSON object, each of its string members too (a token pair stored as one value).
   virtual Result<void> put(std::string_view key, std::string_view value, bool secret) noexcept = 0;
 };
 

@@ -12,6 +12,7 @@
 
 #include "erp/host.hpp"
 #include "erp/memory_state.hpp"
+#include "unit/host_fakes.hpp"
 
 namespace erp::plugins::top::testing {
 
@@ -88,37 +89,11 @@ class FakeHttp final : public sdk::HttpClient {
   std::deque<sdk::Result<sdk::HttpResponse>> script_;
 };
 
-class FakeClock final : public sdk::Clock {
- public:
-  sdk::Instant now() const noexcept override { return at; }
-  sdk::Instant at{};
-};
-
-class FakeSecrets final : public sdk::Secrets {
- public:
-  sdk::Result<std::string> get(std::string_view name) const noexcept override {
-    const auto it = values.find(std::string(name));
-    if (it == values.end()) return sdk::fail(sdk::ErrorCode::not_found, "no secret");
-    return it->second;
-  }
-  std::map<std::string, std::string> values;
-};
-
-class FakeConfig final : public sdk::ConfigView {
- public:
-  std::optional<std::string> get(std::string_view key) const noexcept override {
-    const auto it = values.find(std::string(key));
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  }
-  std::map<std::string, std::string> values;
-};
-
-class FakeLogger final : public sdk::Logger {
- public:
-  void log(sdk::LogLevel, std::string_view message) noexcept override { lines.emplace_back(message); }
-  std::vector<std::string> lines;
-};
+// The host's simple services, shared with the Douyin adapter tests.
+using erp::testing::FakeClock;
+using erp::testing::FakeConfig;
+using erp::testing::FakeLogger;
+using erp::testing::FakeSecrets;
 
 class FakeHost final : public sdk::HostContext {
  public:
