@@ -8,6 +8,7 @@
 
 #include <sstream>
 
+#include "erp/memory_state.hpp"
 #include "net/system_clock.hpp"
 
 namespace {
@@ -143,4 +144,42 @@ TEST_CASE("a warehouse connector's context") {
   CHECK(context->config().get("customer_id") == std::optional<std::string>("C1"));
   CHECK(context->config().get("connector") == std::optional<std::string>("qimen"));
   CHECK(context->secrets().get("webhook_token").value() == "hook-token");
+}
+
+TEST_CASE("plugin state: values go to the host's store, and a secret value is hidden in the plugin's log lines") {
+  ShopConfig shop;
+  shop.id = "dy-1";
+  shop.platform = "douyin";
+  shop.app_secret = Secret("app-secret-value", "literal in config");
+  auto backing = std::make_shared<sdk::MemoryStateStore>();
+  auto context = erp::daemon::plugin_host::make_shop_host_context(shop, {}, nullptr, nullptr, backing);
+
+  REQUIRE(context->state().put("douyin.tokens", R"({"access_token":"at-2a9f","refresh_token":"rt-77c1"})", true));
+  REQUIRE(context->state().put("cursor", "plain-value", false));
+  CHECK(backing->get("cursor").value() == std::optional<std::string>("plain-value"));
+  CHECK(context->state().get("douyin.tokens").value().has_value());
+
+  CapturedLog log;
+  context->logger().info("using at-2a9f and rt-77c1; plain-value is no secret");
+  CHECK(log.text() == "info [douyin shop dy-1] using [secret] and [secret]; plain-value is no secret\n");
+}
+
+TEST_CASE("plugin state read back after a restart is hidden too: the plugin may sign with it") {
+  ShopConfig shop;
+  shop.id = "dy-1";
+  shop.platform = "douyin";
+  auto backing = std::make_shared<sdk::MemoryStateStore>();
+  REQUIRE(backing->put("douyin.tokens", R"({"access_token":"at-from-yesterday"})", true));
+  auto context = erp::daemon::plugin_host::make_shop_host_context(shop, {}, nullptr, nullptr, backing);
+  CHECK(context->state().get("douyin.tokens").value().has_value());
+  CapturedLog log;
+  context->logger().warn("call with at-from-yesterday refused");
+  CHECK(log.text() == "warning [douyin shop dy-1] call with [secret] refused\n");
+}
+
+TEST_CASE("without a store the context keeps plugin state in memory") {
+  auto context = erp::daemon::plugin_host::make_shop_host_context(ShopConfig{}, {}, nullptr, nullptr);
+  CHECK_FALSE(context->state().get("k").value().has_value());
+  REQUIRE(context->state().put("k", "v", false));
+  CHECK(context->state().get("k").value() == std::optional<std::string>("v"));
 }

@@ -162,7 +162,7 @@ TEST_CASE("the orders rebuild of schema 3 keeps every order's row, its lines, ev
     write_old_order(db, other_shop, "2026-11-10T16:01:00Z", /*released=*/true);
     write_old_hold(db, row, "MANUAL", "operator:li", "", "2026-11-10T16:02:00Z");
   }
-  auto store = open_store(path);
+  auto store = open_store(path, OpenOptions{3});
   CHECK(store->schema_version() == 3);
   const auto stored = store->get_order(key_of(order));
   REQUIRE(stored.has_value());
