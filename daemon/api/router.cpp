@@ -9,6 +9,8 @@
 
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
+#include "api/push_routes.hpp"
+#include "api/receiver_routes.hpp"
 #include "api/shipment_routes.hpp"
 #include "api/sync_routes.hpp"
 #include "api/why_text.hpp"
@@ -307,6 +309,16 @@ const std::vector<Route>& routes() {
            return shipment_routes::post_shipment(c.deps, c.key(), c.body);
          }}}, {}, false},
         {order + "/holds/{hold_id}", {}, {{"DELETE", delete_hold}}, {"force", "by", "reason"}, false},
+        {order + "/receiver",
+         {},
+         {{"GET", [](Call& c) { return receiver_routes::get_receiver(c.deps, c.key()); }}},
+         {},
+         false},
+        {"/v1/receivers/decrypt",
+         {},
+         {{"POST", [](Call& c) { return receiver_routes::post_decrypt(c.deps, c.body); }}},
+         {},
+         false},
         {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},
         {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, false},
         {"/v1/quarantine",
@@ -397,6 +409,16 @@ ApiResponse Router::transport_error(unsigned status, std::string_view code, std:
 ApiResponse Router::dispatch(const ApiRequest& request) {
   const std::string_view target = request.target;
   const auto qmark = target.find('?');
+  // A platform push is signed by the platform and checked by the shop's adapter; it carries no
+  // token of ours. Push paths never overlap the daemon's routes (config checks that).
+  if (deps_.is_push_path && deps_.push) {
+    const std::string path(target.substr(0, qmark));
+    if (deps_.is_push_path(path)) {
+      ApiResponse r = push_routes::handle_push(deps_, request, path);
+      r.route = path;  // configured paths only, so the label set stays small
+      return r;
+    }
+  }
   const auto segments = split_path(target.substr(0, qmark));
   std::vector<std::string> params;
   const Route* route = segments ? match(*segments, params) : nullptr;

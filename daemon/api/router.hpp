@@ -17,6 +17,8 @@ struct ApiRequest {
   std::string target;         ///< Raw request target: path and query, still percent-encoded.
   std::string authorization;  ///< The Authorization header, empty when absent.
   std::string body;
+  /// Every header as received, names in lower case (a push's signature is in one).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 struct ApiResponse {

@@ -43,6 +43,7 @@ struct Server::Impl {
               request.target = req.target;
               request.authorization = std::string(req.header("authorization"));
               request.body = req.body;
+              request.headers = req.headers;
               return to_http(r->handle(request));
             },
             [r = router](const http::TransportError& e) {

@@ -1,7 +1,7 @@
 #pragma once
 // The local HTTP API that erpctl, warehouse systems and monitoring talk to: the Router on the
 // generic Beast transport (http::HttpServer). Bound to 127.0.0.1 by default; every route but
-// /healthz needs the bearer token.
+// /healthz and the shops' push paths needs the bearer token.
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "erp/adapter.hpp"
 #include "holds/release_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "store/store.hpp"
@@ -33,6 +34,14 @@ struct ApiDeps {
   /// "Sync now" (POST /v1/shops/{shop}/sync): false when no sync worker runs for the shop. Unset:
   /// always false.
   std::function<bool(const std::string& shop)> sync_now = {};
+  /// Whether `path` (the raw request path, without the query) is a push path some running shop
+  /// takes platform pushes on (rule D11): such a request needs no bearer token. Unset: none is.
+  std::function<bool(const std::string& path)> is_push_path = {};
+  /// Takes a POST on a push path and says how to answer the platform. Unset: none is taken.
+  std::function<sdk::PushReply(const std::string& path, const sdk::PushRequest& request)> push = {};
+  /// The running adapter of a shop (receiver decryption, rule D10); null when the shop is
+  /// unknown, disabled or failed. Unset: no shop has one.
+  std::function<std::shared_ptr<sdk::PlatformAdapter>(const std::string& shop)> adapter = {};
 };
 
 /// Limits that keep a slow or hostile local client from tying the daemon up.

@@ -138,6 +138,10 @@ sdk::Result<void> Daemon::start() {
   outbox_ = std::make_unique<outbox::Dispatcher>(io_, *store_, metrics_);
   // Workers start in apply(), once the shops' adapters exist.
   sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
+  // Fetches look the adapter up when they run, so a reloaded shop's new adapter is used.
+  push_ = std::make_unique<sync::PushIntake>(
+      sync::PushDeps{*store_, *pipeline_, metrics_, [this](const std::string& shop) { return shops_.adapter(shop); }},
+      clock_);
   register_metrics();
   if (auto applied = apply(config); !applied) return applied;
 
@@ -145,8 +149,12 @@ sdk::Result<void> Daemon::start() {
   if (!token) return std::move(token).error();
   api_ = std::make_unique<api::Server>(
       io_,
-      api::ApiDeps{*store_, *holds_, metrics_, [this] { return status_json(); }, [this] { outbox_->wake(); },
-                   [this] { return sync_alerts_json(); }, [this](const std::string& shop) { return sync_->sync_now(shop); }},
+      api::ApiDeps{
+          *store_, *holds_, metrics_, [this] { return status_json(); }, [this] { outbox_->wake(); },
+          [this] { return sync_alerts_json(); }, [this](const std::string& shop) { return sync_->sync_now(shop); },
+          [this](const std::string& path) { return push_->is_push_path(path); },
+          [this](const std::string& path, const sdk::PushRequest& request) { return push_->receive(path, request); },
+          [this](const std::string& shop) { return shops_.adapter(shop); }},
       std::move(token).value());
   if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
     return std::move(listening).error();
@@ -186,6 +194,11 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   // A retired worker is joined here: it leaves at its next page boundary, so a reload waits at
   // most for one request in flight (bounded by the HTTP timeout), never for a whole window.
   sync_->apply(config.sync, std::move(syncing));
+  std::vector<sync::PushShop> pushing;
+  for (const auto& shop : config.shops) {
+    if (shop.enabled) pushing.push_back({shop.platform, shop.id, shop.push_path});
+  }
+  push_->configure(pushing);
   auto warehouse = setup_warehouse(config.warehouse, *store_, plugins_, http_, clock_);
   if (!warehouse) return std::move(warehouse).error();
   push_deliveries_ = warehouse->pushes;
@@ -287,6 +300,8 @@ void Daemon::stop() {
   stopper_ = std::thread([this] {
     // Workers leave at the next page boundary; a request in flight ends by its HTTP timeout.
     if (sync_) sync_->stop();
+    // After the sync: its stop also ends the shops' waits for request budget.
+    if (push_) push_->stop();
     if (!outbox_->stop(kOutboxDrainDeadline)) {
       spdlog::warn("an outbox side effect was still in flight after {} s; it will be retried with the same "
                    "idempotency key on the next start",
@@ -311,6 +326,11 @@ void Daemon::sweep_holds() {
     if (released > 0) spdlog::info("released {} hold(s) whose auto-release time came", released);
   } catch (const std::exception& e) {
     spdlog::error("hold auto-release failed (will try again): {}", e.what());
+  }
+  try {
+    push_->prune_if_due();  // at most once an hour
+  } catch (const std::exception& e) {
+    spdlog::error("forgetting old push message ids failed (will try again in an hour): {}", e.what());
   }
   hold_timer_.expires_after(kHoldSweepInterval);
   hold_timer_.async_wait([this](const boost::system::error_code& ec) {

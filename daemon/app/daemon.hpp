@@ -24,6 +24,7 @@
 #include "outbox/dispatcher.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "store/store.hpp"
+#include "sync/push_intake.hpp"
 #include "sync/sync_clock.hpp"
 #include "sync/sync_engine.hpp"
 #include "workflows/order_pipeline.hpp"
@@ -79,6 +80,8 @@ class Daemon {
   std::shared_ptr<workflows::ReleaseDelay> release_delay_;
   /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
   std::unique_ptr<sync::SyncEngine> sync_;
+  /// Platform pushes (rule D11): the shops' fetchers. Also destroyed before the store.
+  std::unique_ptr<sync::PushIntake> push_;
   std::unique_ptr<outbox::Dispatcher> outbox_;
   std::unique_ptr<api::Server> api_;
   SystemdNotifier notify_;

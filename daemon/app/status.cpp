@@ -32,12 +32,21 @@ nlohmann::json build_status(const StatusFacts& f) {
     for (const auto& s : f.sync) {
       if (s.shop == shop.config.id) sync_status = &s;
     }
+    // Where the platform pushes for this shop (rule D11); null when its adapter takes no pushes.
+    // The running config has the path: a reload that changed only the path keeps the adapter.
+    json push_path = nullptr;
+    if (shop.adapter && shop.adapter->capabilities().push_events) {
+      for (const auto& configured : f.config.shops) {
+        if (configured.id == shop.config.id) push_path = configured.push_path;
+      }
+    }
     shops.push_back({{"id", shop.config.id},
                      {"platform", shop.config.platform},
                      {"state", shop.state},
                      {"detail", shop.detail},
                      {"plugin_version", shop.plugin ? std::string(shop.plugin->manifest().version) : ""},
-                     {"sync", sync_status_json(sync_status)}});
+                     {"sync", sync_status_json(sync_status)},
+                     {"push_path", std::move(push_path)}});
   }
   json plugins = json::array();
   for (const auto& plugin : f.plugins) {

@@ -49,6 +49,9 @@ struct ShopConfig {
   /// Budget for every HTTP request the shop's adapter makes (the platforms count calls per app).
   int requests_per_minute = 600;
   bool enabled = true;
+  /// The local API path the platform pushes this shop's messages to (rule D11); several shops
+  /// may share one (one app pushing for several shops). "/push/<id>" when not configured.
+  std::string push_path;
   std::vector<PluginOption> options;
   int line = 0;  ///< Where the entry starts, for messages.
 };

@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "config/push_path.hpp"
 #include "config/sections.hpp"
 #include "config/value_rules.hpp"
 
@@ -10,10 +11,11 @@ namespace erp::daemon::config::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kShopKeys{
-    "id",      "platform",     "base_url",           "app_key",           "app_secret",  "app_secret_file",
-    "session", "session_file", "access_token",       "access_token_file", "sign_method", "poll_interval",
-    "enabled", "options",      "requests_per_minute"};
+constexpr std::array<std::string_view, 16> kShopKeys{
+    "id",           "platform",          "base_url",    "app_key",
+    "app_secret",   "app_secret_file",   "session",     "session_file",
+    "access_token", "access_token_file", "sign_method", "poll_interval",
+    "enabled",      "options",           "push_path",   "requests_per_minute"};
 // The request budget per shop: below 1 nothing would ever be sent; above this a typo is likelier
 // than a platform quota (TOP's largest paid tiers are far below it).
 constexpr int kMinRequestsPerMinute = 1;
@@ -89,6 +91,15 @@ ShopConfig read_shop(const MapReader& shop, const ReadContext& context, std::map
     }
   }
   if (const auto enabled = shop.boolean("enabled")) out.enabled = *enabled;
+  if (auto path = shop.text("push_path", Need::optional)) {
+    if (std::string why = check_push_path(*path); why.empty()) {
+      out.push_path = std::move(*path);
+    } else {
+      shop.report("push_path", std::move(why));
+    }
+  } else if (!out.id.empty()) {
+    out.push_path = default_push_path(out.id);
+  }
   out.options = shop.options("options");
   return out;
 }
