@@ -2,6 +2,8 @@
 // priorities, watchdog. Each test runs the real binaries in a temp dir.
 
 #include <doctest/doctest.h>
+
+#include "erp/version.hpp"
 #include <signal.h>
 
 #include <nlohmann/json.hpp>
@@ -46,7 +48,7 @@ TEST_CASE("erpd --version prints the daemon version and the plugin ABI version")
   const auto result = run({erpd_binary().string(), "--version"});
   CHECK(result.exit_code == 0);
   CHECK(result.out.find("erpd ") == 0);
-  CHECK(result.out.find("plugin ABI 1") != std::string::npos);
+  CHECK(result.out.find("plugin ABI " + std::to_string(erp::sdk::kAbiVersion)) != std::string::npos);
 }
 
 TEST_CASE("check-config exits 0 for a valid file and 2 with FILE:LINE: key lines for a bad one") {
