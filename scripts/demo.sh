@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The demo, as README.md gives it: installs what is missing, builds, starts platform-sim with a
-# Taobao and a Tmall shop whose orders keep coming (generator mode), starts erpd against it with
-# config/demo.yaml, and walks one order through erpctl: synced, held, released, shipped back.
+# Taobao and a Tmall shop whose orders keep coming (generator mode) and a Douyin shop that pushes,
+# starts erpd against it with config/demo.yaml, and walks one order through erpctl: synced, held,
+# released, shipped back; then a Douyin order arrives by push and its receiver is decrypted.
 # In a terminal both keep running until Ctrl-C; otherwise (CI, a pipe) they stop at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-deps.sh
-TARGETS="erpd erpctl platform-sim erp-plugin-taobao erp-plugin-tmall" ./scripts/build.sh
+TARGETS="erpd erpctl platform-sim erp-plugin-taobao erp-plugin-tmall erp-plugin-douyin" ./scripts/build.sh
 
 config=config/demo.yaml
 erpd=build/bin/erpd
@@ -31,6 +32,17 @@ pids+=($!)
 wait_for 10 "platform-sim" admin GET /admin/clock
 admin POST /admin/generate '{"platform": "taobao", "shops": 1, "orders": 20}' >/dev/null
 admin POST /admin/generate '{"platform": "tmall", "shops": 1, "orders_per_second": 0.5, "seconds": 3600}' >/dev/null
+# The Douyin shop pushes every change to erpd's push path (config/demo.yaml: push_path).
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+shops:
+  - id: gen-douyin-1
+    platform: douyin
+    app_key: gen-douyin-1-key
+    app_secret: gen-douyin-1-secret
+    access_token: gen-douyin-1-session
+    refresh_token: gen-douyin-1-refresh
+    push_url: http://127.0.0.1:7878/push/gen-douyin-1
+YAML
 echo "simulator at $sim (log: build/demo/platform-sim.log)"
 
 step "erpd syncs both shops"
@@ -66,6 +78,36 @@ echo "platform-sim's write counters for order $order: $(admin GET "/admin/counte
 shipped() { json orders show "$key" | grep -q '"status": *"shipped"'; }
 wait_for 30 "the next sync to see the shipment" shipped
 ctl orders show "$key"
+
+step "a Douyin order arrives by push within a second (the shop polls only every 10 minutes)"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - at: "+0s"
+    shop: gen-douyin-1
+    type: order
+    order_id: "6920000000000000001"
+    paid: true
+    receiver: {name: 张三丰, phone: "13812345678", province: 浙江省, city: 杭州市, town: 西湖区, street: 文新街道, detail: 文一西路100号}
+    skus:
+      - {sku_order_id: "6920000000000000002", sku_id: "1001", code: CUP-RED, product_name: 保温杯, qty: 2, price: "59.00"}
+YAML
+dykey=douyin/gen-douyin-1/6920000000000000001
+pushed() { json orders show "$dykey" | grep -q '"order_id"'; }
+wait_for 5 "the pushed Douyin order" pushed
+ctl orders show "$dykey"
+echo "erpd's push counters: $(curl -sf --noproxy '*' -H "Authorization: Bearer $(cat build/demo/api.token)" \
+  http://127.0.0.1:7878/metrics | grep '^erp_push_messages_total' | tr '\n' ' ')"
+
+step "the shipper, and only the shipper, gets the receiver in plaintext (rule D10: never stored, never logged)"
+echo '$ curl -X POST http://127.0.0.1:7878/v1/receivers/decrypt -d {"orders":[{"platform":"douyin",...}]}'
+curl -sf --noproxy '*' -H "Authorization: Bearer $(cat build/demo/api.token)" -H 'Content-Type: application/json' \
+  -d '{"orders": [{"platform": "douyin", "shop": "gen-douyin-1", "order_id": "6920000000000000001"}]}' \
+  http://127.0.0.1:7878/v1/receivers/decrypt
+echo
+if grep -q 13812345678 build/demo/erpd.log build/demo/erpd.db*; then
+  echo "demo: the receiver's phone number reached erpd's log or database" >&2; exit 1
+fi
+echo "the phone number appears in neither build/demo/erpd.log nor the database"
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
