@@ -38,4 +38,32 @@ std::int64_t last_page(std::int64_t total, std::int64_t page_size) noexcept {
   return (total + page_size - 1) / page_size;
 }
 
+sdk::Result<sdk::OrderPage> list_backwards(const std::string& token, std::int64_t page_size, const PageFetch& fetch) {
+  PageCursor cursor;
+  std::int64_t seen_total = 0;
+  if (token.empty()) {
+    if (page_size < 1) return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
+    auto first = fetch(1, page_size);
+    if (!first) return std::move(first).error();
+    const std::int64_t last = last_page(first->total, page_size);
+    if (last <= 1) return sdk::OrderPage{std::move(first->orders), std::move(first->rejected), ""};
+    cursor = PageCursor{last, first->total, page_size};
+    seen_total = first->total;
+  } else {
+    auto decoded = decode_cursor(token);
+    if (!decoded) return sdk::fail(sdk::ErrorCode::invalid_input, "next_page token was not made by this adapter");
+    cursor = *decoded;
+    seen_total = cursor.total;
+  }
+  auto listed = fetch(cursor.page, cursor.page_size);
+  if (!listed) return std::move(listed).error();
+  sdk::OrderPage out{std::move(listed->orders), std::move(listed->rejected), ""};
+  if (listed->total > seen_total) {
+    out.next_page = encode_cursor(PageCursor{last_page(listed->total, cursor.page_size), listed->total, cursor.page_size});
+  } else if (cursor.page > 1) {
+    out.next_page = encode_cursor(PageCursor{cursor.page - 1, listed->total, cursor.page_size});
+  }
+  return out;
+}
+
 }  // namespace erp::plugins

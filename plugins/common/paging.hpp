@@ -3,9 +3,13 @@
 // listing whose items leave it while it is read (TOP increment.get, Douyin order.searchList).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "erp/adapter.hpp"
 
 namespace erp::plugins {
 
@@ -24,5 +28,23 @@ std::optional<PageCursor> decode_cursor(std::string_view token) noexcept;
 
 /// Number of the last page for `total` results (at least 1).
 std::int64_t last_page(std::int64_t total, std::int64_t page_size) noexcept;
+
+/// One listing page as the platform answered it, already mapped.
+struct ListedPage {
+  std::vector<sdk::Order> orders;
+  std::vector<sdk::Rejected> rejected;
+  std::int64_t total = 0;  ///< What the platform says the whole window holds.
+};
+
+/// Fetches and maps page `page` (1-based) of `size` orders of the window being walked.
+using PageFetch = std::function<sdk::Result<ListedPage>(std::int64_t page, std::int64_t size)>;
+
+/// One step of a backwards walk through a window whose orders leave it when they change (their
+/// modified time moves past the window's end) and shift every later order one place towards the
+/// first page. Read from the last page to the first, orders only move onto pages still to be
+/// read: at worst one is listed twice, never skipped. `token` is "" to start (page 1 is read only
+/// to learn the total) or the previous step's next_page. Orders entering the window (it ends in
+/// the future) raise the total: the walk then restarts at the new last page.
+sdk::Result<sdk::OrderPage> list_backwards(const std::string& token, std::int64_t page_size, const PageFetch& fetch);
 
 }  // namespace erp::plugins

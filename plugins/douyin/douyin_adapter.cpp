@@ -4,6 +4,8 @@
 #include <exception>
 #include <variant>
 
+#include "plugins/common/guarded.hpp"
+#include "plugins/common/page_size_option.hpp"
 #include "plugins/common/paging.hpp"
 #include "plugins/douyin/douyin_config.hpp"
 #include "plugins/douyin/douyin_decrypt.hpp"
@@ -20,18 +22,6 @@ using sdk::ErrorCode;
 // Business numbers under 50002 isv.business-failed:<n>. Douyin does not document them; these are
 // platform-sim's (tests/sim/README.md), recognised so a missing order reads as not_found.
 constexpr std::string_view kOrderNotFound = "isv.business-failed:10016";
-
-template <class T, class F>
-sdk::Result<T> guarded(const char* what, F&& body) {
-  // Nothing may escape into the host (CONVENTIONS 4); a throw here is a bug, reported as internal.
-  try {
-    return body();
-  } catch (const std::exception& error) {
-    return sdk::fail(ErrorCode::internal, std::string(what) + " failed: " + error.what());
-  } catch (...) {
-    return sdk::fail(ErrorCode::internal, std::string(what) + " failed with an unknown exception");
-  }
-}
 
 std::int64_t unix_seconds(sdk::Instant t) {
   return std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count();
@@ -54,22 +44,9 @@ sdk::Capabilities DouyinAdapter::capabilities() const {
 
 std::string DouyinAdapter::shop() const { return host_.config().get_or("id", ""); }
 
-std::int64_t DouyinAdapter::page_size() const {
-  const std::string text = host_.config().get_or("page_size", "");
-  if (text.empty()) return kDefaultPageSize;
-  std::int64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9' || value > 1000) return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value >= 1 && value <= 100 ? value : -1;
-}
-
 // ---------------------------------------------------------------------------------------------
-// list_modified: order.searchList over update_time, paged backwards like TOP's listing: an order
-// that changes while the window is read leaves it (its update_time moves past the window's end)
-// and every order after it moves one place towards page 0. Read from the last page to the first,
-// orders only move onto pages still to be read: at worst one is listed twice, never skipped.
+// list_modified: order.searchList over update_time, walked backwards like TOP's listing
+// (plugins/common/paging: an order changing during the walk leaves the window and shifts the rest).
 
 sdk::Result<json> DouyinAdapter::fetch_page(const sdk::ModifiedWindow& window, std::int64_t page, std::int64_t size) {
   // Douyin's bounds are inclusive unix seconds; the SDK window is half-open [from, to).
@@ -91,35 +68,13 @@ sdk::Result<sdk::OrderPage> DouyinAdapter::list_modified_impl(const sdk::Modifie
   if (window.to - window.from > std::chrono::seconds{86400}) {
     return sdk::fail(ErrorCode::invalid_input, "Douyin windows are at most 1 day (max_window_seconds 86400)");
   }
-  PageCursor cursor;
-  std::int64_t seen_total = 0;
-  if (page.empty()) {
-    cursor.page_size = page_size();
-    if (cursor.page_size < 1) return sdk::fail(ErrorCode::config_error, "page_size must be an integer from 1 to 100");
-    auto first = fetch_page(window, 0, cursor.page_size);
-    if (!first) return std::move(first).error();
-    auto mapped = map_order_list(*first, shop());
-    const std::int64_t last = last_page(mapped.total, cursor.page_size);
-    if (last <= 1) return sdk::OrderPage{std::move(mapped.orders), std::move(mapped.rejected), ""};
-    cursor.page = last;
-    seen_total = mapped.total;
-  } else {
-    auto decoded = decode_cursor(page);
-    if (!decoded) return sdk::fail(ErrorCode::invalid_input, "next_page token was not made by this adapter");
-    cursor = *decoded;
-    seen_total = cursor.total;
-  }
-  auto body = fetch_page(window, cursor.page - 1, cursor.page_size);
-  if (!body) return std::move(body).error();
-  auto mapped = map_order_list(*body, shop());
-  sdk::OrderPage out{std::move(mapped.orders), std::move(mapped.rejected), ""};
-  if (mapped.total > seen_total) {
-    // Orders entered the window while it was read: start again from the new last page.
-    out.next_page = encode_cursor(PageCursor{last_page(mapped.total, cursor.page_size), mapped.total, cursor.page_size});
-  } else if (cursor.page > 1) {
-    out.next_page = encode_cursor(PageCursor{cursor.page - 1, mapped.total, cursor.page_size});
-  }
-  return out;
+  return list_backwards(page, page_size_option(host_.config(), kDefaultPageSize),
+                        [&](std::int64_t page_no, std::int64_t size) -> sdk::Result<ListedPage> {
+                          auto body = fetch_page(window, page_no - 1, size);  // Douyin counts pages from 0
+                          if (!body) return std::move(body).error();
+                          auto mapped = map_order_list(*body, shop());
+                          return ListedPage{std::move(mapped.orders), std::move(mapped.rejected), mapped.total};
+                        });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ class DouyinAdapter final : public sdk::PlatformAdapter {
   sdk::Result<nlohmann::json> order_detail(const std::string& order_id);
   sdk::Result<sdk::ShipmentReceipt> ship_impl(const sdk::Shipment& shipment);
   sdk::Result<std::vector<sdk::PlainReceiver>> decrypt_impl(const std::vector<sdk::ReceiverCipher>& ciphers);
-  std::int64_t page_size() const;
   std::string shop() const;
 
   sdk::HostContext& host_;

@@ -1,21 +1,11 @@
 #include "plugins/douyin/douyin_decrypt.hpp"
 
+#include "plugins/common/json_fields.hpp"
 #include "plugins/douyin/douyin_order_mapper.hpp"
 
 namespace erp::plugins::douyin {
-namespace {
 
 using nlohmann::json;
-
-std::string text_of(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  return {};
-}
-
-}  // namespace
 
 DecryptPlan::DecryptPlan(const std::vector<sdk::ReceiverCipher>& ciphers) {
   receivers_.reserve(ciphers.size());
@@ -46,9 +36,9 @@ void DecryptPlan::take(const json& data) {
   if (infos == data.end() || !infos->is_array()) return;
   for (const auto& info : *infos) {
     if (!info.is_object()) continue;
-    const std::string auth_id = text_of(info, "auth_id");
-    const std::string cipher = text_of(info, "cipher_text");
-    const std::string err_no = text_of(info, "err_no");
+    const std::string auth_id = text_field(info, "auth_id");
+    const std::string cipher = text_field(info, "cipher_text");
+    const std::string err_no = text_field(info, "err_no");
     for (const auto& part : parts_) {
       if (part.order_id != auth_id || part.cipher_text != cipher) continue;
       auto& receiver = receivers_[part.receiver];
@@ -57,7 +47,7 @@ void DecryptPlan::take(const json& data) {
         receiver.error = "Douyin refused to decrypt (err_no " + err_no + ")";
         continue;
       }
-      const std::string plain = text_of(info, "decrypt_text");
+      const std::string plain = text_field(info, "decrypt_text");
       switch (part.field) {
         case Field::name:
           receiver.name = plain;

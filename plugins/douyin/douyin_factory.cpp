@@ -1,5 +1,6 @@
 #include "plugins/douyin/douyin_factory.hpp"
 
+#include "plugins/common/page_size_option.hpp"
 #include "plugins/common/timeout_option.hpp"
 #include "plugins/douyin/douyin_adapter.hpp"
 #include "plugins/douyin/douyin_config.hpp"
@@ -14,14 +15,8 @@ class DouyinFactory final : public sdk::PluginFactory {
 
   sdk::Result<std::unique_ptr<sdk::PlatformAdapter>> create_platform_adapter(sdk::HostContext& host) override {
     // The host checked the types; the ranges are Douyin's and only the plugin knows them.
-    const std::string size = host.config().get_or("page_size", "");
-    if (!size.empty()) {
-      bool digits = size.size() <= 4;
-      for (const char c : size) digits = digits && c >= '0' && c <= '9';
-      const long value = digits ? std::stol(size) : 0;
-      if (value < 1 || value > 100) {
-        return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
-      }
+    if (page_size_option(host.config(), kDefaultPageSize) < 1) {
+      return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
     }
     if (const auto timeout = host.config().get("timeout"); timeout && !parse_timeout(*timeout)) {
       return sdk::fail(sdk::ErrorCode::config_error, "timeout must be a duration from 100ms to 5m, like 10s");

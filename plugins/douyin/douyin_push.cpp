@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plugins/common/digest.hpp"
+#include "plugins/common/json_fields.hpp"
 
 namespace erp::plugins::douyin {
 namespace {
@@ -11,12 +12,6 @@ using nlohmann::json;
 using sdk::ErrorCode;
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string id_text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
-  return {};
-}
 
 /// A message's data: JSON text (the Go SDK's shape) or an object already (SKIT's samples).
 json data_of(const json& message) {

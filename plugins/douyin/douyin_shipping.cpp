@@ -4,17 +4,12 @@
 #include <set>
 
 #include "plugins/common/digest.hpp"
+#include "plugins/common/json_fields.hpp"
 
 namespace erp::plugins::douyin {
 namespace {
 
 using nlohmann::json;
-
-std::string id_text(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
-  return {};
-}
 
 std::int64_t number_of(const json& object, const char* key) {
   const auto it = object.find(key);

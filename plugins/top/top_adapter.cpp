@@ -5,6 +5,9 @@
 #include <variant>
 
 #include "plugins/top/top_config.hpp"
+#include "plugins/common/guarded.hpp"
+#include "plugins/common/json_fields.hpp"
+#include "plugins/common/page_size_option.hpp"
 #include "plugins/common/paging.hpp"
 #include "plugins/top/top_time.hpp"
 #include "plugins/top/top_trade_page.hpp"
@@ -16,30 +19,6 @@ using nlohmann::json;
 using sdk::ErrorCode;
 
 constexpr std::size_t kMaxMemoBytes = 1000;  // taobao.trade.memo.add/update limit
-
-std::string id_of(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_integer() || value.is_number_unsigned()) return value.dump();
-  return {};
-}
-
-std::string text_of(const json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-template <class T, class F>
-sdk::Result<T> guarded(const char* what, F&& body) {
-  // Nothing may escape into the host (CONVENTIONS 4); a throw here is a bug, reported as internal.
-  try {
-    return body();
-  } catch (const std::exception& error) {
-    return sdk::fail(ErrorCode::internal, std::string(what) + " failed: " + error.what());
-  } catch (...) {
-    return sdk::fail(ErrorCode::internal, std::string(what) + " failed with an unknown exception");
-  }
-}
 
 sdk::Instant floor_seconds(sdk::Instant t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
@@ -100,17 +79,6 @@ sdk::Capabilities TopAdapter::capabilities() const {
   return caps;
 }
 
-std::int64_t TopAdapter::page_size() const {
-  const std::string text = host_.config().get_or("page_size", "");
-  if (text.empty()) return kDefaultPageSize;
-  std::int64_t value = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9' || value > 1000) return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value >= 1 && value <= 100 ? value : -1;
-}
-
 // ---------------------------------------------------------------------------------------------
 // list_modified
 
@@ -151,38 +119,13 @@ sdk::Result<sdk::OrderPage> TopAdapter::list_modified_impl(const sdk::ModifiedWi
     return sdk::fail(ErrorCode::invalid_input, "TOP windows are at most 1 day (max_window_seconds 86400)");
   }
   const MapOptions map_options{options_.tmall, options_.tmall ? "tmall" : "taobao", host_.config().get_or("id", "")};
-
-  PageCursor cursor;
-  std::int64_t seen_total = 0;
-  if (page.empty()) {
-    cursor.page_size = page_size();
-    if (cursor.page_size < 1) return sdk::fail(ErrorCode::config_error, "page_size must be an integer from 1 to 100");
-    // Page 1 first, only to learn total_results.
-    auto first = fetch_page(window, 1, cursor.page_size);
-    if (!first) return std::move(first).error();
-    auto mapped = map_trade_list(*first, map_options);
-    const std::int64_t last = last_page(mapped.total_results, cursor.page_size);
-    if (last <= 1) return sdk::OrderPage{std::move(mapped.orders), std::move(mapped.rejected), ""};
-    cursor.page = last;
-    seen_total = mapped.total_results;
-  } else {
-    auto decoded = decode_cursor(page);
-    if (!decoded) return sdk::fail(ErrorCode::invalid_input, "next_page token was not made by this adapter");
-    cursor = *decoded;
-    seen_total = cursor.total;
-  }
-
-  auto body = fetch_page(window, cursor.page, cursor.page_size);
-  if (!body) return std::move(body).error();
-  auto mapped = map_trade_list(*body, map_options);
-  sdk::OrderPage out{std::move(mapped.orders), std::move(mapped.rejected), ""};
-  const std::int64_t total = mapped.total_results;
-  if (total > seen_total) {
-    out.next_page = encode_cursor(PageCursor{last_page(total, cursor.page_size), total, cursor.page_size});
-  } else if (cursor.page > 1) {
-    out.next_page = encode_cursor(PageCursor{cursor.page - 1, total, cursor.page_size});
-  }
-  return out;
+  return list_backwards(page, page_size_option(host_.config(), kDefaultPageSize),
+                        [&](std::int64_t page_no, std::int64_t size) -> sdk::Result<ListedPage> {
+                          auto body = fetch_page(window, page_no, size);
+                          if (!body) return std::move(body).error();
+                          auto mapped = map_trade_list(*body, map_options);
+                          return ListedPage{std::move(mapped.orders), std::move(mapped.rejected), mapped.total_results};
+                        });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,11 +202,11 @@ sdk::Result<LineStates> TopAdapter::read_lines(const std::string& tid) {
   if (list == orders->end() || !list->is_array()) return lines;
   for (const auto& line : *list) {
     if (!line.is_object() || !line.contains("oid")) continue;
-    const std::string oid = id_of(line["oid"]);
+    const std::string oid = id_text(line["oid"]);
     if (oid.empty()) continue;
     // Only the waybill is compared: logistics_company holds the carrier's display name on the
     // real platform, not the company_code we uploaded.
-    lines[oid] = LineShipState{text_of(line, "status"), text_of(line, "invoice_no")};
+    lines[oid] = LineShipState{text_field(line, "status"), text_field(line, "invoice_no")};
   }
   return lines;
 }

@@ -52,7 +52,6 @@ class TopAdapter final : public sdk::PlatformAdapter {
 
   sdk::Result<nlohmann::json> fetch_page(const sdk::ModifiedWindow& window, std::int64_t page_no,
                                          std::int64_t page_size);
-  std::int64_t page_size() const;
   sdk::Result<LineStates> read_lines(const std::string& tid);
   sdk::Result<PackageOutcome> ship_package(const std::string& tid, const sdk::Package& package);
 

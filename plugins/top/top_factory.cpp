@@ -1,5 +1,6 @@
 #include "plugins/top/top_factory.hpp"
 
+#include "plugins/common/page_size_option.hpp"
 #include "plugins/top/top_adapter.hpp"
 #include "plugins/top/top_config.hpp"
 #include "plugins/top/top_sign.hpp"
@@ -15,15 +16,8 @@ class TopFactory final : public sdk::PluginFactory {
 
   sdk::Result<std::unique_ptr<sdk::PlatformAdapter>> create_platform_adapter(sdk::HostContext& host) override {
     // The host checked the type (integer); the range is TOP's and only the plugin knows it.
-    const std::string size = host.config().get_or("page_size", "");
-    if (!size.empty()) {
-      long value = 0;
-      bool digits = size.size() <= 4;
-      for (const char c : size) digits = digits && c >= '0' && c <= '9';
-      if (digits) value = std::stol(size);
-      if (!digits || value < 1 || value > 100) {
-        return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
-      }
+    if (page_size_option(host.config(), kDefaultPageSize) < 1) {
+      return sdk::fail(sdk::ErrorCode::config_error, "page_size must be an integer from 1 to 100");
     }
     if (const auto timeout = host.config().get("timeout"); timeout && !parse_timeout(*timeout)) {
       return sdk::fail(sdk::ErrorCode::config_error, "timeout must be a duration from 100ms to 5m, like 10s");

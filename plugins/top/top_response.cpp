@@ -1,5 +1,7 @@
 #include "plugins/top/top_response.hpp"
 
+#include "plugins/common/json_fields.hpp"
+
 namespace erp::plugins::top {
 namespace {
 
@@ -15,14 +17,6 @@ long code_of(const nlohmann::json& value) {
     return out;
   }
   return 0;
-}
-
-std::string text_of(const nlohmann::json& object, const char* key) {
-  const auto it = object.find(key);
-  if (it == object.end()) return {};
-  if (it->is_string()) return it->get<std::string>();
-  if (it->is_number()) return it->dump();
-  return {};
 }
 
 }  // namespace
@@ -51,9 +45,9 @@ sdk::Result<nlohmann::json> unwrap_response(std::string_view method, const sdk::
   if (const auto it = parsed.find("error_response"); it != parsed.end() && it->is_object()) {
     TopError error;
     error.code = it->contains("code") ? code_of((*it)["code"]) : 0;
-    error.msg = text_of(*it, "msg");
-    error.sub_code = text_of(*it, "sub_code");
-    error.sub_msg = text_of(*it, "sub_msg");
+    error.msg = text_field(*it, "msg");
+    error.sub_code = text_field(*it, "sub_code");
+    error.sub_msg = text_field(*it, "sub_msg");
     if (top_error != nullptr) *top_error = error;
     auto classified = classify_top_error(error);
     // A 5xx wrapped around a TOP error of an otherwise final class is still the platform's fault.
