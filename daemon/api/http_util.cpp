@@ -1,5 +1,7 @@
 #include "api/http_util.hpp"
 
+#include <stdexcept>
+
 namespace erp::daemon::api {
 namespace {
 
@@ -128,6 +130,25 @@ nlohmann::json error_json(std::string_view code, std::string_view message) {
 
 std::string dump_json(const nlohmann::json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+nlohmann::json parse_json_object(const std::string& body, const std::set<std::string>& known) {
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw std::invalid_argument("request body: expected a JSON object");
+  }
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+    throw std::invalid_argument("request body is not valid JSON: " + what);
+  }
+  if (!j.is_object()) throw std::invalid_argument("request body: expected a JSON object");
+  for (const auto& item : j.items()) {
+    if (!known.contains(item.key())) throw std::invalid_argument("unknown field '" + item.key() + "'");
+  }
+  return j;
 }
 
 }  // namespace erp::daemon::api

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,10 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 /// The token of an "Authorization: Bearer <token>" header value ("bearer" in any case);
 /// nullopt for any other scheme.
 std::optional<std::string_view> bearer_token(std::string_view authorization) noexcept;
+
+/// A request body that must be a JSON object with only `known` fields; std::invalid_argument
+/// with what is wrong (empty, not JSON, not an object, an unknown field) otherwise.
+nlohmann::json parse_json_object(const std::string& body, const std::set<std::string>& known);
 
 /// {"error": {"code": code, "message": message}}
 nlohmann::json error_json(std::string_view code, std::string_view message);

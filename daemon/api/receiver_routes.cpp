@@ -74,18 +74,7 @@ struct StillRateLimited {
 }
 
 std::vector<OrderKey> parse_orders(const std::string& body) {
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    bad_request("request body is not valid JSON: " + what);
-  }
-  if (!j.is_object()) bad_request("request body: expected a JSON object {\"orders\": [...]}");
-  for (const auto& item : j.items()) {
-    if (item.key() != "orders") bad_request("unknown field '" + item.key() + "'");
-  }
+  const json j = parse_json_object(body, {"orders"});
   const auto orders = j.find("orders");
   if (orders == j.end()) bad_request("orders: required, a list of 1 to 200 {platform, shop, order_id}");
   if (!orders->is_array()) bad_request("orders: must be a list of {platform, shop, order_id}");

@@ -107,20 +107,11 @@ store::StoredOrder require_order(const Call& call) {
 // --- JSON bodies -------------------------------------------------------------------------------
 
 json parse_object_body(const std::string& body, const std::set<std::string>& known) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) bad_request("request body: expected a JSON object");
-  json j;
   try {
-    j = json::parse(body);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    bad_request("request body is not valid JSON: " + what);
+    return parse_json_object(body, known);
+  } catch (const std::invalid_argument& e) {
+    bad_request(e.what());
   }
-  if (!j.is_object()) bad_request("request body: expected a JSON object");
-  for (const auto& item : j.items()) {
-    if (!known.contains(item.key())) bad_request("unknown field '" + item.key() + "'");
-  }
-  return j;
 }
 
 std::optional<std::string> string_field(const json& j, const char* field) {

@@ -178,7 +178,8 @@ TEST_CASE("D10 decrypt bodies: 1 to 200 orders of {platform, shop, order_id}, el
     CHECK(reply.error_code() == "invalid_input");
     CHECK_MESSAGE(reply.error_message().find(says) != std::string::npos, reply.error_message());
   };
-  bad("", "not valid JSON");
+  bad("", "request body: expected a JSON object");
+  bad("{", "not valid JSON");
   bad("[]", "expected a JSON object");
   bad("{}", "orders: required");
   bad(R"({"orders": {}})", "orders: must be a list");
