@@ -172,7 +172,8 @@ sdk::Result<sdk::PushBatch> DouyinAdapter::parse_push(const sdk::PushRequest& re
   return guarded<sdk::PushBatch>("parse_push", [&]() -> sdk::Result<sdk::PushBatch> {
     auto secret = host_.secrets().get("app_secret");
     if (!secret || secret->empty()) return sdk::fail(ErrorCode::config_error, "the shop has no app_secret");
-    return parse_douyin_push(request, host_.config().get_or("app_key", ""), *secret);
+    return parse_douyin_push(request, host_.config().get_or("app_key", ""), *secret,
+                             host_.config().get_or("douyin_shop_id", ""));
   });
 }
 

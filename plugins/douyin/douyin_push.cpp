@@ -62,7 +62,7 @@ std::string push_topic(std::string_view tag) {
 }
 
 sdk::Result<sdk::PushBatch> parse_douyin_push(const sdk::PushRequest& request, std::string_view app_key,
-                                              std::string_view app_secret) {
+                                              std::string_view app_secret, std::string_view douyin_shop_id) {
   const auto event_sign = request.header("event-sign");
   if (!event_sign || event_sign->empty()) return sdk::fail(ErrorCode::invalid_input, "no event-sign header");
   if (const auto app_id = request.header("app-id"); app_id && !app_id->empty() && *app_id != app_key) {
@@ -85,7 +85,9 @@ sdk::Result<sdk::PushBatch> parse_douyin_push(const sdk::PushRequest& request, s
       return sdk::fail(ErrorCode::invalid_input, "a message has no tag or no msg_id");
     }
     out.topic = push_topic(out.tag);
-    if (out.topic != "other") out.order_id = order_id_of(data_of(message));
+    const json data = data_of(message);
+    if (!douyin_shop_id.empty() && data.contains("shop_id") && id_text(data["shop_id"]) != douyin_shop_id) continue;
+    if (out.topic != "other") out.order_id = order_id_of(data);
     batch.messages.push_back(std::move(out));
   }
   batch.reply = sdk::PushReply{200, "application/json", std::string(kPushSuccess)};

@@ -24,7 +24,9 @@ std::string push_topic(std::string_view tag);
 
 /// Verifies and reads a push. invalid_input (with the reason, never the body) when the signature
 /// is missing or wrong, the app-id header names another app, or the body is not a message array.
+/// With `douyin_shop_id` set, messages whose data names another shop are left out: one app's
+/// push URL carries every shop it is authorized for, and several shops may share a push path.
 sdk::Result<sdk::PushBatch> parse_douyin_push(const sdk::PushRequest& request, std::string_view app_key,
-                                              std::string_view app_secret);
+                                              std::string_view app_secret, std::string_view douyin_shop_id = {});
 
 }  // namespace erp::plugins::douyin

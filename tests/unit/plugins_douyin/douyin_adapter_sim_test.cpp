@@ -223,6 +223,18 @@ TEST_CASE("pushes (D11): a signed message array is read; a wrong signature is re
   CHECK(batch->messages[2].order_id.empty());
   CHECK(batch->reply.body == R"({"code":0,"msg":"success"})");
 
+  // Two shops of one app sharing a push path: each takes only the messages about itself.
+  rig.host.cfg.values["douyin_shop_id"] = "4463798";
+  auto own = rig.adapter.parse_push(request);
+  REQUIRE(own.ok());
+  CHECK(own->messages.size() == 3);  // 4463798 is named by the first; the others name no shop
+  rig.host.cfg.values["douyin_shop_id"] = "5550001";
+  auto others = rig.adapter.parse_push(request);
+  REQUIRE(others.ok());
+  REQUIRE(others->messages.size() == 2);
+  CHECK(others->messages[0].msg_id == "7002");
+  rig.host.cfg.values.erase("douyin_shop_id");
+
   request.body += " ";
   auto refused = rig.adapter.parse_push(request);
   REQUIRE_FALSE(refused.ok());

@@ -13,14 +13,14 @@ using erp::plugins::douyin::testing::SimHost;
 using erp::sim::douyin::test::Fixture;
 using namespace erp::sdk;
 
-TEST_CASE("the douyin module loads, declares refresh_token, page_size and timeout, and reads orders") {
+TEST_CASE("the douyin module loads, declares refresh_token, douyin_shop_id, page_size and timeout, and reads orders") {
   PluginHost host(ERP_PLUGIN_DIR);
   auto plugin = host.load("douyin");
   REQUIRE_MESSAGE(plugin.ok(), (plugin.ok() ? std::string() : plugin.error().message));
   CHECK((*plugin)->name() == "douyin");
   CHECK((*plugin)->kind() == PluginKind::platform);
   const auto keys = (*plugin)->config_keys();
-  REQUIRE(keys.size() == 3);
+  REQUIRE(keys.size() == 4);
   CHECK(keys[0].name == "refresh_token");
   CHECK(keys[0].type == ConfigType::secret);
 
