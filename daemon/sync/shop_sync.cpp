@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "core/time_format.hpp"
 #include "sync/retry_policy.hpp"
@@ -163,6 +164,7 @@ void ShopSync::enter(SyncState state, const std::string& why) {
 
 Instant ShopSync::step() {
   enter(SyncState::syncing, {});
+  const auto progress_before = std::make_pair(read_cursor(kModifiedCursor), read_cursor(kReconcileCursor));
   sdk::Result<void> pass;
   try {
     pass = run_pass();
@@ -190,6 +192,9 @@ Instant ShopSync::step() {
     enter(SyncState::idle, {});
   } else {
     const auto& error = pass.error();
+    // A pass that stored windows before failing made progress: the backoff starts over, so a
+    // few scattered faults over a long backfill cost seconds, not a doubling wait each.
+    if (std::make_pair(cursor, read_cursor(kReconcileCursor)) != progress_before) failures_ = 0;
     const double jitter01 = std::uniform_real_distribution<double>(0.0, 1.0)(jitter_);
     const RetryDecision decision = decide_retry(error, failures_++, jitter01);
     next = now + decision.delay;

@@ -1,5 +1,6 @@
 #include "plugins/douyin/douyin_errors.hpp"
 
+#include <chrono>
 #include <string_view>
 
 namespace erp::plugins::douyin {
@@ -48,7 +49,11 @@ sdk::Error classify_douyin_error(const DouyinError& e) {
   const std::string what = named(e);
 
   if (e.code == 60000 || sub == "isv.traffic-limited") {
-    return sdk::fail(ErrorCode::rate_limited, what + ": too many requests; slowing down");
+    // Douyin states no ban length; its quotas are per second (PLATFORMS.md §3.3), so a second's
+    // wait is what the host should take instead of its default minute.
+    auto limited = sdk::fail(ErrorCode::rate_limited, what + ": too many requests; slowing down");
+    limited.retry_after = std::chrono::seconds{1};
+    return limited;
   }
   if (sub == "isv.access-token-expired") {
     return sdk::fail(ErrorCode::auth_expired, what + ": the access token expired; refreshing it");

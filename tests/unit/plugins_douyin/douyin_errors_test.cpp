@@ -31,9 +31,11 @@ TEST_CASE("code 10000 and legacy err_no 0 are successes") {
   CHECK_FALSE(read_error(json{{"code", 10000}, {"err_no", 0}, {"message", "success"}}).has_value());
 }
 
-TEST_CASE("60000 is rate limiting, in either envelope") {
+TEST_CASE("60000 is rate limiting, in either envelope, retried after a second (Douyin's quotas are per second)") {
   CHECK(classified(answer(60000, "isv.traffic-limited", "请求太频繁,请稍后再试")) == ErrorCode::rate_limited);
   CHECK(classified(json{{"err_no", 60000}, {"message", "请求太频繁"}}) == ErrorCode::rate_limited);
+  const auto error = classify_douyin_error(*read_error(answer(60000, "isv.traffic-limited")));
+  CHECK(error.retry_after == std::chrono::seconds{1});
 }
 
 TEST_CASE("an expired access token is auth_expired so the adapter refreshes it; a missing one needs re-authorization") {

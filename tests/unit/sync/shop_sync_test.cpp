@@ -183,6 +183,24 @@ TEST_CASE("transient failures back off exponentially from 1 s up to 5 min") {
   CHECK(f.shop().status().state == SyncState::backoff);
 }
 
+TEST_CASE("a pass that stored windows before it failed starts the backoff over") {
+  SyncFixture f;
+  f.settings.backfill = 6h;
+  f.settings.window = 30min;
+  // Each pass fails on its third window: the first two are stored, so the cursor moves.
+  std::vector<std::chrono::milliseconds> delays;
+  for (int i = 0; i < 3; ++i) {
+    f.adapter->fail_call(f.adapter->calls + 3, sdk::fail(sdk::ErrorCode::transient, "timeout"));
+    const auto cursor_before = f.cursor();
+    const Instant before = f.clock->now();
+    const Instant next = f.shop().step();
+    CHECK(f.cursor() != cursor_before);
+    delays.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(next - before));
+    f.clock->advance(delays.back());
+  }
+  for (const auto delay : delays) CHECK(delay <= 1s);  // not 1 s, 2 s, 4 s
+}
+
 TEST_CASE("needs_reauth shows in the status, retries every 5 minutes and clears on the next success") {
   SyncFixture f;
   f.adapter->fail_call(1, sdk::fail(sdk::ErrorCode::needs_reauth, "session expired; authorize the app again"));
