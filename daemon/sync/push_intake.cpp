@@ -24,7 +24,7 @@ PushIntake::PushIntake(PushDeps deps, std::shared_ptr<const SyncClock> clock, Pu
     : deps_(std::move(deps)), clock_(std::move(clock)), options_(options) {
   deps_.metrics.describe(kPushMetric, "counter",
                          "Platform push messages by shop and outcome (accepted, duplicate, refused, fetched, "
-                         "fetch_failed).");
+                         "fetch_failed, queue_full).");
 }
 
 PushIntake::~PushIntake() { stop(); }
@@ -146,7 +146,7 @@ void PushIntake::take(const Served& served, const sdk::PushMessage& message) {
       count(shop, "duplicate");
       break;
     case PushFetcher::Queued::refused:
-      count(shop, "fetch_failed");
+      count(shop, "queue_full");
       break;
   }
 }
