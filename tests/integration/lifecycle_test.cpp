@@ -51,6 +51,18 @@ TEST_CASE("erpd --version prints the daemon version and the plugin ABI version")
   CHECK(result.out.find("plugin ABI " + std::to_string(erp::sdk::kAbiVersion)) != std::string::npos);
 }
 
+TEST_CASE("the example config passes check-config with the built plugins, their options included") {
+  TempDir dir;
+  std::string example = read_file(fs::path(ERP_SOURCE_DIR) / "config/erpd.example.yaml");
+  const std::string installed = "/usr/lib/x86_64-linux-gnu/erpd/plugins";
+  REQUIRE(example.find(installed) != std::string::npos);
+  example.replace(example.find(installed), installed.size(), ERP_PLUGIN_DIR);
+  write_file(dir / "erpd.yaml", example);
+  const auto result = run({erpd_binary().string(), "check-config", (dir / "erpd.yaml").string()});
+  INFO(result.out << result.err);
+  CHECK(result.exit_code == 0);
+}
+
 TEST_CASE("check-config exits 0 for a valid file and 2 with FILE:LINE: key lines for a bad one") {
   TempDir dir;
   const auto good = write_config(dir);
