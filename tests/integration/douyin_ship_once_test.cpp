@@ -8,41 +8,13 @@
 #include <set>
 
 #include "integration/douyin_day.hpp"
+#include "integration/shipments.hpp"
 
 using namespace erp::test;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct Parcel {
-  std::string waybill;
-  std::vector<std::string> lines;  ///< Empty: the whole order.
-};
-
-json shipment_body(const std::string& shipment_id, const std::vector<Parcel>& parcels) {
-  json packages = json::array();
-  for (const auto& p : parcels) {
-    json package{{"waybill", p.waybill}, {"carrier", "shunfeng"}};
-    if (!p.lines.empty()) package["lines"] = p.lines;
-    packages.push_back(std::move(package));
-  }
-  return json{{"shipment_id", shipment_id}, {"packages", std::move(packages)}};
-}
-
-int post_shipment(const TempDir& dir, const std::string& key, const json& body) {
-  return http("POST", api_url(dir) + "/v1/orders/" + key + "/shipments", api_token(dir), body.dump()).status;
-}
-
-bool all_uploads_done(const TempDir& dir) {
-  const auto reply = http("GET", api_url(dir) + "/v1/outbox?limit=1000", api_token(dir));
-  if (reply.status != 200) return false;
-  const json outbox = json::parse(reply.body);
-  for (const auto& item : outbox["items"]) {
-    if (item["kind"] == "platform.ship" && item["state"] != "done") return false;
-  }
-  return true;
-}
 
 /// Waybill -> the sku orders it carries, as the platform shows the order.
 std::map<std::string, std::set<std::string>> parcels_on(const PlatformSim& sim, const std::string& order_id) {
@@ -134,7 +106,7 @@ TEST_CASE("Douyin: each posted shipment is uploaded exactly once, through faults
   int posted = 0, orders_posted = 0;
   for (const auto& [key, planned] : plan) {
     for (const auto& parcels : planned.shipments) {
-      const json body = shipment_body("S-" + std::to_string(posted), parcels);
+      const json body = shipment_body("S-" + std::to_string(posted), parcels, "shunfeng");
       INFO(key << " " << body.dump());
       CHECK(post_shipment(dir, key, body) == 202);
       if (posted % 3 == 0) CHECK(post_shipment(dir, key, body) == 200);  // the warehouse repeats itself

@@ -5,44 +5,12 @@
 
 #include <set>
 
+#include "integration/shipments.hpp"
 #include "integration/top_day.hpp"
 
 using namespace erp::test;
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-namespace {
-
-struct Parcel {
-  std::string waybill;
-  std::vector<std::string> lines;  ///< Empty: the whole order.
-};
-
-json shipment_body(const std::string& shipment_id, const std::vector<Parcel>& parcels) {
-  json packages = json::array();
-  for (const auto& p : parcels) {
-    json package{{"waybill", p.waybill}, {"carrier", "SF"}};
-    if (!p.lines.empty()) package["lines"] = p.lines;
-    packages.push_back(std::move(package));
-  }
-  return json{{"shipment_id", shipment_id}, {"packages", std::move(packages)}};
-}
-
-int post_shipment(const TempDir& dir, const std::string& key, const json& body) {
-  return http("POST", api_url(dir) + "/v1/orders/" + key + "/shipments", api_token(dir), body.dump()).status;
-}
-
-bool all_uploads_done(const TempDir& dir) {
-  const auto reply = http("GET", api_url(dir) + "/v1/outbox?limit=1000", api_token(dir));
-  if (reply.status != 200) return false;
-  const json outbox = json::parse(reply.body);
-  for (const auto& item : outbox["items"]) {
-    if (item["kind"] == "platform.ship" && item["state"] != "done") return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 TEST_CASE("each posted shipment reaches the platform exactly once, through faults, repeats and a kill -9") {
   TempDir sim_dir;
@@ -94,7 +62,7 @@ TEST_CASE("each posted shipment reaches the platform exactly once, through fault
   sim_admin(sim, "POST", "/admin/counters/reset");
   int posted = 0;
   for (const auto& [key, parcels] : plan) {
-    const json body = shipment_body("S-" + std::to_string(posted), parcels);
+    const json body = shipment_body("S-" + std::to_string(posted), parcels, "SF");
     CHECK(post_shipment(dir, key, body) == 202);
     if (posted % 3 == 0) CHECK(post_shipment(dir, key, body) == 200);  // the warehouse repeats itself
     if (++posted == static_cast<int>(plan.size()) / 2) {
