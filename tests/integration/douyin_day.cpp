@@ -6,25 +6,13 @@
 #include <cstdint>
 #include <ctime>
 
+#include "integration/dice.hpp"
 #include "store/store.hpp"
 
 namespace erp::test {
 namespace {
 
 using nlohmann::json;
-
-/// A small deterministic generator: the day must be the same in every run.
-class Dice {
- public:
-  explicit Dice(std::uint64_t seed) : state_(seed) {}
-  int below(int n) {
-    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<int>((state_ >> 33) % static_cast<std::uint64_t>(n));
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 /// A 19-digit id shaped like Douyin's: `prefix` then `n` zero-padded.
 std::string id19(const char* prefix, std::int64_t n) {

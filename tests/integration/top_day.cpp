@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <ctime>
 
+#include "integration/dice.hpp"
+
 namespace erp::test {
 namespace {
 
@@ -19,19 +21,6 @@ std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-/// A small deterministic generator: the day must be the same in every run.
-class Dice {
- public:
-  explicit Dice(std::uint64_t seed) : state_(seed) {}
-  int below(int n) {
-    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<int>((state_ >> 33) % static_cast<std::uint64_t>(n));
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 struct Writer {
   std::string yaml;
