@@ -193,7 +193,8 @@ TEST_CASE("an ABI mismatch is refused from the file alone, naming both versions"
   // The module aborts in its constructor: this test would die if the host loaded it.
   TempDir dir;
   const auto file = install_module("abi", dir.path(), "erp-test_abi.so");
-  CHECK(refusal(dir.path(), "test_abi") == refused(file, "ABI version mismatch: expected 1, found 999"));
+  CHECK(refusal(dir.path(), "test_abi") ==
+        refused(file, "ABI version mismatch: expected " + std::to_string(erp::sdk::kAbiVersion) + ", found 999"));
 
   auto manifest = erp::daemon::plugin_host::read_manifest(file);
   REQUIRE(manifest.ok());
