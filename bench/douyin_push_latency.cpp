@@ -95,15 +95,6 @@ std::string md5_hex(const std::string& text) {
   return out;
 }
 
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  const std::time_t s = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&s, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 std::string trim(std::string s) {
@@ -115,20 +106,6 @@ std::string tail(const std::string& text, std::size_t n) {
   return text.size() > n ? text.substr(text.size() - n) : text;
 }
 
-/// CPU seconds (user + system) of a process, from /proc/PID/stat; -1 when it is gone.
-double cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 std::string loadavg() {
   std::string text = trim(read_file("/proc/loadavg"));

@@ -60,21 +60,6 @@ long status_kib(pid_t pid, const std::string& field) {
 
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
 
-/// CPU seconds (user + system) the process has used, from /proc/PID/stat; -1 when it is gone.
-double cpu_seconds(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream rest(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 /// platform-sim as a child of this process, so its pid is ours to read /proc of and to stop.
 class Sim {

@@ -59,15 +59,6 @@ std::string md5_hex(const std::string& text) {
 
 }  // namespace
 
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string douyin_scenario_shop(const DouyinShop& shop, const std::string& push_url) {
   return "  - {id: " + shop.id + ", platform: douyin, app_key: " + shop.app_key() +
          ", app_secret: " + shop.app_secret() + ", access_token: " + shop.access_token() +

@@ -36,9 +36,6 @@ std::string douyin_scenario_shop(const DouyinShop& shop, const std::string& push
 /// `first`), so the same arguments give the same orders in any simulator. Deterministic.
 std::string douyin_day_events(const DouyinShop& shop, int orders, std::uint64_t seed = 20261111, int first = 0);
 
-/// "2026-11-10T02:00:00Z".
-std::string rfc3339(std::chrono::system_clock::time_point t);
-
 /// Loads a day of `orders` orders per shop into `sim`: the clock is set 24 h back, the day's events
 /// are loaded and the clock set to the real time again, so every change lies in the past. Returns
 /// the number of orders in all shops.

@@ -37,6 +37,12 @@ void write_file(const fs::path& file, const std::string& text, fs::perms perms =
                                                                                   fs::perms::others_read);
 std::string read_file(const fs::path& file);
 
+/// "2026-11-11T00:00:00Z": whole seconds, UTC (platform-sim's clock and scenarios read it).
+std::string rfc3339(std::chrono::system_clock::time_point t);
+
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat; -1 when it is gone.
+double cpu_seconds(pid_t pid);
+
 fs::path erpd_binary();
 fs::path erpctl_binary();
 fs::path platform_sim_binary();

@@ -13,15 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string rfc3339_utc(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 struct Writer {
   std::string yaml;
   void event(int minute, const TopShop& shop, const std::string& type, const std::string& keys) {
@@ -117,7 +108,7 @@ json sim_admin(const PlatformSim& sim, const std::string& method, const std::str
 DayPlan load_trading_day(const PlatformSim& sim, int trades_per_shop) {
   const auto now = std::chrono::system_clock::now();
   Writer w;
-  w.yaml = "clock: \"" + rfc3339_utc(now - std::chrono::hours(24)) + "\"\nshops:\n";
+  w.yaml = "clock: \"" + rfc3339(now - std::chrono::hours(24)) + "\"\nshops:\n";
   for (const TopShop* shop : {&kTaobaoShop, &kTmallShop}) {
     w.yaml += "  - {id: " + shop->id + ", platform: " + shop->platform + ", app_key: " + shop->app_key() +
               ", app_secret: " + shop->app_secret() + ", session: " + shop->session() + "}\n";
@@ -128,7 +119,7 @@ DayPlan load_trading_day(const PlatformSim& sim, int trades_per_shop) {
   plan.taobao_trades = write_shop_day(w, kTaobaoShop, 31000000000000, trades_per_shop, dice);
   plan.tmall_trades = write_shop_day(w, kTmallShop, 41000000000000, trades_per_shop, dice);
   sim_admin(sim, "POST", "/admin/scenario?name=trading-day.yaml", w.yaml);
-  const json walked = sim_admin(sim, "POST", "/admin/clock", json{{"set", rfc3339_utc(now)}}.dump());
+  const json walked = sim_admin(sim, "POST", "/admin/clock", json{{"set", rfc3339(now)}}.dump());
   INFO("events the simulator refused: " << walked["refused"].dump());
   CHECK(walked["refused"].empty());
   return plan;
