@@ -24,6 +24,7 @@ std::string secret_or_empty(const sdk::HostContext& host, const char* name) {
 }  // namespace
 
 sdk::Result<TokenPair> DouyinTokens::current() {
+  if (pair_) return *pair_;
   TokenPair configured{secret_or_empty(host_, "access_token"), secret_or_empty(host_, "refresh_token")};
   auto stored = host_.state().get(kStateKey);
   if (!stored) return std::move(stored).error();
@@ -31,10 +32,10 @@ sdk::Result<TokenPair> DouyinTokens::current() {
     const auto saved = nlohmann::json::parse(**stored, nullptr, false);
     if (saved.is_object() && saved.value("replaces", "") == fingerprint(configured.access_token)) {
       TokenPair pair{saved.value("access_token", ""), saved.value("refresh_token", "")};
-      if (!pair.access_token.empty()) return pair;
+      if (!pair.access_token.empty()) return *(pair_ = std::move(pair));
     }
   }
-  return configured;
+  return *(pair_ = std::move(configured));
 }
 
 sdk::Result<std::string> DouyinTokens::access_token() {
@@ -67,12 +68,15 @@ sdk::Result<void> DouyinTokens::refresh(const std::string& expired, const Refres
   const nlohmann::json saved{{"access_token", fresh->access_token},
                              {"refresh_token", fresh->refresh_token},
                              {"replaces", fingerprint(secret_or_empty(host_, "access_token"))}};
-  // Written before use: the old pair is already dead on the platform's side.
+  // Written before use: the old pair is already dead on the platform's side. Kept in memory even
+  // if storing fails, so this process goes on working until it restarts.
+  pair_ = *fresh;
   auto put = host_.state().put(kStateKey, saved.dump(), /*secret=*/true);
   if (!put) {
     host_.logger().error("token.refresh succeeded but the new tokens could not be stored: " + put.error().message);
     return put;
   }
+
   host_.logger().info("access_token refreshed with token.refresh; the new pair is stored");
   return {};
 }

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "erp/host.hpp"
@@ -36,11 +37,14 @@ class DouyinTokens {
   sdk::Result<void> refresh(const std::string& expired, const RefreshCall& call);
 
  private:
-  /// The pair in force: the stored one, unless the configuration changed under it.
+  /// The pair in force: the stored one, unless the configuration changed under it. Read from
+  /// the host's state once, then kept: every call signs with it, and only refresh() changes it
+  /// (a changed configuration makes a new adapter, and so a new DouyinTokens).
   sdk::Result<TokenPair> current();
 
   sdk::HostContext& host_;
   std::mutex mutex_;
+  std::optional<TokenPair> pair_;  ///< Guarded by mutex_.
 };
 
 }  // namespace erp::plugins::douyin
