@@ -151,4 +151,22 @@ nlohmann::json parse_json_object(const std::string& body, const std::set<std::st
   return j;
 }
 
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::string operator_name(const std::string& by, const char* field) {
+  const std::string name = trimmed(by);
+  if (name.empty()) return "api";
+  if (name.size() > 64) throw std::invalid_argument(std::string(field) + ": at most 64 characters");
+  for (const char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      throw std::invalid_argument(std::string(field) + ": control characters");
+    }
+  }
+  return name;
+}
+
 }  // namespace erp::daemon::api

@@ -39,6 +39,14 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) noe
 /// with what is wrong (empty, not JSON, not an object, an unknown field) otherwise.
 nlohmann::json parse_json_object(const std::string& body, const std::set<std::string>& known);
 
+/// `text` without leading and trailing blanks.
+std::string trimmed(const std::string& text);
+
+/// Who acts, as a request names them (`by`): trimmed, "api" when empty, at most 64 characters
+/// and no control characters (it ends up in hold owners and event actors); std::invalid_argument
+/// naming `field` otherwise.
+std::string operator_name(const std::string& by, const char* field);
+
 /// {"error": {"code": code, "message": message}}
 nlohmann::json error_json(std::string_view code, std::string_view message);
 

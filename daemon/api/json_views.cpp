@@ -40,6 +40,46 @@ json stored_order_to_json(const store::StoredOrder& order) {
   return j;
 }
 
+json intercept_to_json(const store::Intercept& intercept) {
+  using store::InterceptState;
+  const auto state = intercept.state;
+  json succeeded = nullptr;  // still waiting for the warehouse
+  if (state == InterceptState::too_late || state == InterceptState::memo_only) {
+    succeeded = false;
+  } else if (state != InterceptState::awaiting_warehouse) {
+    succeeded = intercept.was_locked;
+  }
+  const char* rule = state == InterceptState::memo_only   ? "I8"
+                     : state == InterceptState::cancelled ? "I6"
+                     : state == InterceptState::unlocked  ? "I7"
+                     : state == InterceptState::resolved  ? "I5"
+                                                          : "I4";
+  return json{{"id", intercept.id},
+              {"platform", intercept.key.platform},
+              {"shop", intercept.key.shop},
+              {"order_id", intercept.key.order_id},
+              {"lines", intercept.line_ids},
+              {"whole_order", intercept.line_ids.empty()},
+              {"state", store::to_string(state)},
+              {"open", store::is_open(state)},
+              {"succeeded", std::move(succeeded)},
+              {"source", intercept.source},
+              {"requested_by", intercept.requested_by},
+              {"reason", intercept.reason},
+              {"rule_id", rule},
+              {"message", intercept.detail},
+              {"suggestion", state == InterceptState::too_late ? json("parcel_interception") : json(nullptr)},
+              {"memo",
+               {{"text", intercept.memo_text},
+                {"written", intercept.memo_written_at.has_value()},
+                {"written_at", instant_or_null(intercept.memo_written_at)}}},
+              {"hold_id", intercept.hold_id ? json(*intercept.hold_id) : json(nullptr)},
+              {"requested_at", format_rfc3339(intercept.requested_at)},
+              {"decided_at", instant_or_null(intercept.decided_at)},
+              {"ended_at", instant_or_null(intercept.ended_at)},
+              {"updated_at", format_rfc3339(intercept.updated_at)}};
+}
+
 json outbox_item_to_json(const store::OutboxItem& item) {
   json payload = item.payload;
   strip_ciphertext(payload);

@@ -16,6 +16,12 @@ nlohmann::json hold_to_json(const store::Hold& hold);
 /// holds), `released`, `released_at`, `urgent`, `stored_at`, `updated_at`.
 nlohmann::json stored_order_to_json(const store::StoredOrder& order);
 
+/// The intercept JSON of docs/api.md "Intercepts": id, platform, shop, order_id, lines,
+/// whole_order, state, open, succeeded (null while awaiting the warehouse), source,
+/// requested_by, reason, rule_id, message, suggestion, memo {text, written, written_at}, hold_id,
+/// requested_at, decided_at, ended_at, updated_at.
+nlohmann::json intercept_to_json(const store::Intercept& intercept);
+
 /// id, idempotency_key, kind, target, order ("p/s/id" or null), payload (any receiver
 /// ciphertext removed), state, attempts, next_attempt_at, last_error, created_at, updated_at.
 nlohmann::json outbox_item_to_json(const store::OutboxItem& item);

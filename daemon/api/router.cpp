@@ -8,6 +8,7 @@
 #include <set>
 
 #include "api/http_util.hpp"
+#include "api/intercept_routes.hpp"
 #include "api/json_views.hpp"
 #include "api/push_routes.hpp"
 #include "api/receiver_routes.hpp"
@@ -121,21 +122,13 @@ std::optional<std::string> string_field(const json& j, const char* field) {
   return it->get<std::string>();
 }
 
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 // Operator names end up in owners ("operator:<by>") and event actors.
 std::string operator_name(const std::string& by, const char* field) {
-  const std::string name = trimmed(by);
-  if (name.empty()) return "api";
-  if (name.size() > 64) bad_request(std::string(field) + ": at most 64 characters");
-  for (const char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) bad_request(std::string(field) + ": control characters");
+  try {
+    return api::operator_name(by, field);
+  } catch (const std::invalid_argument& e) {
+    bad_request(e.what());
   }
-  return name;
 }
 
 // --- handlers ----------------------------------------------------------------------------------
@@ -151,6 +144,14 @@ ApiResponse get_metrics(Call& call) {
 
 ApiResponse get_status(Call& call) {
   return json_response(200, call.deps.status ? call.deps.status() : json::object());
+}
+
+/// The stored order with its open intercept (rules I1-I9), as every order route serves it.
+json order_json(ApiDeps& deps, const store::StoredOrder& order) {
+  json j = stored_order_to_json(order);
+  j["intercept"] = intercept_routes::open_intercept_json(deps, OrderKey{order.order.platform, order.order.shop,
+                                                                        order.order.order_id});
+  return j;
 }
 
 ApiResponse list_orders(Call& call) {
@@ -174,18 +175,18 @@ ApiResponse list_orders(Call& call) {
     for (const auto& key : call.deps.store.find_orders(order_id)) {
       if (!filter.platform.empty() && key.platform != filter.platform) continue;
       if (!filter.shop.empty() && key.shop != filter.shop) continue;
-      if (auto order = call.deps.store.get_order(key)) orders.push_back(stored_order_to_json(*order));
+      if (auto order = call.deps.store.get_order(key)) orders.push_back(order_json(call.deps, *order));
     }
     return json_response(200, json{{"orders", std::move(orders)}, {"next_cursor", nullptr}});
   }
   if (!store::is_valid_cursor(filter.cursor)) bad_request("cursor: not one this daemon handed out");
   const store::OrderPage page = call.deps.store.list_orders(filter);
-  for (const auto& order : page.orders) orders.push_back(stored_order_to_json(order));
+  for (const auto& order : page.orders) orders.push_back(order_json(call.deps, order));
   return json_response(200, json{{"orders", std::move(orders)},
                                  {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}});
 }
 
-ApiResponse get_order(Call& call) { return json_response(200, stored_order_to_json(require_order(call))); }
+ApiResponse get_order(Call& call) { return json_response(200, order_json(call.deps, require_order(call))); }
 
 ApiResponse get_why(Call& call) {
   const store::StoredOrder order = require_order(call);
@@ -308,6 +309,37 @@ const std::vector<Route>& routes() {
         {"/v1/receivers/decrypt",
          {},
          {{"POST", [](Call& c) { return receiver_routes::post_decrypt(c.deps, c.body); }}},
+         {},
+         false},
+        {order + "/intercepts",
+         {},
+         {{"GET", [](Call& c) { return intercept_routes::list_of_order(c.deps, c.key()); }},
+          {"POST", [](Call& c) { return intercept_routes::post_intercept(c.deps, c.key(), c.body); }}},
+         {},
+         false},
+        {"/v1/intercepts",
+         {},
+         {{"GET", [](Call& c) { return intercept_routes::list(c.deps, c.query); }}},
+         {"state", "platform", "shop", "limit"},
+         false},
+        {"/v1/intercepts/unlock",
+         {},
+         {{"POST", [](Call& c) { return intercept_routes::post_unlock(c.deps, c.body); }}},
+         {},
+         false},
+        {"/v1/intercepts/{id}",
+         {},
+         {{"GET", [](Call& c) { return intercept_routes::get(c.deps, c.params.at(0)); }}},
+         {},
+         false},
+        {"/v1/intercepts/{id}/confirm",
+         {},
+         {{"POST", [](Call& c) { return intercept_routes::post_confirm(c.deps, c.params.at(0), c.body); }}},
+         {},
+         false},
+        {"/v1/intercepts/{id}/cancel",
+         {},
+         {{"POST", [](Call& c) { return intercept_routes::post_cancel(c.deps, c.params.at(0), c.body); }}},
          {},
          false},
         {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},

@@ -16,6 +16,7 @@
 #include "holds/release_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "store/store.hpp"
+#include "workflows/intercept/intercept_service.hpp"
 
 namespace erp::daemon::api {
 
@@ -42,6 +43,8 @@ struct ApiDeps {
   /// The running adapter of a shop (receiver decryption, rule D10); null when the shop is
   /// unknown, disabled or failed. Unset: no shop has one.
   std::function<std::shared_ptr<sdk::PlatformAdapter>(const std::string& shop)> adapter = {};
+  /// The intercept workflow (rules I1-I9). Null: the intercept routes answer 503.
+  workflows::intercept::InterceptService* intercepts = nullptr;
 };
 
 /// Limits that keep a slow or hostile local client from tying the daemon up.

@@ -6,6 +6,7 @@
 #include "core/order_status.hpp"
 #include "core/time_format.hpp"
 #include "holds/release_gate.hpp"
+#include "workflows/intercept/intercept_service.hpp"
 
 namespace erp::daemon::holds {
 namespace {
@@ -59,6 +60,13 @@ sdk::Result<store::Hold> HoldService::release(const OrderKey& key, std::int64_t 
   if (hold->released_at) {
     return fail(ErrorCode::conflict, "hold " + std::to_string(hold_id) + " was already released by " +
                                          hold->released_by + " at " + format_cst(*hold->released_at) + " CST");
+  }
+  if (hold->reason_code == workflows::intercept::kInterceptHold) {
+    // The intercept's state goes with its hold; releasing one without the other would ship an
+    // order the intercept still reports as locked.
+    return fail(ErrorCode::conflict, "hold " + std::to_string(hold_id) +
+                                         " is an intercept's lock (rule I4); end it with `erpctl intercept cancel` (I6) "
+                                         "or `erpctl intercept unlock` (I7)");
   }
   if (!force && !placed_by_operator(hold->owner)) {
     // A workflow's hold stands for a rule (a gift not yet linked, an intercept ...); undoing it

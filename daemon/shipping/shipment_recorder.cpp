@@ -44,7 +44,8 @@ std::string shipment_key(const OrderKey& key, const std::string& shipment_id) {
 }
 
 sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKey& key,
-                                              const PostedShipment& shipment, store::Instant now) {
+                                              const PostedShipment& shipment, store::Instant now,
+                                              workflows::intercept::InterceptService* intercepts) {
   auto tx = store.begin();
   const auto stored = store.get_order(*tx, key);
   if (!stored) return fail(ErrorCode::not_found, "order " + key.to_string() + " not found");
@@ -71,6 +72,19 @@ sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKe
     return recorded;
   }
   if (auto ok = check_order_can_ship(stored->order, shipment); !ok) return ok.error();
+  if (intercepts) {
+    // In this transaction, so an intercept and a shipment posted at the same moment are decided
+    // one after the other: exactly one of them wins.
+    std::vector<std::string> lines;
+    bool whole_order = false;
+    for (const auto& p : shipment.packages) {
+      whole_order = whole_order || p.line_ids.empty();
+      lines.insert(lines.end(), p.line_ids.begin(), p.line_ids.end());
+    }
+    auto settled = intercepts->settle_shipment(*tx, key, whole_order ? std::vector<std::string>{} : lines, now);
+    if (!settled) return fail(ErrorCode::conflict, settled.refusal->message);
+    recorded.intercept_too_late = std::move(*settled.value);
+  }
 
   store::NewEvent event;
   event.kind = "shipment.posted";

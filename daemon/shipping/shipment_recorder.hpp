@@ -10,6 +10,7 @@
 #include "erp/result.hpp"
 #include "shipping/posted_shipment.hpp"
 #include "store/store.hpp"
+#include "workflows/intercept/intercept_service.hpp"
 
 namespace erp::daemon::shipping {
 
@@ -19,14 +20,19 @@ struct RecordedShipment {
   std::int64_t outbox_id = 0;
   bool duplicate = false;  ///< The same shipment was posted before; nothing new is owed.
   store::OutboxItem item;  ///< The upload as it stands now (pending, done, dead ...).
+  /// An intercept that was still waiting for the warehouse's lock: this shipment won, so it is
+  /// too late now (rule I4), and the warehouse is told so in the answer.
+  std::optional<store::Intercept> intercept_too_late;
 };
 
 /// The outbox idempotency key of one warehouse shipment of one order.
 std::string shipment_key(const OrderKey& key, const std::string& shipment_id);
 
 /// not_found for an unknown order; invalid_input for a line the order does not have; conflict for
-/// an order that cannot ship (unpaid, closed) or a shipment id posted before with other parcels.
+/// an order that cannot ship (unpaid, closed), a line a locked intercept covers (`intercepts`,
+/// rule I4), or a shipment id posted before with other parcels.
 sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKey& key,
-                                              const PostedShipment& shipment, store::Instant now);
+                                              const PostedShipment& shipment, store::Instant now,
+                                              workflows::intercept::InterceptService* intercepts = nullptr);
 
 }  // namespace erp::daemon::shipping

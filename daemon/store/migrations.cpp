@@ -254,11 +254,45 @@ CREATE TABLE push_messages (
 CREATE INDEX push_messages_by_time ON push_messages (received_at);
 )sql";
 
+// Version 5 ([5/10] intercept, rules I1-I9): one row per intercept request. The order's history
+// (order_events) says what happened and why; this row is the intercept's current state, which
+// the shipment check, the scheduled unlock and the warehouse's pull read without replaying events.
+// line_ids is a JSON array of the intercepted lines, [] for the whole order (rule I2).
+constexpr const char* kV5 = R"sql(
+CREATE TABLE intercepts (
+  id              INTEGER PRIMARY KEY,
+  order_row       INTEGER NOT NULL REFERENCES orders (id),
+  line_ids        TEXT    NOT NULL,
+  state           TEXT    NOT NULL CHECK (state = 'locked' OR state = 'awaiting_warehouse' OR
+                                          state = 'memo_only' OR state = 'too_late' OR
+                                          state = 'cancelled' OR state = 'unlocked' OR state = 'resolved'),
+  source          TEXT    NOT NULL,
+  requested_by    TEXT    NOT NULL,
+  reason          TEXT    NOT NULL,
+  memo_text       TEXT    NOT NULL,
+  hold_id         INTEGER REFERENCES holds (id),
+  warehouse_asked INTEGER NOT NULL DEFAULT 0 CHECK (warehouse_asked IN (0, 1)),
+  was_locked      INTEGER NOT NULL DEFAULT 0 CHECK (was_locked IN (0, 1)),
+  memo_written_at INTEGER,
+  requested_at    INTEGER NOT NULL,
+  decided_at      INTEGER,
+  ended_at        INTEGER,
+  updated_at      INTEGER NOT NULL,
+  detail          TEXT    NOT NULL
+);
+CREATE INDEX intercepts_by_order ON intercepts (order_row, id);
+-- At most one open intercept per order; the partial index also serves the listings of open ones.
+CREATE UNIQUE INDEX intercepts_open ON intercepts (order_row)
+  WHERE state = 'locked' OR state = 'awaiting_warehouse' OR state = 'memo_only';
+CREATE INDEX intercepts_by_state ON intercepts (state, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
     {3, "orders and order_events rebuilt to write fewer b-trees per order", kV3},
     {4, "plugin state and the ids of pushes taken over", kV4},
+    {5, "intercept requests and their state", kV5},
 };
 
 }  // namespace

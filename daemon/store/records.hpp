@@ -107,7 +107,52 @@ struct QuarantineEntry {
   Instant received_at{};
 };
 
+/// Where one intercept request stands (rules I4-I8). See InterceptService for the transitions.
+enum class InterceptState {
+  locked,              ///< Stopped: held by the daemon (INTERCEPT hold) or confirmed by the warehouse.
+  awaiting_warehouse,  ///< Already released; the warehouse was asked to lock and has not answered.
+  memo_only,           ///< The shop's orders bypass the daemon (I8): memo written, nothing locked.
+  too_late,            ///< Something had already shipped (I4).
+  cancelled,           ///< The buyer changed their mind (I6).
+  unlocked,            ///< No refund request by the unlock time (I7): released for shipping.
+  resolved,            ///< The refund completed, or the order closed, for every intercepted line.
+};
+
+/// One intercept request and its current state; its history is in the order's event log.
+struct Intercept {
+  std::int64_t id = 0;
+  OrderKey key;
+  std::vector<std::string> line_ids;  ///< Empty: the whole order (rule I2).
+  InterceptState state = InterceptState::locked;
+  std::string source;        ///< "api", "memo" (the memo text appeared on the platform), "refund".
+  std::string requested_by;  ///< "operator:<name>", "platform", ...
+  std::string reason;        ///< Free text for people.
+  std::string memo_text;     ///< The shop's intercept memo text when requested.
+  std::optional<std::int64_t> hold_id;  ///< The INTERCEPT hold while the daemon holds the order.
+  bool warehouse_asked = false;         ///< The warehouse was asked to lock (so it must hear of an unlock).
+  bool was_locked = false;              ///< Reached `locked` at some point: the intercept worked.
+  std::optional<Instant> memo_written_at;  ///< The memo text is on the platform order since then.
+  Instant requested_at{};
+  std::optional<Instant> decided_at;  ///< Locked, too late or memo only.
+  std::optional<Instant> ended_at;    ///< No longer open.
+  Instant updated_at{};
+  std::string detail;  ///< The latest outcome in words.
+};
+
+/// Which intercepts list_intercepts() returns, newest first.
+struct InterceptFilter {
+  std::vector<InterceptState> states;  ///< Empty: any.
+  std::string platform;                ///< Empty: any.
+  std::string shop;                    ///< Empty: any.
+  std::optional<Instant> requested_before;
+  int limit = 100;  ///< Clamped to 1..1000.
+};
+
 std::string_view to_string(OutboxState state) noexcept;
 std::optional<OutboxState> outbox_state_from_string(std::string_view text) noexcept;
+std::string_view to_string(InterceptState state) noexcept;
+std::optional<InterceptState> intercept_state_from_string(std::string_view text) noexcept;
+/// Locked, awaiting the warehouse or memo only: the request still stands.
+bool is_open(InterceptState state) noexcept;
 
 }  // namespace erp::daemon::store

@@ -197,6 +197,19 @@ class Store {
   /// Forgets push ids received before `before`; returns how many.
   int prune_pushes(Instant before);
 
+  // --- intercepts (intercept_rows.cpp) -------------------------------------------------------
+  /// Stores a new intercept (its id is ignored) and returns its id. Throws std::out_of_range when
+  /// the order is not stored, SQLite::Exception when the order already has an open intercept.
+  std::int64_t add_intercept(Tx& tx, const Intercept& intercept);
+  /// Writes the intercept's changing fields (state, hold, warehouse, memo, times, detail).
+  void update_intercept(Tx& tx, const Intercept& intercept);
+  std::optional<Intercept> get_intercept(std::int64_t id);
+  /// The order's open intercept (locked, awaiting the warehouse or memo only), if any.
+  std::optional<Intercept> open_intercept(const OrderKey& key);
+  /// Every intercept of the order, newest first.
+  std::vector<Intercept> intercepts_of(const OrderKey& key);
+  std::vector<Intercept> list_intercepts(const InterceptFilter& filter);
+
   Counts counts();
 
  private:

@@ -51,7 +51,7 @@ TEST_CASE("a database of schema 3 gains the plugin state and push tables and kee
     tx->commit();
   }
   auto store = open_store(path);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == Store::latest_schema_version());
   CHECK(store->get_order(key_of(order)).has_value());
   store->set_plugin_state("douyin", "dy-1", "k", "v", at("2026-11-11T00:00:00Z"));
   CHECK(store->record_push("douyin", "dy-1", "m", at("2026-11-11T00:00:00Z")));

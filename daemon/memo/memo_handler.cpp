@@ -1,0 +1,87 @@
+#include "memo/memo_handler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/time_format.hpp"
+#include "workflows/intercept/memo_text.hpp"
+
+namespace erp::daemon::memo {
+namespace {
+
+using sdk::ErrorCode;
+using sdk::fail;
+namespace intercept = workflows::intercept;
+
+}  // namespace
+
+MemoHandler::MemoHandler(store::Store& store, intercept::InterceptService& intercepts, shipping::AdapterLookup adapters)
+    : store_(store), intercepts_(intercepts), adapters_(std::move(adapters)) {}
+
+sdk::Result<void> MemoHandler::execute(const store::OutboxItem& item) noexcept {
+  try {
+    return write(item);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::transient, std::string("memo write failed: ") + e.what());
+  }
+}
+
+sdk::Result<void> MemoHandler::write(const store::OutboxItem& item) {
+  if (!item.key) return fail(ErrorCode::invalid_input, "memo item has no order");
+  const auto intercept = store_.get_intercept(item.payload.value("intercept_id", std::int64_t{0}));
+  if (!intercept) return fail(ErrorCode::invalid_input, "memo item names no stored intercept");
+  const auto order = store_.get_order(*item.key);
+  if (!order) return fail(ErrorCode::not_found, "order " + item.key->to_string() + " is not stored");
+  const auto settings = intercepts_.settings()(item.target);
+  const bool clearing = item.payload.value("purpose", "") == "clear";
+  const std::string& current = order->order.memo;
+
+  sdk::MemoUpdate update;
+  update.order_id = item.key->order_id;
+  if (clearing) {
+    if (!intercept::has_intercept_text(current, intercept->memo_text) && !intercept->memo_written_at) {
+      return {};  // the text never reached the platform: nothing to take off
+    }
+    update.memo = intercept::without_intercept_text(current, intercept->memo_text);
+    update.flag = 0;
+  } else {
+    if (!store::is_open(intercept->state)) {
+      note(*intercept, "intercept.memo_skipped", "the intercept ended before its memo was written; none was written");
+      return {};
+    }
+    update.memo = intercept::with_intercept_text(current, intercept->memo_text, settings ? settings->memo_max_chars : 0);
+    update.flag = settings ? settings->flag : 1;
+  }
+  auto adapter = adapters_(item.target);
+  if (!adapter) return fail(ErrorCode::transient, "shop " + item.target + " is not running; the memo waits for it");
+  if (auto written = adapter->write_memo(update); !written) {
+    sdk::Error error = written.error();
+    // A renewed session or fixed config lets the same write succeed; keep it owed.
+    if (error.code == ErrorCode::needs_reauth || error.code == ErrorCode::config_error) error.retryable = true;
+    return error;
+  }
+  if (clearing) {
+    note(*intercept, "intercept.memo_cleared", "intercept text taken off the seller memo");
+  } else {
+    intercepts_.memo_written(intercept->id, now_utc());
+  }
+  return {};
+}
+
+void MemoHandler::note(const store::Intercept& intercept, const std::string& kind, const std::string& reason) {
+  try {
+    store::NewEvent event;
+    event.kind = kind;
+    event.actor = "daemon";
+    event.rule_id = kind == "intercept.memo_cleared" ? "I6" : "I3";
+    event.reason = reason;
+    event.detail = {{"intercept_id", intercept.id}};
+    auto tx = store_.begin();
+    store_.append_event(*tx, intercept.key, event, now_utc());
+    tx->commit();
+  } catch (const std::exception& e) {
+    // The memo is as it should be; only its note in the history is missing.
+    spdlog::warn("intercept {}: memo done, but recording it failed: {}", intercept.id, e.what());
+  }
+}
+
+}  // namespace erp::daemon::memo
