@@ -89,6 +89,7 @@ std::int64_t intercept_id(const std::string& text) {
 Instant when(const std::string& text, const char* field) {
   if (auto t = parse_rfc3339(text)) return *t;
   if (auto t = parse_cst(text)) return *t;
+  if (auto t = parse_cst(text + ":00")) return *t;  // minutes only
   throw BadRequest{std::string(field) + ": not a time: '" + text +
                    "' (RFC 3339, or China time as 2026-11-12 00:00)"};
 }

@@ -151,6 +151,9 @@ struct Api {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<holds::ReleaseGate> gate;
   std::unique_ptr<holds::HoldService> holds;
+  /// Shop "tb-1" has intercept on with memo "拦截发货"; tests change it in place.
+  std::map<std::string, erp::daemon::workflows::intercept::ShopSettings> intercept_shops;
+  std::unique_ptr<erp::daemon::workflows::intercept::InterceptService> intercepts;
   metrics::Registry metrics;
   std::atomic<int> wakes{0};
   std::atomic<int> releases{0};
@@ -169,15 +172,26 @@ struct Api {
     gate = std::make_unique<holds::ReleaseGate>(*store,
                                                 [this](store::Tx&, const store::StoredOrder&, Instant) { ++releases; });
     holds = std::make_unique<holds::HoldService>(*store, *gate);
-    server = std::make_unique<erp::daemon::api::Server>(
-        io,
-        erp::daemon::api::ApiDeps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; },
-                                  [this] { return alerts; },
-                                  [this](const std::string& shop) {
-                                    ++sync_requests;
-                                    return shop == "tb-1";
-                                  }},
-        kToken, options);
+    erp::daemon::workflows::intercept::ShopSettings settings;
+    settings.enabled = true;
+    settings.memo = "拦截发货";
+    intercept_shops["tb-1"] = settings;
+    intercepts = std::make_unique<erp::daemon::workflows::intercept::InterceptService>(
+        *store, *gate,
+        [this](const std::string& shop) -> std::optional<erp::daemon::workflows::intercept::ShopSettings> {
+          const auto it = intercept_shops.find(shop);
+          if (it == intercept_shops.end()) return std::nullopt;
+          return it->second;
+        },
+        erp::daemon::workflows::intercept::ServiceHooks{[this] { ++wakes; }, [] { return true; }, {}});
+    erp::daemon::api::ApiDeps deps{*store, *holds, metrics, [this] { return status; }, [this] { ++wakes; },
+                                   [this] { return alerts; },
+                                   [this](const std::string& shop) {
+                                     ++sync_requests;
+                                     return shop == "tb-1";
+                                   }};
+    deps.intercepts = intercepts.get();
+    server = std::make_unique<erp::daemon::api::Server>(io, std::move(deps), kToken, options);
     auto listening = server->listen("127.0.0.1", 0);
     REQUIRE_MESSAGE(listening.ok(), listening.error().message);
     REQUIRE(server->port() != 0);
