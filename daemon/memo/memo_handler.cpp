@@ -45,7 +45,7 @@ sdk::Result<void> MemoHandler::write(const store::OutboxItem& item) {
     update.flag = 0;
   } else {
     if (!store::is_open(intercept->state)) {
-      note(*intercept, "intercept.memo_skipped", "the intercept ended before its memo was written; none was written");
+      record_skipped(*intercept);
       return {};
     }
     update.memo = intercept::with_intercept_text(current, intercept->memo_text, settings ? settings->memo_max_chars : 0);
@@ -60,27 +60,27 @@ sdk::Result<void> MemoHandler::write(const store::OutboxItem& item) {
     return error;
   }
   if (clearing) {
-    note(*intercept, "intercept.memo_cleared", "intercept text taken off the seller memo");
+    intercepts_.memo_cleared(intercept->id, now_utc());
   } else {
     intercepts_.memo_written(intercept->id, now_utc());
   }
   return {};
 }
 
-void MemoHandler::note(const store::Intercept& intercept, const std::string& kind, const std::string& reason) {
+void MemoHandler::record_skipped(const store::Intercept& intercept) {
   try {
     store::NewEvent event;
-    event.kind = kind;
+    event.kind = "intercept.memo_skipped";
     event.actor = "daemon";
-    event.rule_id = kind == "intercept.memo_cleared" ? "I6" : "I3";
-    event.reason = reason;
+    event.rule_id = "I3";
+    event.reason = "the intercept ended before its memo was written; none was written";
     event.detail = {{"intercept_id", intercept.id}};
     auto tx = store_.begin();
     store_.append_event(*tx, intercept.key, event, now_utc());
     tx->commit();
   } catch (const std::exception& e) {
-    // The memo is as it should be; only its note in the history is missing.
-    spdlog::warn("intercept {}: memo done, but recording it failed: {}", intercept.id, e.what());
+    // Nothing was written, as it should be; only the note in the history is missing.
+    spdlog::warn("intercept {}: memo skipped, but recording it failed: {}", intercept.id, e.what());
   }
 }
 

@@ -18,7 +18,7 @@ class MemoHandler final : public outbox::Handler {
 
  private:
   sdk::Result<void> write(const store::OutboxItem& item);
-  void note(const store::Intercept& intercept, const std::string& kind, const std::string& reason);
+  void record_skipped(const store::Intercept& intercept);
 
   store::Store& store_;
   workflows::intercept::InterceptService& intercepts_;

@@ -328,6 +328,17 @@ void InterceptService::memo_written(std::int64_t id, Instant now) {
   tx->commit();
 }
 
+void InterceptService::memo_cleared(std::int64_t id, Instant now) {
+  auto tx = store_.begin();
+  auto intercept = store_.get_intercept(id);
+  if (!intercept) return;
+  intercept->memo_written_at.reset();
+  intercept->updated_at = now;
+  store_.update_intercept(*tx, *intercept);
+  record(*tx, *intercept, "intercept.memo_cleared", "daemon", "intercept text taken off the seller memo", "I6", now);
+  tx->commit();
+}
+
 void InterceptService::on_order_changed(store::Tx& tx, const store::StoredOrder& stored, Instant now) {
   const sdk::Order& order = stored.order;
   const OrderKey key{order.platform, order.shop, order.order_id};
@@ -355,11 +366,13 @@ void InterceptService::on_order_changed(store::Tx& tx, const store::StoredOrder&
   if (order.status != sdk::OrderStatus::paid && order.status != sdk::OrderStatus::partially_shipped) return;
   const auto history = store_.intercepts_of(key);
   if (has_intercept_text(order.memo, settings->memo)) {
-    // I3 from the platform side (TOP memo change, Douyin push tag 113). A version the daemon
-    // saw before its own intercept ended still shows the text; that is no new request.
-    const bool stale = !history.empty() && (history.front().state == InterceptState::too_late ||
-                                            history.front().state == InterceptState::resolved ||
-                                            (history.front().ended_at && order.modified_at <= *history.front().ended_at));
+    // I3 from the platform side (TOP memo change, Douyin push tag 113). The text of an ended
+    // intercept that is still to come off (memo_written_at kept until then), or a version from
+    // before it ended, is no new request; nor is the text left on an order that was too late.
+    const Intercept* last = history.empty() ? nullptr : &history.front();
+    const bool stale = last != nullptr && (last->state == InterceptState::too_late ||
+                                           last->state == InterceptState::resolved || last->memo_written_at ||
+                                           (last->ended_at && order.modified_at <= *last->ended_at));
     if (!stale) {
       NewRequest request{key, {}, "memo", "platform", "the seller memo says \"" + settings->memo + "\""};
       this->request(tx, stored, request, now);
@@ -428,6 +441,8 @@ void InterceptService::finish(store::Tx& tx, Intercept& intercept, InterceptStat
   const auto settings = settings_(intercept.key.shop);
   if (release_for_shipping && !memo_already_gone && settings && settings->memo_write) {
     enqueue_memo(tx, intercept, "clear", now);  // I6: the text comes off; the merchant's words stay
+  } else {
+    intercept.memo_written_at.reset();  // nothing of this intercept's is left to take off
   }
   intercept.state = state;
   intercept.ended_at = now;

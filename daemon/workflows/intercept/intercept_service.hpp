@@ -118,6 +118,8 @@ class InterceptService {
 
   /// The memo outbox item of `id` reached the platform.
   void memo_written(std::int64_t id, Instant now);
+  /// The intercept text of `id` came off the platform's memo (after a cancel or unlock).
+  void memo_cleared(std::int64_t id, Instant now);
 
   /// Reacts to a new platform version of an order inside the pipeline's transaction: the memo
   /// text appearing (I3) or going (I6), a refund request (per shop), a refund completing or the
