@@ -17,6 +17,7 @@
 
 #include "core/time_format.hpp"
 #include "ctl/client.hpp"
+#include "ctl/intercept_commands.hpp"
 #include "ctl/render.hpp"
 
 namespace erp::daemon::ctl {
@@ -40,8 +41,9 @@ struct Args {
   }
 };
 
-const std::set<std::string> kValueOptions{"config", "platform", "shop",    "state",   "limit",      "reason",
-                                          "until",  "by",       "waybill", "carrier", "lines", "shipment-id"};
+const std::set<std::string> kValueOptions{"config", "platform", "shop",    "state",   "limit",       "reason",
+                                          "until",  "by",       "waybill", "carrier", "lines",       "shipment-id",
+                                          "before"};
 const std::set<std::string> kFlagOptions{"json", "help", "all", "force"};
 
 std::optional<Args> parse_args(int argc, char** argv, Failure& failure) {
@@ -381,6 +383,19 @@ int cmd_sync(const Context& ctx) {
   return print(ctx, raw, "Sync of shop " + shop + " requested; see erpctl status for its progress.\n");
 }
 
+/// The intercept commands live in intercept_commands.cpp; they get the parsed words and options,
+/// the operator and this file's ORDER resolution.
+InterceptArgs intercept_args(const Context& ctx) {
+  return {ctx.client, ctx.args.words, ctx.args.options, ctx.args.json, operator_name(ctx.args),
+          [&ctx](const std::string& ref, Failure& failure) { return order_path(ctx, ref, failure); }};
+}
+
+int cmd_intercept_request(const Context& ctx) { return intercept_request(intercept_args(ctx)); }
+int cmd_intercept_status(const Context& ctx) { return intercept_status(intercept_args(ctx)); }
+int cmd_intercept_cancel(const Context& ctx) { return intercept_cancel(intercept_args(ctx)); }
+int cmd_intercept_unlock(const Context& ctx) { return intercept_unlock(intercept_args(ctx)); }
+int cmd_intercept_list(const Context& ctx) { return intercept_list(intercept_args(ctx)); }
+
 // --- the command table --------------------------------------------------------------------------
 
 struct Command {
@@ -447,7 +462,7 @@ const std::vector<Command>& commands() {
        "hold ORDER --reason TEXT [--until TIME] [--by NAME]",
        "keep an order from the warehouse",
        "Places a manual hold: the order is not released to the warehouse while any hold remains.\n"
-       "A released order cannot be held any more (it is the warehouse's; intercept it there).\n"
+       "A released order cannot be held any more (it is the warehouse's): use `erpctl intercept request`.\n"
        "  --reason TEXT  why, in words people will read (required)\n"
        "  --until TIME   lift the hold automatically then: RFC 3339 (2026-11-12T02:00:00Z) or\n"
        "                 '2026-11-12 10:00:00' read as China time\n"
@@ -477,6 +492,69 @@ const std::vector<Command>& commands() {
        "  --reason TEXT  why, recorded in the order's history\n"
        "  --by NAME      the operator to record (default: your login name)\n",
        cmd_release},
+      {{"intercept", "request"},
+       {"ORDER"},
+       {"lines", "reason", "by"},
+       "intercept request ORDER [--lines L1,L2] [--reason TEXT] [--by NAME]",
+       "stop an order or some lines from shipping",
+       "Intercepts the order before it ships (rules I1-I4, docs/intercept.md): writes the shop's intercept\n"
+       "memo on the platform order and locks the order. One line says how it went:\n"
+       "  locked         the daemon still held the order; it does not go to the warehouse\n"
+       "  waiting for the warehouse to confirm the lock\n"
+       "                 the order was released; the warehouse was asked to lock it\n"
+       "  memo written only\n"
+       "                 the shop's orders bypass erpd (I8): nothing could be locked\n"
+       "  too late       something already shipped; a paid parcel interception with the\n"
+       "                 carrier is what is left (exit code 1)\n"
+       "The platform order status does not change (I5): the buyer still has to request a refund.\n"
+       "  --lines L1,L2   only these line ids (sub-orders); default the whole order\n"
+       "  --reason TEXT   why, recorded with the intercept\n"
+       "  --by NAME       the operator to record (default: your login name)\n",
+       cmd_intercept_request},
+      {{"intercept", "status"},
+       {"ORDER"},
+       {},
+       "intercept status ORDER",
+       "the order's intercepts, newest first",
+       "Lists the order's intercepts, newest first: state (locked, awaiting_warehouse, memo_only,\n"
+       "too_late, cancelled, unlocked, resolved), lines, who asked, when, and the result.\n",
+       cmd_intercept_status},
+      {{"intercept", "cancel"},
+       {"ORDER"},
+       {"reason", "by"},
+       "intercept cancel ORDER [--reason TEXT] [--by NAME]",
+       "undo the order's open intercept",
+       "Cancels the order's open intercept (rule I6): the memo text comes off the platform order and the\n"
+       "lock is lifted (the daemon's hold, or the warehouse is told to unlock), so the order ships.\n"
+       "Exit code 1 when the order has no open intercept.\n"
+       "  --reason TEXT   why, recorded with the intercept\n"
+       "  --by NAME       the operator to record (default: your login name)\n",
+       cmd_intercept_cancel},
+      {{"intercept", "unlock"},
+       {},
+       {"before", "shop", "by"},
+       "intercept unlock --before DATETIME [--shop S] [--by NAME]",
+       "ship locked orders nobody asked a refund for",
+       "Batch unlock (rule I7): every locked intercept requested before DATETIME whose lines have no\n"
+       "refund request becomes unlocked and may ship, so it does not miss the shipping deadline. Prints\n"
+       "how many were unlocked and each one kept locked with why.\n"
+       "  --before DATETIME  RFC 3339 (2026-11-11T16:00:00Z) or China time: '2026-11-12 00:00',\n"
+       "                     '2026-11-12 00:00:00', 2026-11-12 (the start of that day)\n"
+       "  --shop S           only this shop's intercepts\n"
+       "  --by NAME          the operator to record (default: your login name)\n",
+       cmd_intercept_unlock},
+      {{"intercept", "list"},
+       {},
+       {"state", "shop", "platform", "limit"},
+       "intercept list [--state S] [--shop S] [--platform P] [--limit N]",
+       "intercepts of every order, newest first",
+       "Lists intercepts, newest first.\n"
+       "  --state S      open, locked, awaiting_warehouse, memo_only, too_late, cancelled, unlocked,\n"
+       "                 resolved\n"
+       "  --shop S       only this shop id\n"
+       "  --platform P   only this platform\n"
+       "  --limit N      at most N intercepts (default 100, at most 1000)\n",
+       cmd_intercept_list},
       {{"outbox", "list"},
        {},
        {"state", "limit"},

@@ -1,6 +1,7 @@
 #include "ctl/render.hpp"
 
 #include <algorithm>
+#include <vector>
 
 #include "core/time_format.hpp"
 #include "ctl/table.hpp"
@@ -39,6 +40,10 @@ std::string order_state(const json& order) {
     return "held (" + codes + ")";
   }
   return "not released";
+}
+
+std::string order_key(const json& object) {
+  return text(object, "platform") + "/" + text(object, "shop") + "/" + text(object, "order_id");
 }
 
 std::string line(const std::string& label, const std::string& value) {
@@ -193,6 +198,14 @@ std::string render_order(const json& o) {
       list += (list.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
     out += line("reservation orders", list);
   }
+  if (const json& intercept = field(o, "intercept"); intercept.is_object()) {
+    std::string value = "#" + text(intercept, "id") + " " + text(intercept, "state") + ", ";
+    const std::string lines = intercept_lines(intercept);
+    if (lines != "whole order") value += count(field(intercept, "lines")) == 1 ? "line " : "lines ";
+    value += lines + ", requested " + local_time(field(intercept, "requested_at"));
+    if (!text(intercept, "requested_by").empty()) value += " by " + text(intercept, "requested_by");
+    out += line("intercept", value + " (erpctl intercept status)");
+  }
   if (const json& lines = field(o, "lines"); count(lines) > 0) {
     out += "\n";
     Table table({"LINE", "SKU", "OUTER SKU", "TITLE", "QTY", "PRICE", "PAID", "STATUS", "REFUND"});
@@ -262,6 +275,121 @@ std::string render_alerts(const json& alerts) {
   }
   out += line("quarantined", or_dash(quarantined) + " payload(s) (erpctl quarantine)");
   out += line("outbox dead", or_dash(dead) + " item(s) (erpctl outbox list --state dead)");
+  return out;
+}
+
+// --- intercepts ----------------------------------------------------------------------------------
+
+std::string intercept_lines(const json& intercept) {
+  const json& lines = field(intercept, "lines");
+  const bool whole = field(intercept, "whole_order").is_boolean() && field(intercept, "whole_order").get<bool>();
+  if (whole || count(lines) == 0) return "whole order";
+  std::string list;
+  for (const auto& id : lines) list += (list.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+  return list;
+}
+
+std::string intercept_label(const json& intercept) {
+  std::string label = "intercept " + text(intercept, "id") + " on " + order_key(intercept);
+  if (const std::string lines = intercept_lines(intercept); lines != "whole order") {
+    label += (count(field(intercept, "lines")) == 1 ? " (line " : " (lines ") + lines + ")";
+  }
+  return label;
+}
+
+std::string render_intercept_outcome(const json& intercept, bool duplicate) {
+  const std::string state = text(intercept, "state");
+  const std::string message = text(intercept, "message");
+  std::string what;
+  if (state == "locked") {
+    // A new request locks at once only when the daemon still held the order; the warehouse's
+    // confirmation comes later, so only a repeated request can find a warehouse lock.
+    const bool daemon_hold = !duplicate || field(intercept, "hold_id").is_number();
+    what = daemon_hold ? "locked (the daemon still held the order; rule I4)"
+                       : "locked (the warehouse confirmed the lock; rule I4)";
+  } else if (state == "awaiting_warehouse") {
+    what = "waiting for the warehouse to confirm the lock (the order was already released to it; rule I4)";
+  } else if (state == "memo_only") {
+    what = "memo written only; this shop's orders do not pass through erpd (I8)";
+  } else if (state == "too_late") {
+    // The daemon's message may already say "too late: ..." and name the way left; say each once.
+    std::string why = message.rfind("too late: ", 0) == 0 ? message.substr(10) : message;
+    what = "too late: " + (why.empty() ? std::string("something already shipped") : why);
+    if (why.find("parcel interception") == std::string::npos) {
+      what += "; a paid parcel interception with the carrier is the remaining way (I9)";
+    }
+  } else {
+    what = or_dash(state) + (message.empty() ? "" : ": " + message);
+  }
+  if (duplicate) {
+    what += "; already requested " + local_time(field(intercept, "requested_at")) + " (UTC+8), nothing new was asked";
+  }
+  return intercept_label(intercept) + ": " + single_line(what) + "\n";
+}
+
+std::string render_intercept_cancelled(const json& intercept) {
+  if (text(intercept, "state") != "cancelled") {
+    return intercept_label(intercept) + ": " + or_dash(text(intercept, "state")) + "\n";
+  }
+  return intercept_label(intercept) +
+         ": cancelled (rule I6); the memo text comes off the platform order and the order may ship again\n";
+}
+
+std::string render_intercepts(const json& intercepts, bool with_order) {
+  if (count(intercepts) == 0) return "No intercepts.\n";
+  std::vector<std::string> headers{"ID", "STATE", "LINES", "SOURCE", "BY", "REQUESTED (UTC+8)", "UPDATED (UTC+8)",
+                                   "REASON", "RESULT"};
+  if (with_order) headers.insert(headers.begin() + 1, "ORDER");
+  Table table(headers);
+  for (const auto& i : intercepts) {
+    std::string result = text(i, "message");
+    if (text(i, "suggestion") == "parcel_interception") {
+      result += std::string(result.empty() ? "" : "; ") + "suggestion: paid parcel interception";
+    }
+    std::vector<std::string> row{text(i, "id"),
+                                 text(i, "state"),
+                                 intercept_lines(i),
+                                 or_dash(text(i, "source")),
+                                 or_dash(text(i, "requested_by")),
+                                 local_time(field(i, "requested_at")),
+                                 local_time(field(i, "updated_at")),
+                                 or_dash(text(i, "reason")),
+                                 or_dash(result)};
+    if (with_order) row.insert(row.begin() + 1, order_key(i));
+    table.add_row(std::move(row));
+  }
+  const std::size_t shift = with_order ? 1 : 0;
+  table.set_max_width(2 + shift, 40);  // LINES
+  table.set_max_width(7 + shift, 40);  // REASON
+  table.set_max_width(8 + shift, 70);  // RESULT
+  return table.render();
+}
+
+std::string render_unlock(const json& answer, const std::string& before) {
+  const json& unlocked = field(answer, "unlocked");
+  const json& kept = field(answer, "kept");
+  const std::size_t n = count(unlocked);
+  std::string out = "Unlocked " + std::to_string(n) + (n == 1 ? " intercept" : " intercepts") + " requested before " +
+                    before + " (rule I7)" + (n > 0 ? ": their orders may ship again.\n" : ".\n");
+  if (n > 0) {
+    Table table({"ID", "ORDER", "LINES", "REQUESTED (UTC+8)"});
+    for (const auto& i : unlocked) {
+      table.add_row({text(i, "id"), order_key(i), intercept_lines(i), local_time(field(i, "requested_at"))});
+    }
+    table.set_max_width(2, 40);
+    out += table.render();
+  }
+  if (const std::size_t k = count(kept); k > 0) {
+    out += "\nKept " + std::to_string(k) + " locked:\n";
+    Table table({"ID", "ORDER", "LINES", "WHY"});
+    for (const auto& entry : kept) {
+      const json& i = field(entry, "intercept");
+      table.add_row({text(i, "id"), order_key(i), intercept_lines(i), or_dash(text(entry, "why"))});
+    }
+    table.set_max_width(2, 40);
+    table.set_max_width(3, 80);
+    out += table.render();
+  }
   return out;
 }
 

@@ -28,4 +28,23 @@ std::string render_quarantine(const nlohmann::json& items);
 /// GET /v1/alerts: shops that need a person, quarantine and dead outbox counts.
 std::string render_alerts(const nlohmann::json& alerts);
 
+// --- intercepts (rules I1-I9; docs/intercept.md) ---
+
+/// "whole order", or the intercepted line ids: "3100000000000000002, 3100000000000000003".
+std::string intercept_lines(const nlohmann::json& intercept);
+/// "intercept 7 on taobao/tb-1/123" (plus " (lines 2, 3)" when not the whole order).
+std::string intercept_label(const nlohmann::json& intercept);
+/// The answer to an intercept request in one line a merchant understands: locked, waiting for
+/// the warehouse, memo only (I8), or too late with the paid parcel interception left (I9).
+/// `duplicate`: an open intercept already covered the lines, nothing new was asked.
+std::string render_intercept_outcome(const nlohmann::json& intercept, bool duplicate);
+/// One line after `erpctl intercept cancel` (rule I6).
+std::string render_intercept_cancelled(const nlohmann::json& intercept);
+/// The intercepts table, newest first as the API lists them; `with_order` adds the ORDER column
+/// (erpctl intercept list; `intercept status` is about one order and leaves it out).
+std::string render_intercepts(const nlohmann::json& intercepts, bool with_order);
+/// POST /v1/intercepts/unlock's answer (rule I7): how many were unlocked, and each one kept
+/// locked with why. `before` is the cut-off as people should read it.
+std::string render_unlock(const nlohmann::json& answer, const std::string& before);
+
 }  // namespace erp::daemon::ctl

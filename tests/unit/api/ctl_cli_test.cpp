@@ -212,3 +212,50 @@ TEST_CASE("erpctl still reaches the daemon when the config file has since gone b
   CHECK(refused.exit_code == 2);
   CHECK(refused.err.find("api.listen") != std::string::npos);
 }
+
+TEST_CASE("erpctl intercept: usage errors are caught before anything is asked, and help lists the commands") {
+  Setup ctl;
+  for (const char* sub : {"request", "status", "cancel"}) {
+    const auto missing = ctl({"intercept", sub});
+    CHECK_MESSAGE(missing.exit_code == 2, sub);
+    CHECK(missing.err.find("missing arguments") != std::string::npos);
+    CHECK(missing.err.find(std::string("intercept ") + sub + " ORDER") != std::string::npos);
+  }
+  const auto no_before = ctl({"intercept", "unlock"});
+  CHECK(no_before.exit_code == 2);
+  CHECK(no_before.err.find("--before") != std::string::npos);
+  const auto bad_before = ctl({"intercept", "unlock", "--before", "tomorrow"});
+  CHECK(bad_before.exit_code == 2);
+  CHECK(bad_before.err.find("'tomorrow' is not a time") != std::string::npos);
+  CHECK(ctl({"intercept", "unlock", "tmall/s1/1", "--before", "2026-11-12"}).exit_code == 2);  // no ORDER here
+
+  for (const char* lines : {"", ",", "2,,3", "2 3", "2,"}) {
+    const auto bad = ctl({"intercept", "request", "tmall/s1/9001", "--lines", lines});
+    CHECK_MESSAGE(bad.exit_code == 2, lines);
+    CHECK(bad.err.find("is not a list of line ids") != std::string::npos);
+  }
+  CHECK(ctl({"intercept", "request", "tmall/s1/9001", "--lines"}).exit_code == 2);  // no value
+  CHECK(ctl({"intercept", "request", "tmall/s1/9001", "--before", "2026-11-12"}).exit_code == 2);
+  CHECK(ctl({"intercept", "list", "--lines", "2"}).exit_code == 2);
+  CHECK(ctl({"intercept", "status", "tmall/s1/9001", "extra"}).exit_code == 2);
+
+  const auto unknown = ctl({"intercept", "stop"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find("unknown subcommand 'stop'") != std::string::npos);
+
+  const auto help = ctl({"--help"});
+  REQUIRE(help.exit_code == 0);
+  for (const char* usage : {"intercept request ORDER [--lines L1,L2] [--reason TEXT] [--by NAME]",
+                            "intercept status ORDER", "intercept cancel ORDER [--reason TEXT] [--by NAME]",
+                            "intercept unlock --before DATETIME [--shop S] [--by NAME]",
+                            "intercept list [--state S] [--shop S] [--platform P] [--limit N]"}) {
+    CHECK_MESSAGE(help.out.find(usage) != std::string::npos, usage);
+  }
+  const auto group = ctl({"intercept", "--help"});
+  CHECK(group.exit_code == 0);
+  CHECK(group.out.find("intercept unlock --before DATETIME") != std::string::npos);
+  const auto request_help = ctl({"help", "intercept", "request"});
+  CHECK(request_help.exit_code == 0);
+  CHECK(request_help.out.find("parcel interception") != std::string::npos);
+  CHECK(request_help.out.find("(I8)") != std::string::npos);
+}

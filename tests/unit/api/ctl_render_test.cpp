@@ -173,3 +173,136 @@ TEST_CASE("quarantine and alerts for people") {
   CHECK(a.find("2 payload(s)") != std::string::npos);
   CHECK(a.find("1 item(s)") != std::string::npos);
 }
+
+namespace {
+
+/// An intercept as the API answers it (docs/api.md#intercepts), with `changes` merged in.
+json intercept_json(const json& changes = json::object()) {
+  json i = json::parse(R"({"id": 7, "platform": "taobao", "shop": "tb-1", "order_id": "123",
+    "lines": [], "whole_order": true, "state": "locked", "open": true, "succeeded": true,
+    "source": "api", "requested_by": "operator:alice", "reason": "buyer ordered twice",
+    "rule_id": "I4", "message": "the daemon still held the order: locked at once", "suggestion": null,
+    "memo": {"text": "拦截发货", "written": false, "written_at": null}, "hold_id": 12,
+    "requested_at": "2026-11-11T01:02:03Z", "decided_at": "2026-11-11T01:02:03Z", "ended_at": null,
+    "updated_at": "2026-11-11T01:02:03Z"})");
+  i.update(changes);
+  return i;
+}
+
+}  // namespace
+
+TEST_CASE("intercept request outcome: one line per state a merchant understands") {
+  CHECK(render_intercept_outcome(intercept_json(), false) ==
+        "intercept 7 on taobao/tb-1/123: locked (the daemon still held the order; rule I4)\n");
+  CHECK(render_intercept_outcome(intercept_json({{"state", "awaiting_warehouse"}, {"hold_id", nullptr},
+                                                 {"succeeded", nullptr}, {"lines", {"2", "3"}},
+                                                 {"whole_order", false}}),
+                                 false) ==
+        "intercept 7 on taobao/tb-1/123 (lines 2, 3): waiting for the warehouse to confirm the lock (the order was "
+        "already released to it; rule I4)\n");
+  CHECK(render_intercept_outcome(intercept_json({{"state", "memo_only"}, {"hold_id", nullptr}, {"succeeded", false}}),
+                                 false) ==
+        "intercept 7 on taobao/tb-1/123: memo written only; this shop's orders do not pass through erpd (I8)\n");
+  CHECK(render_intercept_outcome(intercept_json({{"state", "too_late"},
+                                                 {"open", false},
+                                                 {"succeeded", false},
+                                                 {"lines", {"2"}},
+                                                 {"whole_order", false},
+                                                 {"suggestion", "parcel_interception"},
+                                                 {"message", "line 2 already shipped (SF100)"}}),
+                                 false) ==
+        "intercept 7 on taobao/tb-1/123 (line 2): too late: line 2 already shipped (SF100); a paid parcel "
+        "interception with the carrier is the remaining way (I9)\n");
+  // The daemon's own wording already starts "too late" and names the way left: each is said once.
+  CHECK(render_intercept_outcome(intercept_json({{"state", "too_late"},
+                                                 {"message", "too late: the order already shipped; a paid parcel "
+                                                             "interception with the carrier is the remaining way (I9)"}}),
+                                 false) ==
+        "intercept 7 on taobao/tb-1/123: too late: the order already shipped; a paid parcel interception with the "
+        "carrier is the remaining way (I9)\n");
+}
+
+TEST_CASE("a repeated intercept request says nothing new was asked, and who locked it") {
+  const std::string daemon = render_intercept_outcome(intercept_json(), true);
+  CHECK(daemon.find("locked (the daemon still held the order; rule I4)") != std::string::npos);
+  CHECK(daemon.find("already requested 2026-11-11 09:02:03 (UTC+8), nothing new was asked") != std::string::npos);
+  const std::string warehouse = render_intercept_outcome(intercept_json({{"hold_id", nullptr}}), true);
+  CHECK(warehouse.find("locked (the warehouse confirmed the lock; rule I4)") != std::string::npos);
+}
+
+TEST_CASE("intercept renderings tolerate missing fields") {
+  CHECK_NOTHROW(render_intercept_outcome(json::object(), false));
+  CHECK_NOTHROW(render_intercept_cancelled(json::object()));
+  CHECK_NOTHROW(render_intercepts(json::parse(R"([{"id": 1}])"), true));
+  CHECK_NOTHROW(render_unlock(json::object(), "x"));
+  CHECK(render_intercept_outcome(json::parse(R"({"id": 1, "state": "too_late"})"), false).find("already shipped") !=
+        std::string::npos);
+  CHECK(intercept_lines(json::object()) == "whole order");
+  CHECK(intercept_lines(json::parse(R"({"lines": ["2", 3], "whole_order": false})")) == "2, 3");
+}
+
+TEST_CASE("intercept cancel: one line naming the rule") {
+  CHECK(render_intercept_cancelled(intercept_json({{"state", "cancelled"}, {"open", false}})) ==
+        "intercept 7 on taobao/tb-1/123: cancelled (rule I6); the memo text comes off the platform order and the "
+        "order may ship again\n");
+}
+
+TEST_CASE("intercepts table: newest first as given, lines, who, when in China time, the result") {
+  const json intercepts = json::array(
+      {intercept_json({{"id", 8}, {"state", "awaiting_warehouse"}, {"lines", {"2"}}, {"whole_order", false},
+                       {"message", "asked the warehouse to lock"}}),
+       intercept_json({{"id", 3},
+                       {"state", "too_late"},
+                       {"open", false},
+                       {"source", "memo"},
+                       {"requested_by", "platform"},
+                       {"reason", nullptr},
+                       {"suggestion", "parcel_interception"},
+                       {"message", "already shipped"}})});
+  const auto lines = lines_of(render_intercepts(intercepts, false));
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[0].find("ID  STATE") == 0);
+  CHECK(lines[0].find("ORDER") == std::string::npos);
+  CHECK(lines[1].find("8   awaiting_warehouse  2 ") == 0);
+  CHECK(lines[1].find("2026-11-11 09:02:03") != std::string::npos);
+  CHECK(lines[1].find("asked the warehouse to lock") != std::string::npos);
+  CHECK(lines[2].find("3   too_late            whole order  memo    platform") == 0);
+  CHECK(lines[2].find("already shipped; suggestion: paid parcel interception") != std::string::npos);
+
+  const auto listed = lines_of(render_intercepts(intercepts, true));
+  CHECK(listed[0].find("ID  ORDER            STATE") == 0);
+  CHECK(listed[1].find("8   taobao/tb-1/123  awaiting_warehouse") == 0);
+  CHECK(render_intercepts(json::array(), true) == "No intercepts.\n");
+}
+
+TEST_CASE("intercept unlock: how many were unlocked, and each one kept with why") {
+  const json answer{{"unlocked", json::array({intercept_json({{"state", "unlocked"}, {"open", false}}),
+                                              intercept_json({{"id", 9}, {"order_id", "124"}, {"state", "unlocked"}})})},
+                    {"kept", json::array({{{"intercept", intercept_json({{"id", 10},
+                                                                         {"order_id", "125"},
+                                                                         {"lines", {"2"}},
+                                                                         {"whole_order", false}})},
+                                           {"why", "refund requested on line 2"}}})}};
+  const std::string text = render_unlock(answer, "2026-11-12 00:00:00 (UTC+8)");
+  CHECK(text.find("Unlocked 2 intercepts requested before 2026-11-12 00:00:00 (UTC+8) (rule I7): their orders may "
+                  "ship again.\n") == 0);
+  CHECK(text.find("taobao/tb-1/124") != std::string::npos);
+  CHECK(text.find("Kept 1 locked:") != std::string::npos);
+  CHECK(text.find("10  taobao/tb-1/125  2      refund requested on line 2") != std::string::npos);
+
+  const std::string none = render_unlock(json::parse(R"({"unlocked": [], "kept": []})"), "B");
+  CHECK(none == "Unlocked 0 intercepts requested before B (rule I7).\n");
+}
+
+TEST_CASE("an order with an open intercept says so in orders show") {
+  json order = json::parse(R"({"platform": "taobao", "shop": "tb-1", "order_id": "123", "status": "paid",
+    "lines": [], "holds": [], "released": false})");
+  CHECK(render_order(order).find("intercept:") == std::string::npos);
+  order["intercept"] = intercept_json();
+  CHECK(render_order(order).find("intercept:  #7 locked, whole order, requested 2026-11-11 09:02:03 by operator:alice") !=
+        std::string::npos);
+  order["intercept"] = intercept_json({{"lines", {"2"}}, {"whole_order", false}});
+  CHECK(render_order(order).find("intercept:  #7 locked, line 2, requested") != std::string::npos);
+  order["intercept"] = nullptr;
+  CHECK(render_order(order).find("intercept:") == std::string::npos);
+}
