@@ -492,7 +492,9 @@ void InterceptService::record(store::Tx& tx, const Intercept& intercept, const s
 std::optional<Instant> InterceptService::unlock_time(const Intercept& intercept) const {
   const auto settings = settings_(intercept.key.shop);
   if (!settings || settings->unlock_never) return std::nullopt;
-  if (settings->unlock_at) return settings->unlock_at;
+  // A configured time is for the intercepts of the sale it was set for; one requested after it
+  // waits the default day instead of being unlocked on the next pass.
+  if (settings->unlock_at && intercept.requested_at < *settings->unlock_at) return settings->unlock_at;
   return end_of_next_day(intercept.requested_at);
 }
 

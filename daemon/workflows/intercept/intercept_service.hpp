@@ -37,8 +37,9 @@ struct ShopSettings {
   int flag = 1;
   Level level = Level::lock;
   bool on_refund_request = false;
-  /// I7: when locked intercepts with no refund request are released. Unset with `unlock_never`
-  /// false: the end of the day after the request, China time.
+  /// I7: when locked intercepts with no refund request are released: this time for those
+  /// requested before it; otherwise (unset, or requested later) the end of the day after the
+  /// request, China time. Never with `unlock_never`.
   std::optional<Instant> unlock_at;
   bool unlock_never = false;
   bool memo_write = true;  ///< The adapter can write memos.

@@ -327,6 +327,17 @@ TEST_CASE("intercept_I7_scheduled_unlock_defaults_to_the_end_of_the_next_day_chi
   CHECK(f.service.unlock_due(*daemon::parse_rfc3339("2026-11-13T00:00:00+08:00")) == 1);
   CHECK(f.store->intercepts_of(key_of(sample_order("9015"))).front().state == InterceptState::unlocked);
 
+  // A configured time unlocks the intercepts requested before it; a later one waits its day.
+  f.shops["tmall-flagship"].unlock_at = kNow + 1h;
+  f.ingest(sample_order("9020"));
+  REQUIRE(f.request("9020"));
+  CHECK(f.service.unlock_due(kNow + 1h) == 1);
+  f.ingest(sample_order("9021"));
+  REQUIRE(f.service.request(intercept::NewRequest{key_of(sample_order("9021")), {}, "api", "operator:alice", ""},
+                            kNow + 2h));
+  CHECK(f.service.unlock_due(kNow + 3h) == 0);
+
+  f.shops["tmall-flagship"].unlock_at.reset();
   f.shops["tmall-flagship"].unlock_never = true;
   f.ingest(sample_order("9016"));
   REQUIRE(f.request("9016"));
