@@ -36,6 +36,36 @@ struct PluginOption {
   int line = 0;
 };
 
+/// How far an intercept goes (rule I1): `lock` writes the memo and locks the order in the daemon
+/// (advanced level); `memo_only` only writes the memo, for shops whose orders go straight to a
+/// third-party warehouse (basic level, rule I8).
+enum class InterceptLevel { lock, memo_only };
+
+/// When locked intercepts with no refund request are released for shipping (rule I7).
+struct UnlockSchedule {
+  /// next_day: at the end of the day after the request (China time); at: at `at`; never: only by hand.
+  enum class Kind { next_day, at, never } kind = Kind::next_day;
+  /// The instant when kind == at (same type as sdk::Instant: milliseconds since the epoch, UTC).
+  std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds> at{};
+  friend bool operator==(const UnlockSchedule&, const UnlockSchedule&) = default;
+};
+
+/// The intercept workflow's settings (rules I1-I9): `workflows.intercept` holds the defaults,
+/// each shop's `intercept:` map overrides the keys it sets.
+struct InterceptConfig {
+  /// Resolved: the memo is non-empty and the shop did not set `enabled: false`.
+  bool enabled = false;
+  /// Written on (and recognised in) the platform's seller memo; empty: intercept off.
+  std::string memo;
+  /// Seller flag (TOP) / star (Douyin) written with the memo, 0..5.
+  int flag = 1;
+  InterceptLevel level = InterceptLevel::lock;
+  /// A refund request on an unshipped line starts an intercept of that line.
+  bool on_refund_request = false;
+  UnlockSchedule unlock;
+  friend bool operator==(const InterceptConfig&, const InterceptConfig&) = default;
+};
+
 struct ShopConfig {
   std::string id;
   std::string platform;  ///< Plugin name: taobao | tmall | douyin | any installed plugin.
@@ -53,6 +83,8 @@ struct ShopConfig {
   /// may share one (one app pushing for several shops). "/push/<id>" when not configured.
   std::string push_path;
   std::vector<PluginOption> options;
+  /// workflows.intercept merged with this shop's own `intercept:` map.
+  InterceptConfig intercept;
   int line = 0;  ///< Where the entry starts, for messages.
 };
 
@@ -103,6 +135,9 @@ struct WorkflowsConfig {
   /// Paid orders wait this long before release, so a buyer's change of mind (address, cancel)
   /// arrives before picking starts; 0 releases at once. Lifted early with `erpctl release --force`.
   std::chrono::milliseconds release_delay{0};
+  /// The intercept defaults as written under workflows.intercept (`enabled`: the memo is set);
+  /// what a shop uses is ShopConfig::intercept.
+  InterceptConfig intercept;
   friend bool operator==(const WorkflowsConfig&, const WorkflowsConfig&) = default;
 };
 

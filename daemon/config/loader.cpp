@@ -34,9 +34,10 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   config.database = detail::read_database(root, context);
   config.plugins = detail::read_plugins(root, context);
   config.api = detail::read_api(root, context, config.database);
-  config.shops = detail::read_shops(root, context);
-  config.warehouse = detail::read_warehouse(root, context);
+  // Workflows before shops: a shop's workflow settings (intercept) are merged over the defaults.
   config.workflows = detail::read_workflows(root);
+  config.shops = detail::read_shops(root, context, config.workflows);
+  config.warehouse = detail::read_warehouse(root, context);
   config.outbox = detail::read_outbox(root);
   config.sync = detail::read_sync(root);
   config.log = detail::read_log(root);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "config/intercept_settings.hpp"
 #include "config/value_rules.hpp"
 #include "core/time_format.hpp"
 
@@ -167,6 +168,7 @@ WorkflowsConfig read_workflows(const MapReader& root) {
       out.release_delay = *delay;
     }
   }
+  out.intercept = read_intercept_defaults(section);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "config/intercept_settings.hpp"
 #include "config/push_path.hpp"
 #include "config/sections.hpp"
 #include "config/value_rules.hpp"
@@ -11,11 +12,12 @@ namespace erp::daemon::config::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> kShopKeys{
+constexpr std::array<std::string_view, 17> kShopKeys{
     "id",           "platform",          "base_url",    "app_key",
     "app_secret",   "app_secret_file",   "session",     "session_file",
     "access_token", "access_token_file", "sign_method", "poll_interval",
-    "enabled",      "options",           "push_path",   "requests_per_minute"};
+    "enabled",      "options",           "push_path",   "requests_per_minute",
+    "intercept"};
 // The request budget per shop: below 1 nothing would ever be sent; above this a typo is likelier
 // than a platform quota (TOP's largest paid tiers are far below it).
 constexpr int kMinRequestsPerMinute = 1;
@@ -48,7 +50,8 @@ void read_sign_method(const MapReader& shop, const std::string& platform, ShopCo
   }
 }
 
-ShopConfig read_shop(const MapReader& shop, const ReadContext& context, std::map<std::string, FirstUse>& ids) {
+ShopConfig read_shop(const MapReader& shop, const ReadContext& context, const WorkflowsConfig& workflows,
+                     std::map<std::string, FirstUse>& ids) {
   ShopConfig out;
   out.line = shop.line();
   if (auto id = shop.text("id", Need::required)) {
@@ -101,12 +104,14 @@ ShopConfig read_shop(const MapReader& shop, const ReadContext& context, std::map
     out.push_path = default_push_path(out.id);
   }
   out.options = shop.options("options");
+  out.intercept = read_shop_intercept(shop, workflows.intercept);
   return out;
 }
 
 }  // namespace
 
-std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context) {
+std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context,
+                                   const WorkflowsConfig& workflows) {
   std::vector<ShopConfig> out;
   const MapReader::Entry* entry = root.find("shops");
   if (entry == nullptr || entry->value.IsNull()) return out;
@@ -126,7 +131,7 @@ std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& con
       continue;
     }
     const MapReader shop(item, path, line, kShopKeys, root.sink());
-    out.push_back(read_shop(shop, context, ids));
+    out.push_back(read_shop(shop, context, workflows, ids));
   }
   return out;
 }
