@@ -103,6 +103,10 @@ class GuardedConnector final : public sdk::WarehouseConnector, private Guard<sdk
   sdk::Result<sdk::LockOutcome> lock(const sdk::LockRequest& request) noexcept override {
     return guarded<sdk::Result<sdk::LockOutcome>>("lock", [&](sdk::WarehouseConnector& c) { return c.lock(request); });
   }
+
+  sdk::Result<void> unlock(const sdk::LockRequest& request) noexcept override {
+    return guarded<sdk::Result<void>>("unlock", [&](sdk::WarehouseConnector& c) { return c.unlock(request); });
+  }
 };
 
 }  // namespace

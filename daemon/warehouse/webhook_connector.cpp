@@ -28,14 +28,26 @@ sdk::Result<void> WebhookConnector::deliver(const sdk::DeliveryOrder& delivery) 
 }
 
 sdk::Result<sdk::LockOutcome> WebhookConnector::lock(const sdk::LockRequest& request) noexcept {
+  auto sent = post_lock_event("order.lock_requested", request);
+  if (!sent) return std::move(sent).error();
+  return sdk::LockOutcome::pending;
+}
+
+sdk::Result<void> WebhookConnector::unlock(const sdk::LockRequest& request) noexcept {
+  return post_lock_event("order.unlocked", request);
+}
+
+sdk::Result<void> WebhookConnector::post_lock_event(const std::string& event,
+                                                    const sdk::LockRequest& request) noexcept {
   try {
-    nlohmann::json body{{"event", "order.lock_requested"},
+    nlohmann::json body{{"event", event},
                         {"idempotency_key", request.idempotency_key},
+                        {"intercept_id", request.intercept_id},
+                        {"platform", request.platform},
+                        {"shop", request.shop},
                         {"order_id", request.order_id},
                         {"line_ids", request.line_ids}};
-    auto sent = post("order.lock_requested", request.idempotency_key, body.dump());
-    if (!sent) return std::move(sent).error();
-    return sdk::LockOutcome::pending;
+    return post(event, request.idempotency_key, body.dump());
   } catch (const std::exception& e) {
     return fail(ErrorCode::internal, std::string("building the webhook body failed: ") + e.what());
   }

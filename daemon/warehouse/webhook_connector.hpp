@@ -23,7 +23,13 @@ class WebhookConnector final : public sdk::WarehouseConnector {
   /// Event "order.lock_requested"; the warehouse confirms later through the API (rule I4).
   sdk::Result<sdk::LockOutcome> lock(const sdk::LockRequest& request) noexcept override;
 
+  /// Event "order.unlocked": the intercept was cancelled (I6) or unlocked (I7), the warehouse may
+  /// ship again. Nothing to confirm.
+  sdk::Result<void> unlock(const sdk::LockRequest& request) noexcept override;
+
  private:
+  /// Posts `event` with the request's fields (the body both lock and unlock send).
+  sdk::Result<void> post_lock_event(const std::string& event, const sdk::LockRequest& request) noexcept;
   sdk::Result<void> post(const std::string& event, const std::string& idempotency_key, std::string body) noexcept;
 
   config::WarehouseConfig config_;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <exception>
+#include <string>
 #include <variant>
 
 #include "plugins/common/guarded.hpp"
@@ -18,6 +19,9 @@ namespace {
 
 using nlohmann::json;
 using sdk::ErrorCode;
+
+// order.addOrderRemark takes a remark of at most 60 characters (code points, not bytes).
+constexpr int kMaxRemarkChars = 60;
 
 // Business numbers under 50002 isv.business-failed:<n>. Douyin does not document them; these are
 // platform-sim's (tests/sim/README.md), recognised so a missing order reads as not_found.
@@ -39,6 +43,7 @@ sdk::Capabilities DouyinAdapter::capabilities() const {
   caps.push_events = true;
   caps.receiver_decrypt = true;
   caps.max_window_seconds = 86400;
+  caps.memo_max_chars = kMaxRemarkChars;  // order.addOrderRemark
   return caps;
 }
 
@@ -117,7 +122,10 @@ sdk::Result<void> DouyinAdapter::write_memo(const sdk::MemoUpdate& update) {
     for (const char c : update.memo) {
       if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++characters;
     }
-    if (characters > 60) return sdk::fail(ErrorCode::invalid_input, "Douyin remarks are at most 60 characters");
+    if (characters > static_cast<std::size_t>(kMaxRemarkChars)) {
+      return sdk::fail(ErrorCode::invalid_input,
+                       "Douyin remarks are at most " + std::to_string(kMaxRemarkChars) + " characters");
+    }
     const json params{{"order_id", update.order_id},
                       {"remark", update.memo},
                       {"is_add_star", update.flag > 0 ? "true" : "false"},

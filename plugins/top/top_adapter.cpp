@@ -19,6 +19,11 @@ using nlohmann::json;
 using sdk::ErrorCode;
 
 constexpr std::size_t kMaxMemoBytes = 1000;  // taobao.trade.memo.add/update limit
+// The limit in characters, as Capabilities::memo_max_chars says it: a CJK character is 3 bytes in
+// UTF-8, so 300 of them (900 bytes) always fit, with room for ASCII around them. Only text of 4-byte
+// characters (emoji) could still pass 1000 bytes, and write_memo refuses that by the byte count.
+constexpr int kMaxMemoChars = 300;
+static_assert(kMaxMemoChars * 3 <= static_cast<int>(kMaxMemoBytes));
 
 sdk::Instant floor_seconds(sdk::Instant t) { return std::chrono::floor<std::chrono::seconds>(t); }
 
@@ -75,7 +80,8 @@ sdk::Capabilities TopAdapter::capabilities() const {
   caps.incremental_sync = true;
   caps.memo_write = true;
   caps.split_shipment = true;
-  caps.max_window_seconds = 86400;  // increment.get: end_modified - start_modified <= 1 day (§2.2)
+  caps.max_window_seconds = 86400;      // increment.get: end_modified - start_modified <= 1 day (§2.2)
+  caps.memo_max_chars = kMaxMemoChars;  // taobao.trade.memo.* takes 1000 bytes
   return caps;
 }
 

@@ -379,6 +379,10 @@ TEST_CASE("plugin kinds are kept apart and warehouse connectors are guarded too"
   delivery.idempotency_key = "k1";
   CHECK(connector.value()->deliver(delivery).ok());
   CHECK(connector.value()->lock({}).value() == sdk::LockOutcome::locked);
+  sdk::LockRequest unlock;
+  unlock.idempotency_key = "warehouse.unlock:7";
+  CHECK(connector.value()->unlock(unlock).ok());
+  CHECK(connector.value()->unlock({}).error().code == sdk::ErrorCode::invalid_input);
 }
 
 TEST_CASE("a plugin's own creation error is passed on with its name") {

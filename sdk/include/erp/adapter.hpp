@@ -24,6 +24,8 @@ struct Capabilities {
   bool receiver_decrypt = false;   ///< decrypt_receivers() (rule D10).
   bool dropship = false;           ///< Factory channel (rules D1-D11).
   std::int64_t max_window_seconds = 86400;  ///< Longest modified-time window one call may ask for.
+  /// Longest seller memo the platform takes, in characters (UTF-8 code points); 0: no known limit.
+  int memo_max_chars = 0;
 };
 
 /// A half-open modified-time window [from, to).

@@ -7,9 +7,13 @@
 namespace erp::sdk {
 
 /// Plugin ABI version. The host refuses a plugin built against any other value.
-inline constexpr std::uint32_t kAbiVersion = 2;
+///   1: the first SDK.
+///   2: HostContext::state(); PlatformAdapter::parse_push, push_refusal and decrypt_receivers.
+///   3: intercepts (rules I1-I9): LockRequest gains platform, shop and intercept_id;
+///      WarehouseConnector::unlock(); Capabilities::memo_max_chars.
+inline constexpr std::uint32_t kAbiVersion = 3;
 
 /// SDK release, for humans.
-inline constexpr const char* kSdkVersion = "0.2.0";
+inline constexpr const char* kSdkVersion = "0.3.0";
 
 }  // namespace erp::sdk

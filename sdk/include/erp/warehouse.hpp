@@ -2,6 +2,7 @@
 // The warehouse connector contract: how released orders reach a warehouse system and how intercept
 // locks are asked for. The daemon's built-in JSON API is the default connector; Qimen is a plugin.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,15 @@ enum class LockOutcome {
   pending,   ///< The warehouse will answer later (asynchronously).
 };
 
+/// One intercept's lock (lock()) or release (unlock()). The same request, key included, may be
+/// sent again after an unknown outcome.
 struct LockRequest {
   std::string order_id;
   std::vector<std::string> line_ids;  ///< Empty: the whole order (rule I2).
   std::string idempotency_key;
+  std::string platform;           ///< The order's platform, e.g. "taobao".
+  std::string shop;               ///< The configured shop id.
+  std::int64_t intercept_id = 0;  ///< The daemon's intercept id (GET /v1/intercepts/{id}).
 };
 
 /// Like PlatformAdapter: errors as values, not `noexcept`, so the host can contain a throw.
@@ -40,8 +46,13 @@ class WarehouseConnector {
   /// Hands a released order to the warehouse. Repeating it with the same key must be harmless.
   virtual Result<void> deliver(const DeliveryOrder& delivery) = 0;
 
-  /// Asks the warehouse to stop the order or some of its lines.
+  /// Asks the warehouse to stop the order or some of its lines (rule I4). Repeating it with the
+  /// same key must be harmless.
   virtual Result<LockOutcome> lock(const LockRequest& request) = 0;
+
+  /// The intercept was cancelled (I6) or unlocked (I7): the warehouse may ship the order or lines
+  /// again. Repeating it with the same key must be harmless.
+  virtual Result<void> unlock(const LockRequest& request) = 0;
 };
 
 }  // namespace erp::sdk

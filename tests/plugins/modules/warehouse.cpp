@@ -15,6 +15,10 @@ class Connector final : public WarehouseConnector {
     return {};
   }
   Result<LockOutcome> lock(const LockRequest&) noexcept override { return LockOutcome::locked; }
+  Result<void> unlock(const LockRequest& request) noexcept override {
+    if (request.idempotency_key.empty()) return fail(ErrorCode::invalid_input, "no idempotency key");
+    return {};
+  }
 };
 
 class Factory final : public PluginFactory {

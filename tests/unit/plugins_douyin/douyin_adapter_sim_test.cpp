@@ -138,6 +138,11 @@ TEST_CASE("write_memo: order.addOrderRemark with the flag as star, counted once"
   CHECK(order->memo_flag == 5);
   CHECK(rig.sim.counters.count("memo", "1001") == 1);
   CHECK(rig.adapter.write_memo(MemoUpdate{"1001", std::string(61, 'x'), 0}).error().code == ErrorCode::invalid_input);
+  // The declared limit counts characters, not bytes: 60 CJK characters (180 bytes) are taken.
+  std::string longest;
+  for (int i = 0; i < rig.adapter.capabilities().memo_max_chars; ++i) longest += "拦";
+  REQUIRE(rig.adapter.write_memo(MemoUpdate{"1001", longest, 1}).ok());
+  CHECK(rig.adapter.get_order("1001")->memo == longest);
 }
 
 TEST_CASE("ship: a lost answer is read back and a retry never ships twice") {

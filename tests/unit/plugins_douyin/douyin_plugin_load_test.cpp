@@ -32,6 +32,7 @@ TEST_CASE("the douyin module loads, declares refresh_token, douyin_shop_id, page
   const auto caps = (*adapter)->capabilities();
   CHECK(caps.push_events);
   CHECK(caps.receiver_decrypt);
+  CHECK(caps.memo_max_chars == 60);  // order.addOrderRemark, through the host's guard (rule I3)
   auto order = (*adapter)->get_order("1001");
   REQUIRE(order.ok());
   CHECK(order->lines.size() == 2);

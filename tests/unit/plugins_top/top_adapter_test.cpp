@@ -132,6 +132,7 @@ TEST_CASE("capabilities") {
   CHECK(caps.split_shipment);
   CHECK_FALSE(caps.push_events);
   CHECK(caps.max_window_seconds == 86400);
+  CHECK(caps.memo_max_chars == 300);  // 1000 bytes; 300 CJK characters are 900
 }
 
 TEST_CASE("list_modified: learns the total on page 1, then pages from the last page down to page 1") {
@@ -416,6 +417,17 @@ TEST_CASE("I3/I6: memo flag outside 0-5 is invalid_input; an empty memo resets")
   REQUIRE(adapter.write_memo(MemoUpdate{"1001", "", 0}).ok());
   CHECK(host.web.params.back().at("reset") == "true");
   CHECK(host.web.params.back().count("memo") == 0);
+}
+
+TEST_CASE("I3: a memo of memo_max_chars CJK characters fits TOP's 1000 bytes") {
+  FakeHost host;
+  TopAdapter adapter(host, AdapterOptions{false});
+  std::string memo;
+  for (int i = 0; i < adapter.capabilities().memo_max_chars; ++i) memo += "拦";
+  CHECK(memo.size() == 900);
+  host.web.reply(R"({"trade_memo_update_response":{"trade":{"tid":1001}}})");
+  CHECK(adapter.write_memo(MemoUpdate{"1001", memo, 1}).ok());
+  CHECK(adapter.write_memo(MemoUpdate{"1001", std::string(1001, 'x'), 1}).error().code == ErrorCode::invalid_input);
 }
 
 TEST_CASE("get_order: fullinfo mapped; unknown tid is not_found; sign_method per shop") {

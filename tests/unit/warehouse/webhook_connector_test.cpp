@@ -89,8 +89,98 @@ TEST_CASE("the warehouse's answer decides retry: 409 means already delivered, 5x
 
 TEST_CASE("a lock request is posted and reported pending until the warehouse confirms through the API") {
   Setup s;
-  auto outcome = s.connector.lock({"9001", {"9001-1"}, "lock:9001"});
+  auto outcome = s.connector.lock({.order_id = "9001",
+                                   .line_ids = {"9001-1"},
+                                   .idempotency_key = "lock:9001",
+                                   .platform = "tmall",
+                                   .shop = "tm1",
+                                   .intercept_id = 1});
   REQUIRE(outcome.ok());
   CHECK(*outcome == sdk::LockOutcome::pending);
   CHECK(header(s.http->last, "X-Erpd-Event") == "order.lock_requested");
+}
+
+namespace {
+
+sdk::LockRequest intercept_request(std::string key) {
+  sdk::LockRequest r;
+  r.platform = "taobao";
+  r.shop = "tb-1";
+  r.order_id = "3100000000000000001";
+  r.line_ids = {"3100000000000000002"};
+  r.idempotency_key = std::move(key);
+  r.intercept_id = 7;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("intercept_I4_lock_request_names_the_intercept_platform_and_shop") {
+  Setup s;
+  auto outcome = s.connector.lock(intercept_request("warehouse.lock:7"));
+  REQUIRE(outcome.ok());
+  CHECK(*outcome == sdk::LockOutcome::pending);
+  CHECK(header(s.http->last, "Idempotency-Key") == "warehouse.lock:7");
+  const auto body = nlohmann::json::parse(s.http->last.body);
+  CHECK(body == nlohmann::json{{"event", "order.lock_requested"},
+                               {"idempotency_key", "warehouse.lock:7"},
+                               {"intercept_id", 7},
+                               {"platform", "taobao"},
+                               {"shop", "tb-1"},
+                               {"order_id", "3100000000000000001"},
+                               {"line_ids", {"3100000000000000002"}}});
+  CHECK(body["intercept_id"].is_number_integer());
+}
+
+TEST_CASE("intercept_I2_a_whole_order_lock_sends_no_line_ids") {
+  Setup s;
+  auto request = intercept_request("warehouse.lock:8");
+  request.line_ids.clear();
+  REQUIRE(s.connector.lock(request).ok());
+  const auto body = nlohmann::json::parse(s.http->last.body);
+  CHECK(body["line_ids"] == nlohmann::json::array());
+}
+
+TEST_CASE("intercept_I6_unlock_tells_the_warehouse") {
+  Setup s(config::Secret{"tok", "literal in config"});
+  REQUIRE(s.connector.unlock(intercept_request("warehouse.unlock:7")).ok());
+  CHECK(s.http->last.method == "POST");
+  CHECK(s.http->last.url == "http://127.0.0.1:9/hook");
+  CHECK(header(s.http->last, "X-Erpd-Event") == "order.unlocked");
+  CHECK(header(s.http->last, "Idempotency-Key") == "warehouse.unlock:7");
+  CHECK(header(s.http->last, "Authorization") == "Bearer tok");
+  const auto body = nlohmann::json::parse(s.http->last.body);
+  CHECK(body == nlohmann::json{{"event", "order.unlocked"},
+                               {"idempotency_key", "warehouse.unlock:7"},
+                               {"intercept_id", 7},
+                               {"platform", "taobao"},
+                               {"shop", "tb-1"},
+                               {"order_id", "3100000000000000001"},
+                               {"line_ids", {"3100000000000000002"}}});
+}
+
+TEST_CASE("intercept_I7_unlock_repeated_or_refused: 409 is an unlock the warehouse already has, 5xx retries") {
+  Setup s;
+  s.http->status = 409;
+  CHECK(s.connector.unlock(intercept_request("warehouse.unlock:7")).ok());
+  s.http->status = 503;
+  auto r = s.connector.unlock(intercept_request("warehouse.unlock:7"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == sdk::ErrorCode::transient);
+  s.http->status = 422;
+  r = s.connector.unlock(intercept_request("warehouse.unlock:7"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == sdk::ErrorCode::invalid_input);
+  CHECK_FALSE(r.error().retryable);
+  s.http->network_down = true;
+  CHECK(s.connector.unlock(intercept_request("warehouse.unlock:7")).error().code == sdk::ErrorCode::transient);
+}
+
+TEST_CASE("unlock without a webhook url is a config error, not a silent success") {
+  Setup s;
+  config::WarehouseConfig empty;
+  warehouse::WebhookConnector connector(empty, s.http);
+  auto r = connector.unlock(intercept_request("warehouse.unlock:7"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code == sdk::ErrorCode::config_error);
 }
