@@ -16,15 +16,20 @@
 #include "config/loader.hpp"
 #include "core/time_format.hpp"
 #include "erp/version.hpp"
+#include "memo/memo_handler.hpp"
 #include "net/curl_http_client.hpp"
 #include "shipping/platform_ship_handler.hpp"
 #include "shipping/shipment_recorder.hpp"
 #include "warehouse/delivery.hpp"
+#include "warehouse/lock_handler.hpp"
+#include "workflows/intercept/intercept_workflow.hpp"
 
 namespace erp::daemon::app {
 namespace {
 
 constexpr auto kHoldSweepInterval = std::chrono::seconds{1};
+// Scheduled intercept unlocks (rule I7) are due at a time of day; half a minute late is on time.
+constexpr auto kUnlockSweepInterval = std::chrono::seconds{30};
 constexpr auto kOutboxDrainDeadline = std::chrono::seconds{10};
 constexpr auto kRequestDrainDeadline = std::chrono::seconds{2};
 
@@ -136,6 +141,14 @@ sdk::Result<void> Daemon::start() {
   release_delay_ = std::make_shared<workflows::ReleaseDelay>(*store_);
   pipeline_->add(release_delay_);
   outbox_ = std::make_unique<outbox::Dispatcher>(io_, *store_, metrics_);
+  intercepts_ = std::make_unique<workflows::intercept::InterceptService>(
+      *store_, *gate_, [this](const std::string& shop) { return intercept_settings_.lookup(shop); },
+      workflows::intercept::ServiceHooks{
+          [this] { outbox_->wake(); }, [this] { return push_deliveries_.load(); },
+          [this](const std::string& shop, std::string_view outcome) {
+            metrics_.add("erpd_intercepts_total", {{"shop", shop}, {"outcome", std::string(outcome)}});
+          }});
+  pipeline_->add(std::make_shared<workflows::intercept::InterceptWorkflow>(*intercepts_));
   // Workers start in apply(), once the shops' adapters exist.
   sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
   // Fetches look the adapter up when they run, so a reloaded shop's new adapter is used.
@@ -154,7 +167,7 @@ sdk::Result<void> Daemon::start() {
           [this] { return sync_alerts_json(); }, [this](const std::string& shop) { return sync_->sync_now(shop); },
           [this](const std::string& path) { return push_->is_push_path(path); },
           [this](const std::string& path, const sdk::PushRequest& request) { return push_->receive(path, request); },
-          [this](const std::string& shop) { return shops_.adapter(shop); }},
+          [this](const std::string& shop) { return shops_.adapter(shop); }, intercepts_.get()},
       std::move(token).value());
   if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
     return std::move(listening).error();
@@ -185,6 +198,7 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
     spdlog::info("shops: added {}; removed {}; changed {}", join(changes.added), join(changes.removed),
                  join(changes.changed));
   }
+  intercept_settings_.apply(config.shops, [this](const std::string& shop) { return shops_.adapter(shop); });
   std::vector<sync::ShopSyncSpec> syncing;
   for (const auto& shop : shops_.snapshot()) {
     if (!shop.adapter) continue;  // disabled, or its adapter could not be made
@@ -203,6 +217,15 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   if (!warehouse) return std::move(warehouse).error();
   push_deliveries_ = warehouse->pushes;
   outbox::HandlerMap handlers = std::move(warehouse->handlers);
+  if (warehouse->connector) {
+    handlers[workflows::intercept::kLockKind] =
+        std::make_shared<warehouse::LockHandler>(*store_, *intercepts_, warehouse->connector, false);
+    handlers[workflows::intercept::kUnlockKind] =
+        std::make_shared<warehouse::LockHandler>(*store_, *intercepts_, warehouse->connector, true);
+  }
+  // Seller memos (rules I3, I6) go through the shop's adapter as it runs when the item does.
+  handlers[workflows::intercept::kMemoKind] = std::make_shared<memo::MemoHandler>(
+      *store_, *intercepts_, [this](const std::string& shop) { return shops_.adapter(shop); });
   // Waybill uploads look the adapter up when they run, so a reloaded shop's new adapter is used.
   handlers[shipping::kPlatformShipKind] = std::make_shared<shipping::PlatformShipHandler>(
       *store_, [this](const std::string& shop) { return shops_.adapter(shop); });
@@ -327,6 +350,15 @@ void Daemon::sweep_holds() {
   } catch (const std::exception& e) {
     spdlog::error("hold auto-release failed (will try again): {}", e.what());
   }
+  if (const auto now = std::chrono::steady_clock::now(); now >= next_unlock_sweep_) {
+    next_unlock_sweep_ = now + kUnlockSweepInterval;
+    try {
+      const int unlocked = intercepts_->unlock_due(now_utc());
+      if (unlocked > 0) spdlog::info("unlocked {} intercepted order(s) whose shop's unlock time came (rule I7)", unlocked);
+    } catch (const std::exception& e) {
+      spdlog::error("scheduled intercept unlock failed (will try again): {}", e.what());
+    }
+  }
   try {
     push_->prune_if_due();  // at most once an hour
   } catch (const std::exception& e) {
@@ -403,6 +435,9 @@ nlohmann::json Daemon::sync_alerts_json() {
 void Daemon::register_metrics() {
   metrics_.describe("erpd_config_reloads_total", "counter", "SIGHUP reloads by result (applied, rejected).");
   metrics_.describe("erpd_build_info", "gauge", "Daemon version and plugin ABI version.");
+  metrics_.describe("erpd_intercepts_total", "counter",
+                    "Intercept decisions by shop and outcome (locked, awaiting_warehouse, memo_only, too_late, "
+                    "cancelled, unlocked, resolved).");
   metrics_.describe("erpd_uptime_seconds", "gauge", "Seconds since the daemon started.");
   metrics_.describe("erpd_orders", "gauge", "Stored orders by daemon state (all, held, released).");
   metrics_.describe("erpd_holds_active", "gauge", "Active holds on orders.");

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/server.hpp"
+#include "app/intercept_settings.hpp"
 #include "app/shop_registry.hpp"
 #include "app/status.hpp"
 #include "app/systemd_notify.hpp"
@@ -78,6 +79,9 @@ class Daemon {
   std::unique_ptr<holds::HoldService> holds_;
   std::unique_ptr<workflows::OrderPipeline> pipeline_;
   std::shared_ptr<workflows::ReleaseDelay> release_delay_;
+  InterceptSettingsTable intercept_settings_;
+  std::unique_ptr<workflows::intercept::InterceptService> intercepts_;
+  std::chrono::steady_clock::time_point next_unlock_sweep_{};
   /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
   std::unique_ptr<sync::SyncEngine> sync_;
   /// Platform pushes (rule D11): the shops' fetchers. Also destroyed before the store.

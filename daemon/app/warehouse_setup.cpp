@@ -25,6 +25,7 @@ sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& confi
     connector = std::move(created).value();
   }
   setup.pushes = true;
+  setup.connector = connector;
   setup.handlers[warehouse::kDeliverKind] = std::make_shared<warehouse::DeliverHandler>(store, std::move(connector));
   return setup;
 }

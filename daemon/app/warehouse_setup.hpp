@@ -15,6 +15,8 @@ namespace erp::daemon::app {
 struct WarehouseSetup {
   bool pushes = false;         ///< Released orders are pushed (outbox "warehouse.deliver").
   outbox::HandlerMap handlers;  ///< Outbox handlers for the warehouse side.
+  /// The connector that is told of releases and intercept locks; null when the warehouse pulls.
+  std::shared_ptr<sdk::WarehouseConnector> connector;
 };
 
 sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& config, store::Store& store,

@@ -1,0 +1,31 @@
+#pragma once
+// Performs "warehouse.lock" and "warehouse.unlock" outbox items: the warehouse is asked to stop
+// an order it already has (rule I4), or told it may ship it again (I6, I7). A connector that
+// answers at once (locked, too late) settles the intercept; one that answers later confirms
+// through the API.
+
+#include <memory>
+
+#include "erp/warehouse.hpp"
+#include "outbox/handler.hpp"
+#include "workflows/intercept/intercept_service.hpp"
+
+namespace erp::daemon::warehouse {
+
+class LockHandler final : public outbox::Handler {
+ public:
+  /// `unlock`: this handler performs "warehouse.unlock" items; otherwise "warehouse.lock" ones.
+  LockHandler(store::Store& store, workflows::intercept::InterceptService& intercepts,
+              std::shared_ptr<sdk::WarehouseConnector> connector, bool unlock);
+  sdk::Result<void> execute(const store::OutboxItem& item) noexcept override;
+
+ private:
+  sdk::Result<void> perform(const store::OutboxItem& item);
+
+  store::Store& store_;
+  workflows::intercept::InterceptService& intercepts_;
+  std::shared_ptr<sdk::WarehouseConnector> connector_;
+  bool unlock_;
+};
+
+}  // namespace erp::daemon::warehouse
