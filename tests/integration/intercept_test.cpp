@@ -661,11 +661,12 @@ TEST_CASE("intercept_I6_buyer_cancels") {
   const Shop& tb = kTaobao;
   const Shop& dy = kDouyin;
   w.platform(tb.order_event(tb.order_id(1), 1) + tb.order_event(tb.order_id(2), 1) + tb.order_event(tb.order_id(3), 1) +
-             dy.order_event(dy.order_id(2), 1));
+             tb.order_event(tb.order_id(4), 1) + dy.order_event(dy.order_id(2), 1));
   const std::string tb1 = tb.key(tb.order_id(1)), tb2 = tb.key(tb.order_id(2)), tb3 = tb.key(tb.order_id(3)),
-                    dy2 = dy.key(dy.order_id(2));
-  for (const auto& key : {tb1, tb2, tb3, dy2}) w.await_held(key);
+                    tb4 = tb.key(tb.order_id(4)), dy2 = dy.key(dy.order_id(2));
+  for (const auto& key : {tb1, tb2, tb3, tb4, dy2}) w.await_held(key);
   w.lift_release_delay(tb3);
+  w.lift_release_delay(tb4);
   sim_admin(w.sim, "POST", "/admin/counters/reset");
 
   for (const auto& key : {tb1, tb2, dy2}) {
@@ -744,6 +745,21 @@ TEST_CASE("intercept_I6_buyer_cancels") {
     CHECK(o["intercept"].is_null());
     CHECK(o["released"] == true);
   }
+  // 4. Cancelled before the warehouse answered: the lock request is taken back as well.
+  {
+    const auto asked = w.intercept(tb4);
+    REQUIRE(asked.status == 202);
+    const std::int64_t id = intercept_of(asked)["id"].get<std::int64_t>();
+    REQUIRE(eventually([&] { return !w.webhook("order.lock_requested", tb.order_id(4)).empty(); }));
+    const auto reply = w.call("POST", "/v1/intercepts/" + std::to_string(id) + "/cancel", json{{"by", "alice"}});
+    INFO(reply.body);
+    CHECK(reply.status == 200);
+    CHECK(intercept_of(reply)["state"] == "cancelled");
+    CHECK(intercept_of(reply)["open"] == false);
+    CHECK(eventually([&] { return !w.webhook("order.unlocked", tb.order_id(4)).empty(); }));
+    CHECK(w.confirm(id, "locked").status == 409);  // the warehouse's late answer changes nothing
+    CHECK(w.order(tb4)["intercept"].is_null());
+  }
 
   REQUIRE(eventually([&] { return w.outbox_idle(); }));
   std::this_thread::sleep_for(500ms);
@@ -758,7 +774,7 @@ TEST_CASE("intercept_I6_buyer_cancels") {
     CHECK(w.intercepts_of(key)[0]["state"] == "cancelled");
     CHECK(w.order(key)["status"] == "paid");
   }
-  CHECK(w.metric("erpd_intercepts_total", {"shop=\"" + tb.id + "\"", "outcome=\"cancelled\""}) == 3);
+  CHECK(w.metric("erpd_intercepts_total", {"shop=\"" + tb.id + "\"", "outcome=\"cancelled\""}) == 4);
   CHECK(w.metric("erpd_intercepts_total", {"shop=\"" + dy.id + "\"", "outcome=\"cancelled\""}) == 1);
   w.stop();
 }
@@ -931,7 +947,8 @@ TEST_CASE("intercept_I8_memo_only_shop") {
   w.start(
       {memo_only, off}, workflows_yaml("1h"),
       {{memo_only.id, "    intercept:\n      level: memo_only\n"}, {off.id, "    intercept:\n      enabled: false\n"}});
-  w.platform(memo_only.order_event(memo_only.order_id(1), 1) + off.order_event(off.order_id(1), 1));
+  w.platform(memo_only.order_event(memo_only.order_id(1), 1) + memo_only.order_event(memo_only.order_id(2), 1) +
+             off.order_event(off.order_id(1), 1));
   const std::string key = memo_only.key(memo_only.order_id(1));
   w.await_held(key);
   w.await_held(off.key(off.order_id(1)));
@@ -962,9 +979,22 @@ TEST_CASE("intercept_I8_memo_only_shop") {
   CHECK(error_code(disabled) == "not_enabled");
   CHECK(w.intercepts_of(off.key(off.order_id(1))).empty());
 
+  // Through erpctl (exit 0: memo only is an answer), then cancelled: the memo text comes off again.
+  const std::string second = memo_only.key(memo_only.order_id(2));
+  w.await_held(second);
+  const auto asked = erpctl(w.dir, {"intercept", "request", second});
+  INFO("erpctl intercept request " << second << " -> " << asked.exit_code << "\n" << asked.out << asked.err);
+  CHECK(asked.exit_code == 0);
+  CHECK(asked.out.find("only") != std::string::npos);
+  REQUIRE(w.memo_shows(memo_only, memo_only.order_id(2), kMemo));
+  const json cancelled = erpctl_json(w, {"intercept", "cancel", second});
+  CHECK((cancelled.contains("intercept") ? cancelled["intercept"] : cancelled)["state"] == "cancelled");
+  CHECK(w.memo_shows(memo_only, memo_only.order_id(2), ""));
+
   REQUIRE(eventually([&] { return w.outbox_idle(); }));
   std::this_thread::sleep_for(500ms);
   CHECK(w.writes("memo", memo_only.order_id(1)) == 1);
+  CHECK(w.writes("memo", memo_only.order_id(2)) == 2);
   CHECK(w.writes("memo", off.order_id(1)) == 0);
   w.stop();
 }
@@ -1003,14 +1033,20 @@ TEST_CASE("intercept_race_shipment_and_intercept") {
       REQUIRE(requested.status == 202);
       const std::int64_t intercept_id = intercept_of(requested)["id"].get<std::int64_t>();
 
+      // Both at once; every other race one of them a few hundred microseconds late, so both
+      // orders of arrival and the overlaps in between all occur.
+      const auto stagger = std::chrono::microseconds((n * 7 + round * 3) % 4 * 150);
+      const bool ship_late = (n + round) % 2 == 0;
       HttpReply shipped, confirmed;
       std::latch go(2);
       std::thread warehouse_ships([&] {
         go.arrive_and_wait();
+        if (ship_late) std::this_thread::sleep_for(stagger);
         shipped = w.ship(key, "S-" + id + "-" + std::to_string(round));
       });
       std::thread warehouse_confirms([&] {
         go.arrive_and_wait();
+        if (!ship_late) std::this_thread::sleep_for(stagger);
         confirmed = w.confirm(intercept_id, "locked");
       });
       warehouse_ships.join();
