@@ -2,7 +2,8 @@
 # The demo, as README.md gives it: installs what is missing, builds, starts platform-sim with a
 # Taobao and a Tmall shop whose orders keep coming (generator mode) and a Douyin shop that pushes,
 # starts erpd against it with config/demo.yaml, and walks one order through erpctl: synced, held,
-# released, shipped back; then a Douyin order arrives by push and its receiver is decrypted.
+# released, shipped back; then a Douyin order arrives by push and its receiver is decrypted; then
+# buyers ask not to ship: intercepts by erpctl and by a memo written on Douyin (rules I1-I9).
 # In a terminal both keep running until Ctrl-C; otherwise (CI, a pipe) they stop at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -108,6 +109,49 @@ if grep -q 13812345678 build/demo/erpd.log build/demo/erpd.db*; then
   echo "demo: the receiver's phone number reached erpd's log or database" >&2; exit 1
 fi
 echo "the phone number appears in neither build/demo/erpd.log nor the database"
+
+step "a buyer asks not to ship (rules I3, I4): a held order locks at once, the memo goes to Tmall once"
+wait_for 30 "a held Tmall order" held
+iorder=$(json orders list --shop gen-tmall-1 --state held --limit 100 | grep -o '"order_id": *"[0-9]*"' | tail -1 |
+         grep -o '[0-9]*"$' | tr -d '"')
+ikey=tmall/gen-tmall-1/$iorder
+ctl intercept request "$ikey" --reason "buyer ordered twice"
+memo_written() { admin GET "/admin/counters?order_id=$iorder" | grep -q '"memo"'; }
+wait_for 10 "the intercept memo on Tmall" memo_written
+echo "platform-sim's write counters for order $iorder: $(admin GET "/admin/counters?order_id=$iorder")"
+ctl why "$ikey"
+
+step "the buyer changes their mind (I6): the memo text comes off and the order goes to the warehouse"
+ctl intercept cancel "$ikey" --reason "buyer wants it after all"
+ireleased() { json orders show "$ikey" | grep -q '"released": *true'; }
+wait_for 40 "the release of $ikey" ireleased
+ctl intercept status "$ikey"
+cleared() { admin GET "/admin/counters?order_id=$iorder" | grep -q "\"$iorder\": *2"; }
+wait_for 10 "the memo text to come off" cleared
+echo "platform-sim's memo writes for order $iorder (the text on, then off): $(admin GET "/admin/counters?order_id=$iorder" |
+  grep -o '"memo":{[^}]*}')"
+
+step "too late (I4, I9): the order the warehouse shipped above cannot be stopped any more"
+ctl intercept request "$key" || true
+
+step "customer service writes the memo on Douyin (I3): the push brings it, erpd intercepts by itself"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - {at: "+0s", shop: gen-douyin-1, type: memo, order_id: "6920000000000000001", remark: 拦截发货, star: 1}
+YAML
+intercepted() { json intercept status "$dykey" | grep -q '"source": *"memo"'; }
+wait_for 10 "the Douyin memo's intercept" intercepted
+ctl intercept list --state open
+echo "platform-sim's memo writes for the Douyin order (the text was there already): \
+$(admin GET "/admin/counters?order_id=6920000000000000001" | grep -o '"memo":{[^}]*}')"
+
+step "the order had gone to the warehouse, so the warehouse confirms the lock through the API (I4)"
+dyintercept=$(json intercept status "$dykey" | grep -o '"id": *[0-9]*' | head -1 | grep -o '[0-9]*$')
+echo "\$ curl -X POST http://127.0.0.1:7878/v1/intercepts/$dyintercept/confirm -d '{\"outcome\": \"locked\"}'"
+curl -sf --noproxy '*' -H "Authorization: Bearer $(cat build/demo/api.token)" -H 'Content-Type: application/json' \
+  -d '{"outcome": "locked", "by": "wms-1", "note": "pulled from the packing line"}' \
+  "http://127.0.0.1:7878/v1/intercepts/$dyintercept/confirm" | grep -o '"state":"[a-z_]*"'
+ctl intercept status "$dykey"
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
