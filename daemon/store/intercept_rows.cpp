@@ -23,19 +23,19 @@ constexpr std::array<std::pair<InterceptState, std::string_view>, 7> kStateNames
 #define ERP_STORE_INTERCEPT_SELECT                                                                          \
   "SELECT i.id, o.platform, o.shop, o.order_id, i.line_ids, i.state, i.source, i.requested_by, i.reason, " \
   "i.memo_text, i.hold_id, i.warehouse_asked, i.was_locked, i.memo_written_at, i.requested_at, "           \
-  "i.decided_at, i.ended_at, i.updated_at, i.detail FROM intercepts i JOIN orders o ON o.id = i.order_row "
+  "i.decided_at, i.ended_at, i.updated_at, i.detail, i.memo_seen_at FROM intercepts i JOIN orders o ON o.id = i.order_row "
 
 // The open states, spelled as the partial index intercepts_open is, so the planner can use it.
 #define ERP_STORE_INTERCEPT_OPEN "(i.state = 'locked' OR i.state = 'awaiting_warehouse' OR i.state = 'memo_only')"
 
 constexpr const char* kInsert =
     "INSERT INTO intercepts (order_row, line_ids, state, source, requested_by, reason, memo_text, hold_id, "
-    "warehouse_asked, was_locked, memo_written_at, requested_at, decided_at, ended_at, updated_at, detail) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    "warehouse_asked, was_locked, memo_written_at, requested_at, decided_at, ended_at, updated_at, detail, "
+    "memo_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
 constexpr const char* kUpdate =
     "UPDATE intercepts SET state = ?2, hold_id = ?3, warehouse_asked = ?4, was_locked = ?5, memo_written_at = ?6, "
-    "decided_at = ?7, ended_at = ?8, updated_at = ?9, detail = ?10 WHERE id = ?1";
+    "decided_at = ?7, ended_at = ?8, updated_at = ?9, detail = ?10, memo_seen_at = ?11 WHERE id = ?1";
 
 constexpr const char* kById = ERP_STORE_INTERCEPT_SELECT "WHERE i.id = ?1";
 constexpr const char* kOpenOfOrder = ERP_STORE_INTERCEPT_SELECT "WHERE i.order_row = ?1 AND " ERP_STORE_INTERCEPT_OPEN;
@@ -68,6 +68,7 @@ Intercept read_intercept(const SQLite::Statement& s) {
   i.ended_at = column_optional_instant(s, 16);
   i.updated_at = column_instant(s, 17);
   i.detail = column_text(s, 18);
+  i.memo_seen_at = column_optional_instant(s, 19);
   return i;
 }
 
@@ -126,6 +127,7 @@ std::int64_t Store::add_intercept(Tx& tx, const Intercept& intercept) {
   bind_instant(*insert, 14, intercept.ended_at);
   bind_instant(*insert, 15, intercept.updated_at);
   insert->bind(16, intercept.detail);
+  bind_instant(*insert, 17, intercept.memo_seen_at);
   insert->exec();
   return db_->getLastInsertRowid();
 }
@@ -143,6 +145,7 @@ void Store::update_intercept(Tx& tx, const Intercept& intercept) {
   bind_instant(*update, 8, intercept.ended_at);
   bind_instant(*update, 9, intercept.updated_at);
   update->bind(10, intercept.detail);
+  bind_instant(*update, 11, intercept.memo_seen_at);
   if (update->exec() == 0) throw std::out_of_range("intercept " + std::to_string(intercept.id) + " is not stored");
 }
 

@@ -274,6 +274,7 @@ CREATE TABLE intercepts (
   warehouse_asked INTEGER NOT NULL DEFAULT 0 CHECK (warehouse_asked IN (0, 1)),
   was_locked      INTEGER NOT NULL DEFAULT 0 CHECK (was_locked IN (0, 1)),
   memo_written_at INTEGER,
+  memo_seen_at    INTEGER,
   requested_at    INTEGER NOT NULL,
   decided_at      INTEGER,
   ended_at        INTEGER,

@@ -131,7 +131,13 @@ struct Intercept {
   std::optional<std::int64_t> hold_id;  ///< The INTERCEPT hold while the daemon holds the order.
   bool warehouse_asked = false;         ///< The warehouse was asked to lock (so it must hear of an unlock).
   bool was_locked = false;              ///< Reached `locked` at some point: the intercept worked.
-  std::optional<Instant> memo_written_at;  ///< The memo text is on the platform order since then.
+  /// The daemon's own time its memo write went through (the text is ours to take off again);
+  /// for an intercept the memo started, the platform time of that version.
+  std::optional<Instant> memo_written_at;
+  /// The platform's modified time of the first stored version showing the text. Only a later
+  /// version (or one of the same second: platforms stamp whole seconds) without it is the
+  /// buyer's change of mind (I6).
+  std::optional<Instant> memo_seen_at;
   Instant requested_at{};
   std::optional<Instant> decided_at;  ///< Locked, too late or memo only.
   std::optional<Instant> ended_at;    ///< No longer open.

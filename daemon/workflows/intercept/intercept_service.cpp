@@ -164,7 +164,10 @@ Decision<Requested> InterceptService::request(store::Tx& tx, const store::Stored
     return {std::nullopt, Refusal{Kind::too_late, intercept.detail, intercept}};
   }
 
-  if (request.source == "memo") intercept.memo_written_at = order.modified_at;  // the text is there already
+  if (request.source == "memo") {  // the text is on the platform already
+    intercept.memo_written_at = order.modified_at;
+    intercept.memo_seen_at = order.modified_at;
+  }
   if (settings->level == Level::memo_only) {
     intercept.state = InterceptState::memo_only;
     intercept.detail = "memo only, not locked: this shop's orders go to the warehouse without erpd (I8)";
@@ -244,7 +247,7 @@ Decision<Intercept> InterceptService::confirm(std::int64_t id, bool locked, cons
     finish(*tx, *intercept, InterceptState::too_late, by,
            "too late: the warehouse could not stop it" + words +
                "; a paid parcel interception with the carrier is the remaining way (I9)",
-           "I4", true, now);
+           "I4", Memo::stays, now);
   }
   tx->commit();
   if (hooks_.wake_outbox) hooks_.wake_outbox();
@@ -262,7 +265,8 @@ Decision<Intercept> InterceptService::cancel(std::int64_t id, const std::string&
                                   intercept}};
   }
   finish(*tx, *intercept, InterceptState::cancelled, by,
-         "the buyer cancelled the intercept" + (reason.empty() ? std::string() : ": " + reason), "I6", false, now);
+         "the buyer cancelled the intercept" + (reason.empty() ? std::string() : ": " + reason), "I6", Memo::take_off,
+         now);
   tx->commit();
   if (hooks_.wake_outbox) hooks_.wake_outbox();
   return {*intercept, std::nullopt};
@@ -285,7 +289,7 @@ UnlockReport InterceptService::unlock_before(Instant before, const std::string& 
       continue;
     }
     finish(*tx, *intercept, InterceptState::unlocked, by,
-           "no refund request by " + format_cst(before) + " CST: unlocked for shipping", "I7", false, now);
+           "no refund request by " + format_cst(before) + " CST: unlocked for shipping", "I7", Memo::take_off, now);
     tx->commit();
     report.unlocked.push_back(*intercept);
   }
@@ -308,7 +312,7 @@ int InterceptService::unlock_due(Instant now) {
     if (refund_requested(order->order, *intercept)) continue;  // stays locked until the refund ends
     finish(*tx, *intercept, InterceptState::unlocked, "daemon",
            "no refund request by the shop's unlock time " + format_cst(*due) + " CST: unlocked for shipping", "I7",
-           false, now);
+           Memo::take_off, now);
     tx->commit();
     ++unlocked;
   }
@@ -345,20 +349,24 @@ void InterceptService::on_order_changed(store::Tx& tx, const store::StoredOrder&
   const auto settings = settings_(order.shop);
   if (auto open = store_.open_intercept(key)) {
     // Endings the platform's facts bring apply whatever the shop's settings are now.
+    const bool text_shown = has_intercept_text(order.memo, open->memo_text);
     if (refunded(order, *open)) {
       finish(tx, *open, InterceptState::resolved, "platform", "the refund completed; the intercepted lines are closed",
-             "I5", true, now);
+             "I5", Memo::stays, now);
     } else if (const auto shipped = shipped_part(order, *open)) {
       open->decided_at = open->decided_at.value_or(now);
       finish(tx, *open, InterceptState::too_late, "platform",
              "too late: the " + *shipped + " shipped on the platform; a paid parcel interception with the carrier "
              "is the remaining way (I9)",
-             "I4", true, now);
-    } else if (!has_intercept_text(order.memo, open->memo_text) && open->memo_written_at &&
-               order.modified_at > *open->memo_written_at) {
-      // I6: the text was on the platform, and a later version of the order no longer has it.
+             "I4", Memo::stays, now);
+    } else if (!text_shown && open->memo_seen_at && order.modified_at >= *open->memo_seen_at) {
+      // I6: a version showing the text was stored, and one no older no longer has it.
       finish(tx, *open, InterceptState::cancelled, "platform", "the intercept text was removed from the seller memo",
-             "I6", true, now);
+             "I6", Memo::gone, now);
+    } else if (text_shown && !open->memo_seen_at) {
+      open->memo_seen_at = order.modified_at;  // from now on its removal is the buyer's doing
+      open->updated_at = now;
+      store_.update_intercept(tx, *open);
     }
     return;
   }
@@ -423,12 +431,12 @@ Decision<std::optional<Intercept>> InterceptService::settle_shipment(store::Tx& 
   finish(tx, *open, InterceptState::too_late, "warehouse",
          "too late: the warehouse posted a shipment before it confirmed the lock; a paid parcel interception with "
          "the carrier is the remaining way (I9)",
-         "I4", true, now);
+         "I4", Memo::stays, now);
   return {std::optional<Intercept>{*open}, std::nullopt};
 }
 
 void InterceptService::finish(store::Tx& tx, Intercept& intercept, InterceptState state, const std::string& actor,
-                              const std::string& reason, const char* rule, bool memo_already_gone, Instant now) {
+                              const std::string& reason, const char* rule, Memo memo, Instant now) {
   if (intercept.hold_id) {
     if (auto hold = store_.get_hold(*intercept.hold_id); hold && !hold->released_at) {
       store_.release_hold(tx, *intercept.hold_id, actor, "intercept " + std::string(store::to_string(state)), now);
@@ -439,9 +447,9 @@ void InterceptService::finish(store::Tx& tx, Intercept& intercept, InterceptStat
     enqueue_warehouse(tx, intercept, kUnlockKind, now);
   }
   const auto settings = settings_(intercept.key.shop);
-  if (release_for_shipping && !memo_already_gone && settings && settings->memo_write) {
+  if (memo == Memo::take_off && settings && settings->memo_write) {
     enqueue_memo(tx, intercept, "clear", now);  // I6: the text comes off; the merchant's words stay
-  } else {
+  } else if (memo != Memo::stays) {
     intercept.memo_written_at.reset();  // nothing of this intercept's is left to take off
   }
   intercept.state = state;

@@ -136,8 +136,14 @@ class InterceptService {
   const SettingsLookup& settings() const noexcept { return settings_; }
 
  private:
+  /// What becomes of the intercept text on the platform when an intercept ends.
+  enum class Memo {
+    take_off,  ///< It comes off (cancel, unlock): the order ships after all.
+    gone,      ///< The platform no longer shows it (the buyer removed it).
+    stays,     ///< It stays as a record (too late, refunded): nothing ships anyway.
+  };
   void finish(store::Tx& tx, store::Intercept& intercept, store::InterceptState state, const std::string& actor,
-              const std::string& reason, const char* rule, bool memo_already_gone, Instant now);
+              const std::string& reason, const char* rule, Memo memo, Instant now);
   void lock_now(store::Tx& tx, store::Intercept& intercept, const std::string& actor, Instant now);
   void enqueue_memo(store::Tx& tx, const store::Intercept& intercept, const char* purpose, Instant now);
   void enqueue_warehouse(store::Tx& tx, const store::Intercept& intercept, const char* kind, Instant now);

@@ -298,6 +298,34 @@ TEST_CASE("intercept_I6_a_memo_not_yet_written_is_not_read_as_removed") {
   CHECK(f.store->open_intercept(key_of(order))->state == InterceptState::locked);
 }
 
+TEST_CASE("intercept_I6_a_removal_in_the_same_second_as_the_memo_write_still_cancels") {
+  Fixture f;
+  auto order = f.ingest(sample_order("9022"));
+  auto decision = f.request("9022");
+  REQUIRE(decision);
+  f.service.memo_written(decision.value->intercept.id, kNow + 500ms);
+  // Platforms stamp whole seconds: the version with the text and the one without share one.
+  auto shown = newer(order, 1s);
+  shown.memo = kMemo;
+  f.ingest(shown);
+  auto removed = shown;
+  removed.memo = "";
+  f.ingest(removed);
+  CHECK(f.store->get_intercept(decision.value->intercept.id)->state == InterceptState::cancelled);
+}
+
+TEST_CASE("intercept_I4_a_too_late_ending_leaves_the_memo_as_it_is") {
+  Fixture f(false);
+  f.ingest(sample_order("9023"));
+  auto decision = f.request("9023");
+  REQUIRE(decision);
+  f.service.memo_written(decision.value->intercept.id, kNow + 1s);
+  auto lost = f.service.confirm(decision.value->intercept.id, false, "warehouse:wms", "", kNow + 2s);
+  REQUIRE(lost);
+  CHECK(lost.value->memo_written_at.has_value());  // still on the platform, as a record
+  CHECK(f.effects("9023", intercept::kMemoKind).size() == 1);  // and not taken off
+}
+
 TEST_CASE("intercept_I7_unlock_before_releases_orders_without_refund_requests") {
   Fixture f;
   f.ingest(sample_order("9013"));
