@@ -1,7 +1,8 @@
 #pragma once
 // The daemon's durable state in one SQLite file (WAL mode). Every decision is one transaction:
 // callers open a Tx, make all their writes (order, lines, events, holds, outbox rows), commit.
-// Thread-safe: one connection behind a mutex; a Tx holds the mutex for its whole life.
+// Thread-safe: one connection behind a mutex (handed out first come, first served); a Tx holds the
+// mutex for its whole life.
 // Database failures (disk full, corruption, busy past the timeout) throw SQLite::Exception; a Tx
 // that is unwinding then rolls back, so a failed decision leaves nothing behind.
 
@@ -17,6 +18,7 @@
 
 #include "erp/model.hpp"
 #include "erp/result.hpp"
+#include "store/fair_mutex.hpp"
 #include "store/records.hpp"
 
 namespace erp::daemon::store {
@@ -85,7 +87,7 @@ class Tx {
   /// beginning one (used by the store's own single-call writes such as mark_done).
   Tx(Store& store, bool join);
   Store& store_;
-  std::unique_lock<std::recursive_mutex> lock_;
+  std::unique_lock<FairRecursiveMutex> lock_;
   bool joined_ = false;
   bool done_ = false;
 };
@@ -228,7 +230,7 @@ class Store {
   void require_open(const Tx& tx) const;
 
   std::unique_ptr<SQLite::Database> db_;
-  std::recursive_mutex mutex_;
+  FairRecursiveMutex mutex_;
   /// How many orders are stored, kept here because COUNT(*) reads every row: at a million orders
   /// each status call held mutex_, and so stopped every sync, for 50-125 ms (bench/README.md
   /// "TOP full sync"). Counted once at open; orders are never deleted (their events, which

@@ -57,3 +57,31 @@ TEST_CASE("several threads storing and reading at once lose nothing") {
   CHECK(counts.held_orders == kWriters * kPerWriter / 3);
   CHECK(counts.outbox_in_flight == 0);
 }
+
+TEST_CASE("the store's lock is recursive and serves waiting threads in the order they came") {
+  daemon::store::FairRecursiveMutex mutex;
+  mutex.lock();
+  mutex.lock();  // the same thread again (a store call inside its own Tx)
+  std::vector<int> order;
+  std::mutex order_mutex;
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 3; ++i) {
+    waiters.emplace_back([&, i] {
+      mutex.lock();
+      {
+        std::lock_guard guard(order_mutex);
+        order.push_back(i);
+      }
+      mutex.unlock();
+    });
+    // Each waiter takes its ticket before the next one starts.
+    std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  std::thread other([&] { CHECK_FALSE(mutex.try_lock()); });
+  other.join();
+  mutex.unlock();
+  CHECK(order.empty());  // still held once
+  mutex.unlock();
+  for (auto& t : waiters) t.join();
+  CHECK(order == std::vector<int>{0, 1, 2});
+}
