@@ -40,7 +40,6 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -51,11 +50,12 @@
 #include <vector>
 
 #include "integration/harness.hpp"
+#include "latency_support.hpp"
 
+using namespace erp::bench;
 using namespace erp::test;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 namespace {
 
@@ -94,65 +94,6 @@ std::string md5_hex(const std::string& text) {
   }
   return out;
 }
-
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::string tail(const std::string& text, std::size_t n) {
-  return text.size() > n ? text.substr(text.size() - n) : text;
-}
-
-
-std::string loadavg() {
-  std::string text = trim(read_file("/proc/loadavg"));
-  // "0.12 0.34 0.56 1/234 5678": the three averages only.
-  std::istringstream in(text);
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-/// One keep-alive connection: a libcurl easy handle reused for every request of one thread.
-class Conn {
- public:
-  Conn() : curl_(curl_easy_init()) {}
-  ~Conn() { curl_easy_cleanup(curl_); }
-  Conn(const Conn&) = delete;
-  Conn& operator=(const Conn&) = delete;
-
-  /// Status (0 when the request failed) and body.
-  std::pair<int, std::string> request(const std::string& method, const std::string& url, curl_slist* headers,
-                                      const std::string& body = "") {
-    std::string out;
-    curl_easy_reset(curl_);  // Keeps the connection cache.
-    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
-    if (method == "POST") {
-      curl_easy_setopt(curl_, CURLOPT_POST, 1L);
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    }
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &out);
-    long code = 0;
-    if (curl_easy_perform(curl_) == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
-    return {static_cast<int>(code), std::move(out)};
-  }
-
- private:
-  CURL* curl_;
-};
 
 /// One push as Douyin sends it (PLATFORMS.md §3.6): a JSON array of one message whose data is
 /// JSON text, signed md5(app_key + body + app_secret) in lower-case hex.
@@ -206,34 +147,6 @@ std::string scenario(long long from, long long to, const std::string& clock) {
   return y;
 }
 
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return kNaN;
-  const double rank = p / 100.0 * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(rank));
-  const auto hi = static_cast<std::size_t>(std::ceil(rank));
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - static_cast<double>(lo));
-}
-
-struct Stats {
-  std::size_t n = 0;
-  double p50 = kNaN, p90 = kNaN, p99 = kNaN, max = kNaN, mean = kNaN;
-};
-
-Stats stats(std::vector<double> v) {
-  Stats s;
-  s.n = v.size();
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  s.p50 = percentile(v, 50);
-  s.p90 = percentile(v, 90);
-  s.p99 = percentile(v, 99);
-  s.max = v.back();
-  double sum = 0;
-  for (double x : v) sum += x;
-  s.mean = sum / static_cast<double>(v.size());
-  return s;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -262,19 +175,14 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  begin_run();
   const auto pushes = static_cast<long long>(std::llround(rate * seconds));
   const long long total = pushes + 1;  // B0000000 is the warm-up order.
-  std::printf("load average at start: %s (nproc %u)\n", loadavg().c_str(), std::thread::hardware_concurrency());
 
   // --- platform-sim and its orders ---------------------------------------------------------
   TempDir dir;
   PlatformSim sim(dir.path());
-  if (!sim.start()) {
-    std::fprintf(stderr, "platform-sim did not start:\n%s\n", sim.log().c_str());
-    return 1;
-  }
+  if (!start_sim(sim)) return 1;
   const auto real_now = std::chrono::system_clock::now();
   const std::string back = rfc3339(real_now - std::chrono::hours{48});
   const auto g0 = Clock::now();
@@ -306,13 +214,7 @@ int main(int argc, char** argv) {
               back.c_str(), std::chrono::duration<double>(Clock::now() - g0).count(), rfc3339(real_now).c_str());
 
   // --- erpd ---------------------------------------------------------------------------------
-  std::string yaml;
-  yaml += "database:\n  path: " + (dir / "erpd.db").string() + "\n";
-  yaml += "plugins:\n  dir: " + std::string(ERP_PLUGIN_DIR) + "\n";
-  yaml += "api:\n  listen: 127.0.0.1:0\n  token_file: " + (dir / "api.token").string() +
-          "\n  port_file: " + (dir / "api.port").string() + "\n";
-  yaml += "log:\n  level: info\n";
-  yaml += "warehouse:\n  connector: api\n";
+  std::string yaml = erpd_config_head(dir.path(), ERP_PLUGIN_DIR);
   // Polling never reaches back two days: only pushes bring the orders in.
   yaml += "sync:\n  backfill: 1h\n  lag: 1s\n  reconcile_every: 1h\n  reconcile_span: 1h\n";
   yaml += "shops:\n  - id: " + kShop + "\n    platform: douyin\n    base_url: " + sim.url() + "\n    app_key: \"" +
@@ -322,12 +224,10 @@ int main(int argc, char** argv) {
   const auto config = dir / "erpd.yaml";
   write_file(config, yaml, fs::perms::owner_read | fs::perms::owner_write);
   Erpd erpd(config, dir.path());
-  if (!erpd.start(30s)) {
-    std::fprintf(stderr, "erpd did not become ready:\n%s\n", tail(erpd.log(), 4000).c_str());
-    return 1;
-  }
-  const std::string api = "http://127.0.0.1:" + trim(read_file(dir / "api.port"));
-  const std::string token = trim(read_file(dir / "api.token"));
+  const auto access = start_erpd(erpd, dir.path());
+  if (!access) return 1;
+  const std::string api = access->url;
+  const std::string token = access->token;
   const std::string push_url = api + "/push/" + kShop;
   const std::string list_url = api + "/v1/orders?platform=douyin&shop=" + kShop;
 

@@ -31,8 +31,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <limits>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -40,7 +40,9 @@
 #include <vector>
 
 #include "integration/harness.hpp"
+#include "latency_support.hpp"
 
+using namespace erp::bench;
 using namespace erp::test;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
@@ -49,94 +51,27 @@ namespace {
 
 const std::string kShop = "gen-taobao-1";  // platform-sim's generated shop and its derived credentials
 const std::string kMemo = "拦截发货";
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::string tail(const std::string& text, std::size_t n) {
-  return text.size() > n ? text.substr(text.size() - n) : text;
-}
-
-std::string loadavg() {
-  std::istringstream in(read_file("/proc/loadavg"));
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
-/// One keep-alive connection: a libcurl easy handle reused for every request of one thread.
-class Conn {
+/// A keep-alive connection that POSTs JSON with the API token.
+class Poster {
  public:
-  explicit Conn(const std::string& token) : curl_(curl_easy_init()) {
-    headers_ = curl_slist_append(nullptr, ("Authorization: Bearer " + token).c_str());
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+  explicit Poster(const std::string& token) {
+    curl_slist* h = curl_slist_append(nullptr, ("Authorization: Bearer " + token).c_str());
+    headers_.reset(curl_slist_append(h, "Content-Type: application/json"));
   }
-  ~Conn() {
-    curl_easy_cleanup(curl_);
-    curl_slist_free_all(headers_);
-  }
-  Conn(const Conn&) = delete;
-  Conn& operator=(const Conn&) = delete;
 
   /// POST `body` to `url`: the status (0 when the request failed) and the answer.
   std::pair<int, std::string> post(const std::string& url, const std::string& body) {
-    std::string out;
-    curl_easy_reset(curl_);  // keeps the connection cache
-    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 10000L);
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(curl_, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &out);
-    long code = 0;
-    if (curl_easy_perform(curl_) == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
-    return {static_cast<int>(code), std::move(out)};
+    return conn_.request("POST", url, headers_.get(), body);
   }
 
  private:
-  CURL* curl_;
-  curl_slist* headers_ = nullptr;
+  struct FreeList {
+    void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  };
+  std::unique_ptr<curl_slist, FreeList> headers_;
+  Conn conn_;  // Declared last: its handle is cleaned up before the headers are freed.
 };
-
-struct Stats {
-  std::size_t n = 0;
-  double p50 = kNaN, p90 = kNaN, p99 = kNaN, max = kNaN, mean = kNaN;
-};
-
-double percentile(const std::vector<double>& sorted, double p) {
-  const double rank = p / 100.0 * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(rank));
-  const auto hi = static_cast<std::size_t>(std::ceil(rank));
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - static_cast<double>(lo));
-}
-
-Stats stats(std::vector<double> v) {
-  Stats s;
-  s.n = v.size();
-  if (v.empty()) return s;
-  std::sort(v.begin(), v.end());
-  s.p50 = percentile(v, 50);
-  s.p90 = percentile(v, 90);
-  s.p99 = percentile(v, 99);
-  s.max = v.back();
-  double sum = 0;
-  for (double x : v) sum += x;
-  s.mean = sum / static_cast<double>(v.size());
-  return s;
-}
 
 /// Sum of the samples of `metric` whose line contains `label`.
 double metric_sum(const std::string& text, const std::string& metric, const std::string& label) {
@@ -176,20 +111,15 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::setvbuf(stdout, nullptr, _IOLBF, 0);
-  curl_global_init(CURL_GLOBAL_DEFAULT);
+  begin_run();
   const auto n = static_cast<std::size_t>(std::llround(rate * seconds));
   // Spares: a generated order whose only line the buyer already got refunded is closed, not held.
   if (orders < static_cast<long long>(n) + 1) orders = static_cast<long long>(n) * 21 / 20 + 100;
-  std::printf("load average at start: %s (nproc %u)\n", loadavg().c_str(), std::thread::hardware_concurrency());
 
   // --- platform-sim and its orders ---------------------------------------------------------
   TempDir dir;
   PlatformSim sim(dir.path());
-  if (!sim.start()) {
-    std::fprintf(stderr, "platform-sim did not start:\n%s\n", sim.log().c_str());
-    return 1;
-  }
+  if (!start_sim(sim)) return 1;
   const auto g0 = Clock::now();
   for (long long made = 0; made < orders;) {
     const long long chunk = std::min<long long>(5000, orders - made);  // the harness client gives up after 10 s
@@ -205,13 +135,7 @@ int main(int argc, char** argv) {
               std::chrono::duration<double>(Clock::now() - g0).count());
 
   // --- erpd -----------------------------------------------------------------------------------
-  std::string yaml;
-  yaml += "database:\n  path: " + (dir / "erpd.db").string() + "\n";
-  yaml += "plugins:\n  dir: " + std::string(ERP_PLUGIN_DIR) + "\n";
-  yaml += "api:\n  listen: 127.0.0.1:0\n  token_file: " + (dir / "api.token").string() +
-          "\n  port_file: " + (dir / "api.port").string() + "\n";
-  yaml += "log:\n  level: info\n";
-  yaml += "warehouse:\n  connector: api\n";
+  std::string yaml = erpd_config_head(dir.path(), ERP_PLUGIN_DIR);
   yaml += "sync:\n  backfill: 1d\n  window: 1d\n  lag: 1s\n  reconcile_every: 1h\n  reconcile_span: 1h\n";
   yaml += "workflows:\n  release_delay: 2h\n  intercept:\n    memo: \"" + kMemo + "\"\n";
   yaml += "shops:\n  - id: " + kShop + "\n    platform: taobao\n    base_url: " + sim.url() +
@@ -221,12 +145,10 @@ int main(int argc, char** argv) {
   write_file(config, yaml, fs::perms::owner_read | fs::perms::owner_write);
   Erpd erpd(config, dir.path());
   const auto e0 = Clock::now();
-  if (!erpd.start(30s)) {
-    std::fprintf(stderr, "erpd did not become ready:\n%s\n", tail(erpd.log(), 4000).c_str());
-    return 1;
-  }
-  const std::string api = "http://127.0.0.1:" + trim(read_file(dir / "api.port"));
-  const std::string token = trim(read_file(dir / "api.token"));
+  const auto access = start_erpd(erpd, dir.path());
+  if (!access) return 1;
+  const std::string api = access->url;
+  const std::string token = access->token;
 
   json counts;
   const bool synced = eventually(
@@ -269,7 +191,7 @@ int main(int argc, char** argv) {
 
   const std::string body = json{{"reason", "bench"}, {"by", "bench"}}.dump();
   {
-    Conn conn(token);
+    Poster conn(token);
     const auto [status, answer] = conn.post(held.back(), body);
     const json a = json::parse(answer, nullptr, false);
     if (status != 201 || !a.is_object() || a["intercept"].value("state", "") != "locked") {
@@ -293,7 +215,7 @@ int main(int argc, char** argv) {
   std::vector<std::thread> senders;
   for (int c = 0; c < connections; ++c) {
     senders.emplace_back([&] {
-      Conn conn(token);
+      Poster conn(token);
       for (std::size_t i = next++; i < n; i = next++) {
         std::this_thread::sleep_until(due[i]);
         sent[i] = Clock::now();
