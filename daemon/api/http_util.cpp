@@ -1,5 +1,6 @@
 #include "api/http_util.hpp"
 
+#include <charconv>
 #include <stdexcept>
 
 namespace erp::daemon::api {
@@ -149,6 +150,15 @@ nlohmann::json parse_json_object(const std::string& body, const std::set<std::st
     if (!known.contains(item.key())) throw std::invalid_argument("unknown field '" + item.key() + "'");
   }
   return j;
+}
+
+std::optional<std::int64_t> parse_bounded_int(std::string_view text, std::int64_t min, std::int64_t max) noexcept {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string trimmed(const std::string& text) {

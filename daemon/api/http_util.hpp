@@ -1,6 +1,7 @@
 #pragma once
 // Small pure pieces of HTTP handling: path and query decoding, the bearer check, error bodies.
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -38,6 +39,9 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) noe
 /// A request body that must be a JSON object with only `known` fields; std::invalid_argument
 /// with what is wrong (empty, not JSON, not an object, an unknown field) otherwise.
 nlohmann::json parse_json_object(const std::string& body, const std::set<std::string>& known);
+
+/// A decimal integer from min to max, the whole of `text`; nullopt otherwise.
+std::optional<std::int64_t> parse_bounded_int(std::string_view text, std::int64_t min, std::int64_t max) noexcept;
 
 /// `text` without leading and trailing blanks.
 std::string trimmed(const std::string& text);

@@ -1,7 +1,5 @@
 #include "api/intercept_routes.hpp"
 
-#include <charconv>
-
 #include "api/http_util.hpp"
 #include "api/json_views.hpp"
 #include "core/time_format.hpp"
@@ -77,12 +75,9 @@ std::vector<std::string> lines(const json& body) {
 }
 
 std::int64_t intercept_id(const std::string& text) {
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || id < 1) {
-    throw BadRequest{"id: must be a positive integer, not '" + text + "'"};
-  }
-  return id;
+  const auto id = parse_bounded_int(text, 1, INT64_MAX);
+  if (!id) throw BadRequest{"id: must be a positive integer, not '" + text + "'"};
+  return *id;
 }
 
 /// RFC 3339, or China time as merchants write it ("2026-11-12 00:00").
@@ -161,12 +156,9 @@ ApiResponse list(ApiDeps& deps, const Query& query) {
     filter.states = {*known};
   }
   if (const std::string limit = param("limit"); !limit.empty()) {
-    int value = 0;
-    const auto [end, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), value);
-    if (ec != std::errc{} || end != limit.data() + limit.size() || value < 1 || value > 1000) {
-      return error(400, "invalid_input", "limit: must be an integer from 1 to 1000, not '" + limit + "'");
-    }
-    filter.limit = value;
+    const auto value = parse_bounded_int(limit, 1, 1000);
+    if (!value) return error(400, "invalid_input", "limit: must be an integer from 1 to 1000, not '" + limit + "'");
+    filter.limit = static_cast<int>(*value);
   }
   return json_response(200, intercept_list(deps.store.list_intercepts(filter)));
 }

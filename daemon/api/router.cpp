@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -77,13 +76,12 @@ struct Call {
 };
 
 std::int64_t parse_int(const std::string& text, const char* field, std::int64_t min, std::int64_t max) {
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) {
+  const auto value = parse_bounded_int(text, min, max);
+  if (!value) {
     bad_request(std::string(field) + ": must be an integer from " + std::to_string(min) + " to " + std::to_string(max) +
                 ", not '" + text + "'");
   }
-  return value;
+  return *value;
 }
 
 int limit_param(const Call& call, int fallback) {
