@@ -28,14 +28,16 @@ constexpr std::array<std::pair<InterceptState, std::string_view>, 7> kStateNames
 // The open states, spelled as the partial index intercepts_open is, so the planner can use it.
 #define ERP_STORE_INTERCEPT_OPEN "(i.state = 'locked' OR i.state = 'awaiting_warehouse' OR i.state = 'memo_only')"
 
+// The fields that change over an intercept's life are ?8 to ?17 in both statements, so one
+// function binds them (bind_changing).
 constexpr const char* kInsert =
-    "INSERT INTO intercepts (order_row, line_ids, state, source, requested_by, reason, memo_text, hold_id, "
-    "warehouse_asked, was_locked, memo_written_at, requested_at, decided_at, ended_at, updated_at, detail, "
-    "memo_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    "INSERT INTO intercepts (order_row, line_ids, source, requested_by, reason, memo_text, requested_at, state, "
+    "hold_id, warehouse_asked, was_locked, memo_written_at, memo_seen_at, decided_at, ended_at, updated_at, detail) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
 constexpr const char* kUpdate =
-    "UPDATE intercepts SET state = ?2, hold_id = ?3, warehouse_asked = ?4, was_locked = ?5, memo_written_at = ?6, "
-    "decided_at = ?7, ended_at = ?8, updated_at = ?9, detail = ?10, memo_seen_at = ?11 WHERE id = ?1";
+    "UPDATE intercepts SET state = ?8, hold_id = ?9, warehouse_asked = ?10, was_locked = ?11, memo_written_at = ?12, "
+    "memo_seen_at = ?13, decided_at = ?14, ended_at = ?15, updated_at = ?16, detail = ?17 WHERE id = ?1";
 
 constexpr const char* kById = ERP_STORE_INTERCEPT_SELECT "WHERE i.id = ?1";
 constexpr const char* kOpenOfOrder = ERP_STORE_INTERCEPT_SELECT "WHERE i.order_row = ?1 AND " ERP_STORE_INTERCEPT_OPEN;
@@ -78,12 +80,21 @@ std::vector<Intercept> read_intercepts(SQLite::Statement& s) {
   return out;
 }
 
-void bind_optional_id(SQLite::Statement& s, int index, const std::optional<std::int64_t>& id) {
-  if (id) {
-    s.bind(index, *id);
+void bind_changing(SQLite::Statement& s, const Intercept& intercept) {
+  s.bind(8, std::string(to_string(intercept.state)));
+  if (intercept.hold_id) {
+    s.bind(9, *intercept.hold_id);
   } else {
-    s.bind(index);
+    s.bind(9);  // NULL
   }
+  bind_bool(s, 10, intercept.warehouse_asked);
+  bind_bool(s, 11, intercept.was_locked);
+  bind_instant(s, 12, intercept.memo_written_at);
+  bind_instant(s, 13, intercept.memo_seen_at);
+  bind_instant(s, 14, intercept.decided_at);
+  bind_instant(s, 15, intercept.ended_at);
+  bind_instant(s, 16, intercept.updated_at);
+  s.bind(17, intercept.detail);
 }
 
 }  // namespace
@@ -113,21 +124,12 @@ std::int64_t Store::add_intercept(Tx& tx, const Intercept& intercept) {
   Use insert(statement(kInsert));
   insert->bind(1, row);
   insert->bind(2, nlohmann::json(intercept.line_ids).dump());
-  insert->bind(3, std::string(to_string(intercept.state)));
-  insert->bind(4, intercept.source);
-  insert->bind(5, intercept.requested_by);
-  insert->bind(6, intercept.reason);
-  insert->bind(7, intercept.memo_text);
-  bind_optional_id(*insert, 8, intercept.hold_id);
-  bind_bool(*insert, 9, intercept.warehouse_asked);
-  bind_bool(*insert, 10, intercept.was_locked);
-  bind_instant(*insert, 11, intercept.memo_written_at);
-  bind_instant(*insert, 12, intercept.requested_at);
-  bind_instant(*insert, 13, intercept.decided_at);
-  bind_instant(*insert, 14, intercept.ended_at);
-  bind_instant(*insert, 15, intercept.updated_at);
-  insert->bind(16, intercept.detail);
-  bind_instant(*insert, 17, intercept.memo_seen_at);
+  insert->bind(3, intercept.source);
+  insert->bind(4, intercept.requested_by);
+  insert->bind(5, intercept.reason);
+  insert->bind(6, intercept.memo_text);
+  bind_instant(*insert, 7, intercept.requested_at);
+  bind_changing(*insert, intercept);
   insert->exec();
   return db_->getLastInsertRowid();
 }
@@ -136,16 +138,7 @@ void Store::update_intercept(Tx& tx, const Intercept& intercept) {
   require_open(tx);
   Use update(statement(kUpdate));
   update->bind(1, intercept.id);
-  update->bind(2, std::string(to_string(intercept.state)));
-  bind_optional_id(*update, 3, intercept.hold_id);
-  bind_bool(*update, 4, intercept.warehouse_asked);
-  bind_bool(*update, 5, intercept.was_locked);
-  bind_instant(*update, 6, intercept.memo_written_at);
-  bind_instant(*update, 7, intercept.decided_at);
-  bind_instant(*update, 8, intercept.ended_at);
-  bind_instant(*update, 9, intercept.updated_at);
-  update->bind(10, intercept.detail);
-  bind_instant(*update, 11, intercept.memo_seen_at);
+  bind_changing(*update, intercept);
   if (update->exec() == 0) throw std::out_of_range("intercept " + std::to_string(intercept.id) + " is not stored");
 }
 
