@@ -372,11 +372,13 @@ void InterceptService::on_order_changed(store::Tx& tx, const store::StoredOrder&
   }
   if (!settings || !settings->enabled) return;
   if (order.status != sdk::OrderStatus::paid && order.status != sdk::OrderStatus::partially_shipped) return;
-  const auto history = store_.intercepts_of(key);
+  // Earlier intercepts are read only when the order asks for one: most orders a sync stores
+  // carry neither the memo text nor a refund request, and this runs for every one of them.
   if (has_intercept_text(order.memo, settings->memo)) {
     // I3 from the platform side (TOP memo change, Douyin push tag 113). The text of an ended
     // intercept that is still to come off (memo_written_at kept until then), or a version from
     // before it ended, is no new request; nor is the text left on an order that was too late.
+    const auto history = store_.intercepts_of(key);
     const Intercept* last = history.empty() ? nullptr : &history.front();
     const bool stale = last != nullptr && (last->state == InterceptState::too_late ||
                                            last->state == InterceptState::resolved || last->memo_written_at ||
@@ -388,13 +390,17 @@ void InterceptService::on_order_changed(store::Tx& tx, const store::StoredOrder&
     return;
   }
   if (!settings->on_refund_request) return;
+  const auto refund_asked = [](const sdk::OrderLine& line) {
+    return line.status == sdk::OrderStatus::paid && (line.refund_status == sdk::RefundStatus::requested ||
+                                                     line.refund_status == sdk::RefundStatus::in_progress);
+  };
+  if (std::none_of(order.lines.begin(), order.lines.end(), refund_asked)) return;
+  const auto history = store_.intercepts_of(key);
   std::vector<std::string> lines;
   for (const auto& line : order.lines) {
-    const bool asked = line.refund_status == sdk::RefundStatus::requested ||
-                       line.refund_status == sdk::RefundStatus::in_progress;
     const bool seen = std::any_of(history.begin(), history.end(),
                                   [&](const Intercept& earlier) { return covers(earlier, line.line_id); });
-    if (asked && line.status == sdk::OrderStatus::paid && !seen) lines.push_back(line.line_id);
+    if (refund_asked(line) && !seen) lines.push_back(line.line_id);
   }
   if (!lines.empty()) {
     this->request(tx, stored, NewRequest{key, lines, "refund", "platform", "refund requested before shipment"}, now);
