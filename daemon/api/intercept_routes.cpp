@@ -82,9 +82,7 @@ std::int64_t intercept_id(const std::string& text) {
 
 /// RFC 3339, or China time as merchants write it ("2026-11-12 00:00").
 Instant when(const std::string& text, const char* field) {
-  if (auto t = parse_rfc3339(text)) return *t;
-  if (auto t = parse_cst(text)) return *t;
-  if (auto t = parse_cst(text + ":00")) return *t;  // minutes only
+  if (auto t = parse_merchant_time(text)) return *t;
   throw BadRequest{std::string(field) + ": not a time: '" + text +
                    "' (RFC 3339, or China time as 2026-11-12 00:00)"};
 }

@@ -18,11 +18,9 @@ constexpr std::array<std::string_view, 2> kLevels{"lock", "memo_only"};
 constexpr std::string_view kKey = "intercept";
 constexpr std::string_view kNever = "off";
 constexpr std::string_view kNextDay = "next_day";
-// "YYYY-MM-DD HH:MM": parse_cst reads seconds too, so ":00" completes it.
-constexpr std::size_t kCstMinutesLength = 16;
 constexpr const char* kUnlockHint =
     "write \"off\", \"next_day\", an RFC 3339 time (2026-11-12T00:00:00+08:00) or a China time "
-    "(2026-11-12 00:00 or 2026-11-12 00:00:00)";
+    "(2026-11-12, 2026-11-12 00:00 or 2026-11-12 00:00:00)";
 
 // C0 controls (line breaks, tabs), DEL and the C1 controls U+0080..U+009F.
 bool is_control(std::uint32_t cp) { return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f); }
@@ -119,9 +117,7 @@ std::string check_intercept_memo(std::string_view memo) {
 Parsed<UnlockSchedule> parse_unlock_at(std::string_view text) {
   if (text == kNever) return Parsed<UnlockSchedule>::ok(UnlockSchedule{UnlockSchedule::Kind::never, {}});
   if (text == kNextDay) return Parsed<UnlockSchedule>::ok(UnlockSchedule{UnlockSchedule::Kind::next_day, {}});
-  std::optional<Instant> at = parse_rfc3339(text);
-  if (!at) at = parse_cst(text);
-  if (!at && text.size() == kCstMinutesLength) at = parse_cst(std::string(text) + ":00");
+  const std::optional<Instant> at = parse_merchant_time(text);
   if (!at) return Parsed<UnlockSchedule>::fail(std::string("is not a time; ") + kUnlockHint);
   return Parsed<UnlockSchedule>::ok(UnlockSchedule{UnlockSchedule::Kind::at, *at});
 }

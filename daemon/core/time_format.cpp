@@ -1,5 +1,7 @@
 #include "core/time_format.hpp"
 
+#include <string>
+
 #include <charconv>
 #include <cstdio>
 
@@ -112,6 +114,15 @@ std::optional<Instant> parse_cst(std::string_view text) noexcept {
   auto civil = read_civil(text);
   if (!civil) return std::nullopt;
   return *civil - kCstOffset;
+}
+
+std::optional<Instant> parse_merchant_time(std::string_view text) {
+  if (auto t = parse_rfc3339(text)) return t;
+  std::string cst(text);
+  if (cst.size() == 16 && cst[10] == 'T') cst[10] = ' ';
+  if (cst.size() == 10) cst += " 00:00";
+  if (cst.size() == 16) cst += ":00";
+  return parse_cst(cst);
 }
 
 std::optional<milliseconds> parse_duration(std::string_view text) noexcept {

@@ -32,6 +32,11 @@ std::string format_cst(Instant t);
 /// Parses a platform-style local time "YYYY-MM-DD HH:MM:SS" written in China Standard Time.
 std::optional<Instant> parse_cst(std::string_view text) noexcept;
 
+/// A time as merchants write one on the command line, in config and in API bodies: RFC 3339, or
+/// China time "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DD HH:MM" (also with a 'T') or "YYYY-MM-DD" (the
+/// start of that day).
+std::optional<Instant> parse_merchant_time(std::string_view text);
+
 /// Parses "250ms", "30s", "5m", "4h", "2d" (one number, one unit).
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) noexcept;
 

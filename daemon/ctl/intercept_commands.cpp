@@ -50,16 +50,6 @@ std::optional<json> parse_lines(const std::string& list) {
   return lines;
 }
 
-/// --before: RFC 3339, or China time as merchants write it: "2026-11-12 00:00:00",
-/// "2026-11-12 00:00" or "2026-11-12" (the start of that day).
-std::optional<Instant> parse_before(std::string text) {
-  if (auto t = parse_rfc3339(text)) return t;
-  if (text.size() == 16 && text[10] == 'T') text[10] = ' ';
-  if (text.size() == 10) text += " 00:00";
-  if (text.size() == 16) text += ":00";
-  return parse_cst(text);
-}
-
 /// The daemon's error as erpctl prints every error: its message and the HTTP status.
 Failure daemon_error(const Response& response, const json& answer) {
   std::string message;
@@ -166,7 +156,7 @@ int intercept_unlock(const InterceptArgs& args) {
                    "intercept unlock needs --before DATETIME: locked intercepts requested before it, with no refund "
                    "request, are unlocked (e.g. --before '2026-11-12 00:00', China time)"});
   }
-  const auto before = parse_before(before_text);
+  const auto before = parse_merchant_time(before_text);
   if (!before) {
     return failed({kUsage, "--before '" + before_text +
                                "' is not a time: write 2026-11-11T16:00:00Z, 2026-11-12T00:00:00+08:00, "

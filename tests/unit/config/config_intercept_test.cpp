@@ -222,7 +222,7 @@ TEST_CASE("intercept_I7_unlock_at_forms") {
   using detail::parse_unlock_at;
   CHECK(parse_unlock_at("off").value == UnlockSchedule{Kind::never, {}});
   CHECK(parse_unlock_at("next_day").value == UnlockSchedule{Kind::next_day, {}});
-  for (const char* same : {"2026-11-12 00:00", "2026-11-12 00:00:00", "2026-11-12T00:00:00+08:00",
+  for (const char* same : {"2026-11-12", "2026-11-12 00:00", "2026-11-12 00:00:00", "2026-11-12T00:00:00+08:00",
                            "2026-11-11T16:00:00Z", "2026-11-11 16:00:00.000Z"}) {
     INFO(same);
     const auto parsed = parse_unlock_at(same);
@@ -231,7 +231,7 @@ TEST_CASE("intercept_I7_unlock_at_forms") {
     CHECK(parsed.value->at == kNov12Cst);
   }
   CHECK(parse_unlock_at("2026-11-12 08:30").value->at == kNov12Cst + 8h + 30min);
-  for (const char* bad : {"", "OFF", "never", "tomorrow", "2026-11-12", "2026-11-12 00", "2026-11-12 24:00",
+  for (const char* bad : {"", "OFF", "never", "tomorrow", "2026-11-12 00", "2026-11-12 24:00",
                           "2026-13-01 00:00", "2026-02-30 00:00", "2026-11-12 00:00 ", "2026-11-12T00:00:00+8"}) {
     INFO(bad);
     CHECK_FALSE(parse_unlock_at(bad).value);
@@ -301,7 +301,7 @@ workflows:
   ERP_CHECK_INTERCEPT_ISSUE(result,
                             "/etc/erpd/erpd.yaml:11: workflows.intercept.unlock_at: 'tomorrow' is not a time; write "
                             "\"off\", \"next_day\", an RFC 3339 time (2026-11-12T00:00:00+08:00) or a China time "
-                            "(2026-11-12 00:00 or 2026-11-12 00:00:00)");
+                            "(2026-11-12, 2026-11-12 00:00 or 2026-11-12 00:00:00)");
   // `enabled` belongs to a shop's map: the defaults are on exactly when the memo is set.
   ERP_CHECK_INTERCEPT_ISSUE(result, "/etc/erpd/erpd.yaml:12: workflows.intercept.enabled: unknown key 'enabled'");
 }
@@ -366,7 +366,7 @@ TEST_CASE("intercept: bad shops[].intercept values are reported at their lines")
   ERP_CHECK_INTERCEPT_ISSUE(result,
                             "/etc/erpd/erpd.yaml:15: shops[0].intercept.unlock_at: '2026-11-12 24:00' is not a time; "
                             "write \"off\", \"next_day\", an RFC 3339 time (2026-11-12T00:00:00+08:00) or a China "
-                            "time (2026-11-12 00:00 or 2026-11-12 00:00:00)");
+                            "time (2026-11-12, 2026-11-12 00:00 or 2026-11-12 00:00:00)");
   ERP_CHECK_INTERCEPT_ISSUE(result,
                             "/etc/erpd/erpd.yaml:16: shops[0].intercept.enabled: must be true or false, got 'perhaps'");
 }

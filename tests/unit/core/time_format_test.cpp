@@ -43,3 +43,15 @@ TEST_CASE("config durations read as one number and one unit") {
   CHECK(format_duration(2h) == "2h");
   CHECK(format_duration(1500ms) == "1500ms");
 }
+
+TEST_CASE("a time as merchants write it: RFC 3339, or China time to the second, the minute or the day") {
+  const auto midnight = parse_rfc3339("2026-11-11T16:00:00Z");
+  REQUIRE(midnight.has_value());
+  CHECK(parse_merchant_time("2026-11-12T00:00:00+08:00") == midnight);
+  CHECK(parse_merchant_time("2026-11-12 00:00:00") == midnight);
+  CHECK(parse_merchant_time("2026-11-12 00:00") == midnight);
+  CHECK(parse_merchant_time("2026-11-12T00:00") == midnight);
+  CHECK(parse_merchant_time("2026-11-12") == midnight);
+  CHECK_FALSE(parse_merchant_time("tomorrow").has_value());
+  CHECK_FALSE(parse_merchant_time("2026-11-12 24:00").has_value());
+}
