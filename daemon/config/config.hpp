@@ -66,6 +66,55 @@ struct InterceptConfig {
   friend bool operator==(const InterceptConfig&, const InterceptConfig&) = default;
 };
 
+/// Who ships a 1-yuan reservation order once its repurchase ships (rule G5): `platform` (Tmall
+/// does it with the main order's waybill; the daemon verifies) or `merchant` (rule G12: the daemon
+/// links repurchases by its own rules and uploads the waybill itself).
+enum class GiftMode { platform, merchant };
+
+/// One merchant-managed gift rule (rule G12): a repurchase earns its buyer's reservation gifts
+/// when it meets every condition the rule sets. Rules are tried in order; the first that matches
+/// and has stock left wins.
+struct GiftRule {
+  std::string name;  ///< Unique within the list; its stock is counted under this name.
+  std::int64_t min_amount_fen = 0;  ///< The order's total at least this (0: any).
+  std::int64_t min_quantity = 0;    ///< Pieces on the order at least this (0: any).
+  /// The order has at least one line whose outer_sku or sku is in the set (empty: any).
+  std::vector<std::string> skus;
+  /// Paid within [from, until) (either may be absent). Same type as sdk::Instant.
+  std::optional<std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>> from;
+  std::optional<std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>> until;
+  /// Gift pieces this rule may give in all (across the shops that use it); absent: no cap.
+  /// Exhausted: the rule stops matching and an alert is raised.
+  std::optional<std::int64_t> stock;
+  int line = 0;  ///< Where the rule starts in the file, for messages.
+  friend bool operator==(const GiftRule& a, const GiftRule& b) {
+    return a.name == b.name && a.min_amount_fen == b.min_amount_fen && a.min_quantity == b.min_quantity &&
+           a.skus == b.skus && a.from == b.from && a.until == b.until && a.stock == b.stock;
+  }
+};
+
+/// The 1-yuan reservation gift workflow's settings (rules G1-G13): `workflows.gift` holds the
+/// defaults, each shop's `gift:` map overrides the keys it sets (`rules` as a whole list).
+/// Only Tmall shops take part.
+struct GiftConfig {
+  bool enabled = false;
+  GiftMode mode = GiftMode::platform;
+  /// G2: how long a repurchase candidate waits for the platform's reservation tag.
+  std::chrono::milliseconds tag_window{std::chrono::hours{4}};
+  /// G2: how often a waiting candidate is fetched again during the window.
+  std::chrono::milliseconds refetch_every{std::chrono::minutes{30}};
+  /// G5, platform mode: an alert is raised when a reservation is not marked shipped this long
+  /// after its repurchase shipped.
+  std::chrono::milliseconds verify_within{std::chrono::hours{2}};
+  /// G1: an order whose every line's outer_sku or sku is in this set is a reservation order.
+  std::vector<std::string> reservation_skus;
+  /// G1: an order whose every line has this unit price (fen) is a reservation order; 0: off.
+  std::int64_t reservation_price_fen = 100;
+  /// G12 (merchant mode only): empty means every repurchase earns the gift.
+  std::vector<GiftRule> rules;
+  friend bool operator==(const GiftConfig&, const GiftConfig&) = default;
+};
+
 struct ShopConfig {
   std::string id;
   std::string platform;  ///< Plugin name: taobao | tmall | douyin | any installed plugin.
@@ -85,6 +134,8 @@ struct ShopConfig {
   std::vector<PluginOption> options;
   /// workflows.intercept merged with this shop's own `intercept:` map.
   InterceptConfig intercept;
+  /// workflows.gift merged with this shop's own `gift:` map; enabled only for Tmall shops.
+  GiftConfig gift;
   int line = 0;  ///< Where the entry starts, for messages.
 };
 
@@ -138,6 +189,8 @@ struct WorkflowsConfig {
   /// The intercept defaults as written under workflows.intercept (`enabled`: the memo is set);
   /// what a shop uses is ShopConfig::intercept.
   InterceptConfig intercept;
+  /// The gift defaults as written under workflows.gift; what a shop uses is ShopConfig::gift.
+  GiftConfig gift;
   friend bool operator==(const WorkflowsConfig&, const WorkflowsConfig&) = default;
 };
 

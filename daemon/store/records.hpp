@@ -154,11 +154,99 @@ struct InterceptFilter {
   int limit = 100;  ///< Clamped to 1..1000.
 };
 
+/// Where a 1-yuan reservation order stands (rules G1-G13). See GiftService for the transitions.
+enum class ReservationState {
+  waiting,  ///< Held (RESERVATION hold, G1), no repurchase linked.
+  linked,   ///< Its gift line rides on a repurchase that has not shipped yet (G4).
+  shipped,  ///< Marked shipped with the repurchase's waybill (G5).
+  closed,   ///< Refunded or closed without a gift owed (G11).
+};
+
+/// A reservation order the gift workflow recognised (G1).
+struct GiftReservation {
+  OrderKey key;
+  std::string buyer_ref;  ///< The buyer's opaque id, to find their reservations (G3, G12).
+  std::optional<Instant> paid_at;  ///< G3 orders a buyer's reservations by it.
+  std::int64_t pieces = 0;         ///< Units bought (one shipment whatever it is, G9).
+  ReservationState state = ReservationState::waiting;
+  std::optional<std::int64_t> hold_id;  ///< The RESERVATION hold while it stands.
+  std::string recognised_by;  ///< "sku", "price" or "tag" (named by a repurchase's tag).
+  Instant created_at{};
+  Instant updated_at{};
+  std::optional<Instant> ended_at;  ///< Shipped or closed.
+};
+
+/// Where one reservation's link to a repurchase (main) order stands.
+enum class GiftLinkState {
+  linked,        ///< The gift line is on the main order; the main has not shipped in full (G4).
+  main_shipped,  ///< The main shipped in full: the platform is to mark the reservation shipped (G5),
+                 ///< or the daemon's upload is owed (G12).
+  shipped,       ///< The reservation shows shipped on the platform (or the daemon's upload went through).
+  dropped,       ///< Removed: a refund or closure (G11), or moved to an earlier repurchase (G7).
+};
+
+/// One reservation linked to one repurchase. A reservation has at most one link not dropped.
+struct GiftLink {
+  std::int64_t id = 0;
+  OrderKey reservation;
+  OrderKey main;
+  GiftLinkState state = GiftLinkState::linked;
+  std::string rule_id;  ///< "G2" (the platform's tag) or "G12" (a merchant rule).
+  std::string source;   ///< "tag", or "rule:<name>" for a merchant rule.
+  std::int64_t pieces = 0;  ///< Gift units on the main order's gift line.
+  /// G5-G8: the waybill the reservation ships with: that of the main's line that shipped last.
+  std::string waybill;
+  std::string carrier_code;
+  std::optional<Instant> main_shipped_at;  ///< When the main's last line shipped.
+  bool waybill_tie = false;  ///< G6: several lines shipped last at once; the smallest waybill won.
+  std::optional<Instant> verify_by;  ///< Platform mode: alert if not shipped by then (G5).
+  std::optional<std::int64_t> outbox_id;  ///< Merchant mode: the upload of the reservation's waybill.
+  Instant created_at{};
+  Instant updated_at{};
+  std::optional<Instant> ended_at;  ///< Shipped or dropped.
+  std::string detail;  ///< The latest outcome in words.
+};
+
+/// Which reservations list_reservations() returns, newest first.
+struct ReservationFilter {
+  std::vector<ReservationState> states;  ///< Empty: any.
+  std::string platform;                  ///< Empty: any.
+  std::string shop;                      ///< Empty: any.
+  int limit = 100;                       ///< Clamped to 1..1000.
+};
+
+/// Something a person must look at, raised by a workflow and cleared when it no longer holds.
+/// At most one alert per (kind, subject) is open.
+struct Alert {
+  std::int64_t id = 0;
+  std::string kind;     ///< "gift.not_shipped", "gift.stock_exhausted", "gift.tag_late" ...
+  std::string subject;  ///< What it is about: an order key ("tmall/tm-1/123"), a rule name ...
+  std::optional<OrderKey> key;  ///< The order it concerns, if any.
+  std::string rule_id;
+  std::string message;  ///< For people; never receiver data.
+  nlohmann::json detail = nlohmann::json::object();
+  Instant raised_at{};
+  std::optional<Instant> cleared_at;
+};
+
+struct NewAlert {
+  std::string kind;
+  std::string subject;
+  std::optional<OrderKey> key;
+  std::string rule_id;
+  std::string message;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
 std::string_view to_string(OutboxState state) noexcept;
 std::optional<OutboxState> outbox_state_from_string(std::string_view text) noexcept;
 std::string_view to_string(InterceptState state) noexcept;
 std::optional<InterceptState> intercept_state_from_string(std::string_view text) noexcept;
 /// Locked, awaiting the warehouse or memo only: the request still stands.
 bool is_open(InterceptState state) noexcept;
+std::string_view to_string(ReservationState state) noexcept;
+std::optional<ReservationState> reservation_state_from_string(std::string_view text) noexcept;
+std::string_view to_string(GiftLinkState state) noexcept;
+std::optional<GiftLinkState> gift_link_state_from_string(std::string_view text) noexcept;
 
 }  // namespace erp::daemon::store

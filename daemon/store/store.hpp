@@ -212,6 +212,42 @@ class Store {
   std::vector<Intercept> intercepts_of(const OrderKey& key);
   std::vector<Intercept> list_intercepts(const InterceptFilter& filter);
 
+  // --- gifts (gift_rows.cpp) -----------------------------------------------------------------
+  /// Stores the reservation, or replaces the stored one of the same order. Throws
+  /// std::out_of_range when the order is not stored.
+  void put_reservation(Tx& tx, const GiftReservation& reservation);
+  std::optional<GiftReservation> get_reservation(const OrderKey& key);
+  /// The buyer's reservations in `state` in this shop, earliest paid first (G3), then by order id.
+  std::vector<GiftReservation> reservations_of_buyer(const std::string& platform, const std::string& shop,
+                                                     const std::string& buyer_ref, ReservationState state);
+  std::vector<GiftReservation> list_reservations(const ReservationFilter& filter);
+  /// Stores a new link (its id is ignored) and returns its id. Throws std::out_of_range when an
+  /// order is not stored, SQLite::Exception when the reservation already has a link not dropped.
+  std::int64_t add_gift_link(Tx& tx, const GiftLink& link);
+  /// Writes the link's changing fields (state, waybill, carrier, times, outbox id, detail).
+  void update_gift_link(Tx& tx, const GiftLink& link);
+  std::optional<GiftLink> get_gift_link(std::int64_t id);
+  /// The reservation's link that is not dropped, if any.
+  std::optional<GiftLink> active_gift_link(const OrderKey& reservation);
+  /// Every link of this main order (dropped ones too when `with_dropped`), oldest first.
+  std::vector<GiftLink> gift_links_of_main(const OrderKey& main, bool with_dropped);
+  /// Every link of this reservation, oldest first.
+  std::vector<GiftLink> gift_links_of_reservation(const OrderKey& reservation);
+  /// Links in main_shipped whose verify_by has come, oldest first.
+  std::vector<GiftLink> gift_links_due(Instant now, int limit = 500);
+  /// Gift pieces a merchant rule gave so far (G12 stock); 0 for a rule never used.
+  std::int64_t gift_rule_used(const std::string& rule);
+  /// Adds `pieces` (may be negative: a dropped link gives its pieces back) to the rule's count.
+  void add_gift_rule_use(Tx& tx, const std::string& rule, std::int64_t pieces, Instant now);
+
+  // --- alerts (alert_rows.cpp) ----------------------------------------------------------------
+  /// Raises an alert; false (and nothing written) when one of the same kind and subject is open.
+  bool raise_alert(Tx& tx, const NewAlert& alert, Instant now);
+  /// Clears the open alert of this kind and subject; false when none is open.
+  bool clear_alert(Tx& tx, const std::string& kind, const std::string& subject, Instant now);
+  /// Open alerts, newest first; only those of kinds starting with `kind_prefix` when it is set.
+  std::vector<Alert> open_alerts(const std::string& kind_prefix = "", int limit = 200);
+
   Counts counts();
 
  private:

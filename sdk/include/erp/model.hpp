@@ -64,6 +64,11 @@ struct OrderLine {
   Money paid;                 ///< What the buyer paid for the whole line.
   OrderStatus status = OrderStatus::paid;
   RefundStatus refund_status = RefundStatus::none;
+  /// When the platform recorded this line shipped and with which parcel (TOP consign_time,
+  /// invoice_no, logistics_company): the facts rules G5-G8 pick a waybill from. Empty until then.
+  std::optional<Instant> shipped_at;
+  std::string waybill;
+  std::string carrier;  ///< The carrier as the platform names it (a code or a company name).
 };
 
 /// One order as the platform last described it.

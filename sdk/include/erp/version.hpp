@@ -11,9 +11,11 @@ namespace erp::sdk {
 ///   2: HostContext::state(); PlatformAdapter::parse_push, push_refusal and decrypt_receivers.
 ///   3: intercepts (rules I1-I9): LockRequest gains platform, shop and intercept_id;
 ///      WarehouseConnector::unlock(); Capabilities::memo_max_chars.
-inline constexpr std::uint32_t kAbiVersion = 3;
+///   4: 1-yuan reservation gifts (rules G1-G13): OrderLine gains shipped_at, waybill and carrier;
+///      DeliveryOrder::added_lines holds AddedLine (the line, its rule id, the orders it fulfils).
+inline constexpr std::uint32_t kAbiVersion = 4;
 
 /// SDK release, for humans.
-inline constexpr const char* kSdkVersion = "0.3.0";
+inline constexpr const char* kSdkVersion = "0.4.0";
 
 }  // namespace erp::sdk

@@ -12,11 +12,19 @@
 
 namespace erp::sdk {
 
+/// A line the daemon added to the order it hands to the warehouse, with why: the 1-yuan
+/// reservation gift that ships in the main order's parcel (rule G4).
+struct AddedLine {
+  OrderLine line;  ///< line_id "gift:<reservation order id>:<its line id>"; price and paid 0.
+  std::string rule_id;  ///< The DOMAIN.md rule that added it ("G4").
+  std::vector<std::string> fulfils;  ///< The order ids this line fulfils (the reservation orders).
+};
+
 /// An order as handed to the warehouse: the normalized order plus lines the daemon added
 /// (a gift line, rule G4) and the key that makes a repeated delivery harmless.
 struct DeliveryOrder {
   Order order;
-  std::vector<OrderLine> added_lines;
+  std::vector<AddedLine> added_lines;
   std::string idempotency_key;
 };
 
