@@ -34,7 +34,7 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   config.database = detail::read_database(root, context);
   config.plugins = detail::read_plugins(root, context);
   config.api = detail::read_api(root, context, config.database);
-  // Workflows before shops: a shop's workflow settings (intercept) are merged over the defaults.
+  // Workflows before shops: a shop's workflow settings (intercept, gift) are merged over the defaults.
   config.workflows = detail::read_workflows(root);
   config.shops = detail::read_shops(root, context, config.workflows);
   config.warehouse = detail::read_warehouse(root, context);

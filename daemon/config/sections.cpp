@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "config/gift_settings.hpp"
 #include "config/intercept_settings.hpp"
 #include "config/value_rules.hpp"
 #include "core/time_format.hpp"
@@ -169,6 +170,7 @@ WorkflowsConfig read_workflows(const MapReader& root) {
     }
   }
   out.intercept = read_intercept_defaults(section);
+  out.gift = read_gift_defaults(section);
   return out;
 }
 

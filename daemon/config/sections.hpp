@@ -21,10 +21,10 @@ WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context
 OutboxConfig read_outbox(const MapReader& root);
 SyncConfig read_sync(const MapReader& root);
 LogConfig read_log(const MapReader& root);
-/// `release_delay` and `intercept` are typed; the sections of the workflows still to come (gift,
-/// dropship, deadlines) are accepted as any map until they get typed settings.
+/// `release_delay`, `intercept` and `gift` are typed; the sections of the workflows still to come
+/// (dropship, deadlines) are accepted as any map until they get typed settings.
 WorkflowsConfig read_workflows(const MapReader& root);
-/// `workflows` is read first: each shop's `intercept:` is merged over its defaults.
+/// `workflows` is read first: each shop's `intercept:` and `gift:` are merged over their defaults.
 std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context, const WorkflowsConfig& workflows);
 
 }  // namespace erp::daemon::config::detail

@@ -55,7 +55,7 @@ warehouse:
   webhook_token: wh-token
 workflows:
   gift:
-    anything: [1, 2]
+    enabled: true
 outbox:
   max_attempts: 3
   backoff_initial: 500ms
@@ -108,6 +108,11 @@ log:
   CHECK(douyin.poll_interval == 2min);
   CHECK(douyin.enabled);
   CHECK(douyin.line == 22);
+
+  // Gift defaults say enabled: only the Tmall shop takes part (rule G1).
+  CHECK(c.workflows.gift.enabled);
+  CHECK(tmall.gift.enabled);
+  CHECK_FALSE(douyin.gift.enabled);
 
   CHECK(c.warehouse.connector == "api");
   CHECK(c.warehouse.webhook_url == "https://wms.example.com/hook?x=1");
@@ -253,9 +258,10 @@ TEST_CASE("workflows: release_delay is typed; the workflows still to come accept
   const auto result = parse_config(std::string(kMinimal) + yaml(R"(
 workflows:
   release_delay: 90s
-  gift: {window: 2d, rules: [{sku: A, gift: B}]}
+  gift: ~
   intercept: ~
   dropship: [1, [2, 3]]
+  deadlines: {window: 2d, rules: [{sku: A, gift: B}]}
 )"),
                                    kFile);
   INFO(all_issues(result));
