@@ -288,12 +288,88 @@ CREATE UNIQUE INDEX intercepts_open ON intercepts (order_row)
 CREATE INDEX intercepts_by_state ON intercepts (state, id);
 )sql";
 
+// Version 6 ([6/10] 1-yuan reservation gift, rules G1-G13, and alerts):
+// - gift_reservations: the reservation orders the gift workflow recognised (G1), one row per order,
+//   with where each stands. A buyer's reservations in a state are found by buyer (G3 links the 12
+//   earliest paid); the shop is the order's, read through the join.
+// - gift_links: one row per reservation linked to a repurchase (main) order (G2, G4, G12), with
+//   the waybill it ships with (G5-G8). A reservation has at most one link not dropped (G7 moves a
+//   link by dropping it and adding another); dropped ones stay as history. Platform mode checks
+//   main_shipped links whose verify_by has come (G5).
+// - gift_rule_usage: gift pieces each merchant rule gave so far (G12 stock).
+// - alerts: something a person must look at, at most one open per (kind, subject); cleared ones
+//   stay as history. detail is a JSON object.
+constexpr const char* kV6 = R"sql(
+CREATE TABLE gift_reservations (
+  order_row     INTEGER PRIMARY KEY REFERENCES orders (id),
+  buyer_ref     TEXT    NOT NULL,
+  paid_at       INTEGER,
+  pieces        INTEGER NOT NULL,
+  state         TEXT    NOT NULL CHECK (state = 'waiting' OR state = 'linked' OR state = 'shipped' OR
+                                        state = 'closed'),
+  hold_id       INTEGER REFERENCES holds (id),
+  recognised_by TEXT    NOT NULL,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  ended_at      INTEGER
+);
+CREATE INDEX gift_reservations_of_buyer ON gift_reservations (buyer_ref, state, paid_at);
+CREATE INDEX gift_reservations_by_created ON gift_reservations (created_at, order_row);
+
+CREATE TABLE gift_links (
+  id              INTEGER PRIMARY KEY,
+  reservation_row INTEGER NOT NULL REFERENCES orders (id),
+  main_row        INTEGER NOT NULL REFERENCES orders (id),
+  state           TEXT    NOT NULL CHECK (state = 'linked' OR state = 'main_shipped' OR state = 'shipped' OR
+                                          state = 'dropped'),
+  rule_id         TEXT    NOT NULL,
+  source          TEXT    NOT NULL,
+  pieces          INTEGER NOT NULL,
+  waybill         TEXT    NOT NULL,
+  carrier_code    TEXT    NOT NULL,
+  main_shipped_at INTEGER,
+  waybill_tie     INTEGER NOT NULL DEFAULT 0 CHECK (waybill_tie IN (0, 1)),
+  verify_by       INTEGER,
+  outbox_id       INTEGER REFERENCES outbox (id),
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  ended_at        INTEGER,
+  detail          TEXT    NOT NULL
+);
+-- At most one link not dropped per reservation; the partial index also finds that link.
+CREATE UNIQUE INDEX gift_links_active ON gift_links (reservation_row) WHERE state <> 'dropped';
+CREATE INDEX gift_links_by_reservation ON gift_links (reservation_row, id);
+CREATE INDEX gift_links_by_main ON gift_links (main_row, id);
+CREATE INDEX gift_links_due ON gift_links (verify_by, id) WHERE state = 'main_shipped';
+
+CREATE TABLE gift_rule_usage (
+  rule       TEXT    PRIMARY KEY,
+  used       INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE alerts (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT    NOT NULL,
+  subject    TEXT    NOT NULL,
+  order_row  INTEGER REFERENCES orders (id),
+  rule_id    TEXT    NOT NULL,
+  message    TEXT    NOT NULL,
+  detail     TEXT    NOT NULL,
+  raised_at  INTEGER NOT NULL,
+  cleared_at INTEGER
+);
+-- At most one open alert per (kind, subject); the partial index also serves the open listing.
+CREATE UNIQUE INDEX alerts_open ON alerts (kind, subject) WHERE cleared_at IS NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
     {3, "orders and order_events rebuilt to write fewer b-trees per order", kV3},
     {4, "plugin state and the ids of pushes taken over", kV4},
     {5, "intercept requests and their state", kV5},
+    {6, "1-yuan reservation gifts, their links and rule usage; alerts", kV6},
 };
 
 }  // namespace

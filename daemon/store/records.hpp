@@ -232,9 +232,12 @@ struct Alert {
 struct NewAlert {
   std::string kind;
   std::string subject;
+  /// Must be a stored order (raise_alert throws std::out_of_range otherwise); name an order the
+  /// store does not have in `subject` and leave this empty.
   std::optional<OrderKey> key;
   std::string rule_id;
   std::string message;
+  /// A null detail (what `{}` makes in a NewAlert's braces) is stored as the empty object.
   nlohmann::json detail = nlohmann::json::object();
 };
 
