@@ -22,6 +22,7 @@
 #include "shipping/shipment_recorder.hpp"
 #include "warehouse/delivery.hpp"
 #include "warehouse/lock_handler.hpp"
+#include "workflows/gift/gift_workflow.hpp"
 #include "workflows/intercept/intercept_workflow.hpp"
 
 namespace erp::daemon::app {
@@ -30,6 +31,8 @@ namespace {
 constexpr auto kHoldSweepInterval = std::chrono::seconds{1};
 // Scheduled intercept unlocks (rule I7) are due at a time of day; half a minute late is on time.
 constexpr auto kUnlockSweepInterval = std::chrono::seconds{30};
+// Gift timers (tag window refetches, G2; shipment verification, G5) count in minutes and hours.
+constexpr auto kGiftSweepInterval = std::chrono::seconds{15};
 constexpr auto kOutboxDrainDeadline = std::chrono::seconds{10};
 constexpr auto kRequestDrainDeadline = std::chrono::seconds{2};
 
@@ -149,10 +152,20 @@ sdk::Result<void> Daemon::start() {
             metrics_.add("erpd_intercepts_total", {{"shop", shop}, {"outcome", std::string(outcome)}});
           }});
   pipeline_->add(std::make_shared<workflows::intercept::InterceptWorkflow>(*intercepts_));
+  gifts_ = std::make_unique<workflows::gift::GiftService>(
+      *store_, *gate_, [this](const std::string& shop) { return gift_settings_.lookup(shop); },
+      workflows::gift::GiftHooks{[this] { outbox_->wake(); },
+                                 [this](const OrderKey& key) {
+                                   if (refetcher_) refetcher_->request(key);
+                                 }});
+  pipeline_->add(std::make_shared<workflows::gift::GiftWorkflow>(*gifts_));
   // Workers start in apply(), once the shops' adapters exist.
   sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
   // Fetches look the adapter up when they run, so a reloaded shop's new adapter is used.
   push_ = std::make_unique<sync::PushIntake>(
+      sync::PushDeps{*store_, *pipeline_, metrics_, [this](const std::string& shop) { return shops_.adapter(shop); }},
+      clock_);
+  refetcher_ = std::make_unique<sync::OrderRefetcher>(
       sync::PushDeps{*store_, *pipeline_, metrics_, [this](const std::string& shop) { return shops_.adapter(shop); }},
       clock_);
   register_metrics();
@@ -199,6 +212,7 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
                  join(changes.changed));
   }
   intercept_settings_.apply(config.shops, [this](const std::string& shop) { return shops_.adapter(shop); });
+  gift_settings_.apply(config.shops);
   std::vector<sync::ShopSyncSpec> syncing;
   for (const auto& shop : shops_.snapshot()) {
     if (!shop.adapter) continue;  // disabled, or its adapter could not be made
@@ -325,6 +339,7 @@ void Daemon::stop() {
     if (sync_) sync_->stop();
     // After the sync: its stop also ends the shops' waits for request budget.
     if (push_) push_->stop();
+    if (refetcher_) refetcher_->stop();
     if (!outbox_->stop(kOutboxDrainDeadline)) {
       spdlog::warn("an outbox side effect was still in flight after {} s; it will be retried with the same "
                    "idempotency key on the next start",
@@ -357,6 +372,16 @@ void Daemon::sweep_holds() {
       if (unlocked > 0) spdlog::info("unlocked {} intercepted order(s) whose shop's unlock time came (rule I7)", unlocked);
     } catch (const std::exception& e) {
       spdlog::error("scheduled intercept unlock failed (will try again): {}", e.what());
+    }
+  }
+  if (const auto now = std::chrono::steady_clock::now(); now >= next_gift_sweep_) {
+    next_gift_sweep_ = now + kGiftSweepInterval;
+    try {
+      const auto swept = gifts_->sweep(now_utc());
+      if (swept.linked > 0) spdlog::info("linked {} reservation order(s) that arrived after their tag (rule G2)", swept.linked);
+      if (swept.alerts > 0) spdlog::warn("{} gift alert(s) raised: see erpctl alerts", swept.alerts);
+    } catch (const std::exception& e) {
+      spdlog::error("gift sweep failed (will try again): {}", e.what());
     }
   }
   try {

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/server.hpp"
+#include "app/gift_settings.hpp"
 #include "app/intercept_settings.hpp"
 #include "app/shop_registry.hpp"
 #include "app/status.hpp"
@@ -25,9 +26,11 @@
 #include "outbox/dispatcher.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "store/store.hpp"
+#include "sync/order_refetcher.hpp"
 #include "sync/push_intake.hpp"
 #include "sync/sync_clock.hpp"
 #include "sync/sync_engine.hpp"
+#include "workflows/gift/gift_service.hpp"
 #include "workflows/order_pipeline.hpp"
 #include "workflows/release_delay.hpp"
 
@@ -82,10 +85,15 @@ class Daemon {
   InterceptSettingsTable intercept_settings_;
   std::unique_ptr<workflows::intercept::InterceptService> intercepts_;
   std::chrono::steady_clock::time_point next_unlock_sweep_{};
+  GiftSettingsTable gift_settings_;
+  std::unique_ptr<workflows::gift::GiftService> gifts_;
+  std::chrono::steady_clock::time_point next_gift_sweep_{};
   /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
   std::unique_ptr<sync::SyncEngine> sync_;
   /// Platform pushes (rule D11): the shops' fetchers. Also destroyed before the store.
   std::unique_ptr<sync::PushIntake> push_;
+  /// Single orders fetched again for the gift workflow (rule G2). Also destroyed before the store.
+  std::unique_ptr<sync::OrderRefetcher> refetcher_;
   std::unique_ptr<outbox::Dispatcher> outbox_;
   std::unique_ptr<api::Server> api_;
   SystemdNotifier notify_;

@@ -31,6 +31,8 @@ constexpr const char* kAllHoldsOfOrder = ERP_STORE_HOLD_SELECT "WHERE h.order_ro
 constexpr const char* kDueAutoReleases = ERP_STORE_HOLD_SELECT
     "WHERE h.released_at IS NULL AND h.auto_release_at IS NOT NULL AND h.auto_release_at <= ?1 "
     "ORDER BY h.auto_release_at, h.id LIMIT ?2";
+constexpr const char* kActiveHoldsWithReason = ERP_STORE_HOLD_SELECT
+    "WHERE h.released_at IS NULL AND h.reason_code = ?1 ORDER BY h.id LIMIT ?2";
 
 #undef ERP_STORE_HOLD_SELECT
 
@@ -142,6 +144,14 @@ std::vector<Hold> Store::due_auto_releases(Instant now, int limit) {
   std::lock_guard lock(mutex_);
   Use select(statement(kDueAutoReleases));
   bind_instant(*select, 1, now);
+  select->bind(2, std::max(limit, 1));
+  return read_holds(*select);
+}
+
+std::vector<Hold> Store::active_holds_with_reason(const std::string& reason_code, int limit) {
+  std::lock_guard lock(mutex_);
+  Use select(statement(kActiveHoldsWithReason));
+  select->bind(1, reason_code);
   select->bind(2, std::max(limit, 1));
   return read_holds(*select);
 }

@@ -148,6 +148,8 @@ class Store {
   std::vector<Hold> holds(const OrderKey& key);  ///< Active and released, oldest first.
   /// Active holds whose auto-release time has come.
   std::vector<Hold> due_auto_releases(Instant now, int limit = 500);
+  /// Active holds with this reason code, oldest first (a workflow's timers walk their own holds).
+  std::vector<Hold> active_holds_with_reason(const std::string& reason_code, int limit = 1000);
 
   // --- outbox -----------------------------------------------------------------------------
   // The calls below without a Tx are each their own transaction, or part of the calling

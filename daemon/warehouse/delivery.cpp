@@ -1,5 +1,7 @@
 #include "warehouse/delivery.hpp"
 
+#include "workflows/gift/gift_lines.hpp"
+
 namespace erp::daemon::warehouse {
 
 using sdk::ErrorCode;
@@ -27,6 +29,8 @@ sdk::Result<void> DeliverHandler::execute(const store::OutboxItem& item) noexcep
     if (!stored) return fail(ErrorCode::not_found, "order " + item.key->to_string() + " is not stored");
     sdk::DeliveryOrder delivery;
     delivery.order = std::move(stored->order);
+    // G4: the reservation gifts ride in this order's parcel.
+    delivery.added_lines = workflows::gift::gift_lines(store_, *item.key);
     delivery.idempotency_key = item.idempotency_key;
     return connector_->deliver(delivery);
   } catch (const std::exception& e) {
