@@ -1,6 +1,7 @@
 #include "core/order_json.hpp"
 
 #include "core/time_format.hpp"
+#include "erp/warehouse.hpp"
 
 namespace erp::daemon {
 namespace {
@@ -66,7 +67,18 @@ json line_to_json(const sdk::OrderLine& line) {
               {"price_fen", line.price.fen},
               {"paid_fen", line.paid.fen},
               {"status", sdk::to_string(line.status)},
-              {"refund_status", sdk::to_string(line.refund_status)}};
+              {"refund_status", sdk::to_string(line.refund_status)},
+              {"shipped_at", optional_instant(line.shipped_at)},
+              {"waybill", line.waybill},
+              {"carrier", line.carrier}};
+}
+
+json added_line_to_json(const sdk::AddedLine& added) {
+  json j = line_to_json(added.line);
+  j["gift"] = true;
+  j["rule"] = added.rule_id;
+  j["fulfils"] = added.fulfils;
+  return j;
 }
 
 json order_to_json(const sdk::Order& order, bool include_ciphertext) {
@@ -136,6 +148,10 @@ sdk::Result<sdk::Order> order_from_json(const json& j) {
         line.paid.fen = lr.integer("paid_fen", 0);
         line.status = lr.enumerated("status", sdk::order_status_from_string, o.status);
         line.refund_status = lr.enumerated("refund_status", sdk::refund_status_from_string, sdk::RefundStatus::none);
+        // Absent from orders stored before SDK ABI 4: read as not shipped yet.
+        line.shipped_at = lr.instant("shipped_at");
+        line.waybill = lr.str("waybill", false);
+        line.carrier = lr.str("carrier", false);
         o.lines.push_back(std::move(line));
       }
     }

@@ -43,7 +43,9 @@ class TextWriter {
 
 void write_line(TextWriter& w, const sdk::OrderLine& line) {
   w.raw('{');
-  w.key("item_id", true);
+  w.key("carrier", true);
+  w.string(line.carrier);
+  w.key("item_id");
   w.string(line.item_id);
   w.key("line_id");
   w.string(line.line_id);
@@ -57,12 +59,16 @@ void write_line(TextWriter& w, const sdk::OrderLine& line) {
   w.integer(line.quantity);
   w.key("refund_status");
   w.string(sdk::to_string(line.refund_status));
+  w.key("shipped_at");
+  w.instant(line.shipped_at);
   w.key("sku");
   w.string(line.sku);
   w.key("status");
   w.string(sdk::to_string(line.status));
   w.key("title");
   w.string(line.title);
+  w.key("waybill");
+  w.string(line.waybill);
   w.raw('}');
 }
 
@@ -153,7 +159,7 @@ void write_order(TextWriter& w, const sdk::Order& order, bool include_ciphertext
 
 std::string order_to_json_text(const sdk::Order& order, bool include_ciphertext) {
   std::string out;
-  out.reserve(1024 + 320 * order.lines.size());
+  out.reserve(1024 + 384 * order.lines.size());
   TextWriter writer(out);
   try {
     write_order(writer, order, include_ciphertext);

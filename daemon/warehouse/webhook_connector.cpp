@@ -16,7 +16,7 @@ sdk::Result<void> WebhookConnector::deliver(const sdk::DeliveryOrder& delivery) 
   try {
     nlohmann::json order = order_to_json(delivery.order, false);
     nlohmann::json added = nlohmann::json::array();
-    for (const auto& added_line : delivery.added_lines) added.push_back(line_to_json(added_line.line));
+    for (const auto& added_line : delivery.added_lines) added.push_back(added_line_to_json(added_line));
     order["added_lines"] = std::move(added);
     nlohmann::json body{{"event", "order.released"},
                         {"idempotency_key", delivery.idempotency_key},

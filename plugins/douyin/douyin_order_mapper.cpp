@@ -135,6 +135,29 @@ std::optional<sdk::Instant> optional_time(const json& object, const char* key, c
   return instant_of(*seconds);
 }
 
+/// At most `max` bytes of `text`, cut on a UTF-8 character boundary (the result goes into extras,
+/// which the order JSON carries).
+std::string clip_utf8(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+/// A time that rejects nothing: unix seconds as optional_time reads them (absent, empty and 0 are none),
+/// but a value that is no time leaves nullopt and its raw text (clipped) in `unreadable`.
+std::optional<sdk::Instant> soft_time(const json& object, const char* key, std::string& unreadable) {
+  const json* value = find(object, key);
+  if (value == nullptr || (value->is_string() && value->get_ref<const std::string&>().empty())) return std::nullopt;
+  const auto seconds = integer_value(*value);
+  if (seconds && *seconds == 0) return std::nullopt;
+  if (seconds && *seconds > 0 && *seconds <= kMaxUnixSeconds) return instant_of(*seconds);
+  unreadable = clip_utf8(value->is_string() ? value->get<std::string>()
+                                            : value->dump(-1, ' ', false, json::error_handler_t::replace),
+                         40);
+  return std::nullopt;
+}
+
 /// Douyin amounts are already integer fen (§3.4), as numbers or digit strings.
 std::optional<sdk::Money> optional_fen(const json& object, const char* key, const std::string& where) {
   const json* value = find(object, key);
@@ -337,6 +360,12 @@ sdk::Order map_or_throw(const json& item, const std::string& shop, const std::st
   for (std::size_t i = 0; i < skus->size(); ++i) {
     const json& sku = (*skus)[i];
     order.lines.push_back(map_line(sku, i, *code));
+    // The sku order's ship time (§3.4 ship_time; 0 until it ships). A value that is no time rejects
+    // nothing: the line maps without it and the raw value is noted. Its waybill and carrier are left
+    // empty: they sit only in the shop order's logistics_info[], whose members PLATFORMS.md does not name.
+    std::string unreadable;
+    order.lines.back().shipped_at = soft_time(sku, "ship_time", unreadable);
+    if (!unreadable.empty()) order.extras["ship_time_unreadable." + order.lines.back().line_id] = unreadable;
     const auto ship_by = optional_time(sku, "exp_ship_time", "sku order " + order.lines.back().line_id + ": ");
     if (ship_by && (!earliest_sku_ship_by || *ship_by < *earliest_sku_ship_by)) earliest_sku_ship_by = ship_by;
   }

@@ -37,7 +37,8 @@ std::string trade_fields(bool tmall) {
       "receiver_name,receiver_state,receiver_city,receiver_district,receiver_address,receiver_mobile,"
       "receiver_phone,step_trade_status,is_sh_ship,"
       "orders.oid,orders.num_iid,orders.sku_id,orders.outer_iid,orders.outer_sku_id,orders.title,orders.num,"
-      "orders.price,orders.payment,orders.status,orders.refund_status,orders.invoice_no,orders.logistics_company";
+      "orders.price,orders.payment,orders.status,orders.refund_status,orders.consign_time,orders.invoice_no,"
+      "orders.logistics_company";
   if (tmall) fields += ",ofp_hold,trade_attr,cross_bonded_declare,orders.one_yuan_reservation_orders";
   return fields;
 }

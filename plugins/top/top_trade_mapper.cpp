@@ -96,6 +96,34 @@ std::optional<sdk::Instant> optional_time(const json& object, const char* key) {
   return time_field(object, key);
 }
 
+/// An optional time that rejects nothing: nullopt when absent, empty or not `yyyy-MM-dd HH:mm:ss`.
+std::optional<sdk::Instant> soft_time(const json& object, const char* key) {
+  const json* value = find(object, key);
+  if (value == nullptr || !value->is_string()) return std::nullopt;
+  return parse_china_time(value->get_ref<const std::string&>());
+}
+
+/// At most `max` bytes of `text`, cut before a UTF-8 continuation byte so the result stays valid
+/// UTF-8 (it goes into the order JSON through extras).
+std::string clip_utf8(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut);
+}
+
+/// The raw value of a time field soft_time could not read, or nullopt when there is none or it read.
+std::optional<std::string> unreadable_time(const json& object, const char* key) {
+  const json* value = find(object, key);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_string()) {
+    const auto& raw = value->get_ref<const std::string&>();
+    if (raw.empty() || parse_china_time(raw)) return std::nullopt;
+    return clip_utf8(raw, 40);
+  }
+  return clip_utf8(value->dump(-1, ' ', false, json::error_handler_t::replace), 40);
+}
+
 std::int64_t integer(const json& object, const char* key, const std::string& where) {
   const json* value = find(object, key);
   if (value == nullptr) throw BadField{where + key + " is missing"};
@@ -168,6 +196,11 @@ sdk::OrderLine map_line(const json& line, std::size_t index) {
   const auto refund_mapped = map_refund_status(refund);
   if (!refund_mapped) throw BadField{where + "refund_status is unknown: \"" + refund.substr(0, 40) + "\""};
   out.refund_status = *refund_mapped;
+  // Rules G5-G8 pick the reservation's waybill from these. A consign_time that is not TOP's time
+  // format rejects nothing: shipped_at stays empty and map_or_throw notes the raw value in extras.
+  out.shipped_at = soft_time(line, "consign_time");
+  out.waybill = text(line, "invoice_no");
+  out.carrier = text(line, "logistics_company");
   return out;
 }
 
@@ -240,6 +273,9 @@ sdk::Order map_or_throw(const json& trade, const MapOptions& options) {
   for (std::size_t i = 0; i < list->size(); ++i) {
     const json& line = (*list)[i];
     order.lines.push_back(map_line(line, i));
+    // A soft problem: the line maps without its ship time, and the raw value stays visible.
+    if (auto raw = unreadable_time(line, "consign_time"))
+      order.extras["consign_time_unreadable." + order.lines.back().line_id] = std::move(*raw);
     if (!options.tmall) continue;
     // Rule G2: the tag sits on the main item's sub-order; collect from every line to be safe.
     if (const json* raw = find(line, "one_yuan_reservation_orders")) {

@@ -202,6 +202,15 @@ TEST_CASE("an ABI mismatch is refused from the file alone, naming both versions"
   CHECK(manifest_text(manifest->name) == "test_abi");
 }
 
+TEST_CASE("a plugin built against the previous ABI (kAbiVersion - 1) is refused from the file alone") {
+  // Since ABI 4 OrderLine and DeliveryOrder::added_lines have another layout: an ABI 3 plugin must not load.
+  TempDir dir;
+  const auto file = install_module("abiprev", dir.path(), "erp-test_abiprev.so");
+  CHECK(refusal(dir.path(), "test_abiprev") ==
+        refused(file, "ABI version mismatch: expected " + std::to_string(erp::sdk::kAbiVersion) + ", found " +
+                          std::to_string(erp::sdk::kAbiVersion - 1)));
+}
+
 TEST_CASE("a toolchain mismatch is refused, naming expected and found for each difference") {
   TempDir dir;
   const auto file = install_module("toolchain", dir.path(), "erp-test_toolchain.so");
@@ -378,6 +387,24 @@ TEST_CASE("plugin kinds are kept apart and warehouse connectors are guarded too"
   sdk::DeliveryOrder delivery;
   delivery.idempotency_key = "k1";
   CHECK(connector.value()->deliver(delivery).ok());
+  // The ABI 4 shapes cross the boundary intact: shipped lines and an added gift line.
+  sdk::OrderLine shipped;
+  shipped.line_id = "L1";
+  shipped.shipped_at = sdk::Instant{std::chrono::milliseconds{1709604000000}};
+  shipped.waybill = "SF1001";
+  shipped.carrier = "SF";
+  delivery.order.lines.push_back(shipped);
+  sdk::AddedLine gift;
+  gift.line.line_id = "gift:R1:R1-1";
+  gift.rule_id = "G4";
+  gift.fulfils = {"R1"};
+  delivery.added_lines.push_back(gift);
+  CHECK(connector.value()->deliver(delivery).ok());
+  delivery.added_lines[0].fulfils.clear();
+  CHECK(connector.value()->deliver(delivery).error().message == "added line gift:R1:R1-1 has no rule or fulfils nothing");
+  delivery.added_lines.clear();
+  delivery.order.lines[0].waybill.clear();
+  CHECK(connector.value()->deliver(delivery).error().message == "shipped without a waybill");
   CHECK(connector.value()->lock({}).value() == sdk::LockOutcome::locked);
   sdk::LockRequest unlock;
   unlock.idempotency_key = "warehouse.unlock:7";

@@ -31,7 +31,9 @@ sdk::Order full_order() {
   o.total = sdk::Money{-59800};
   o.lines[0].title = "大衣 \"冬款\"";
   o.lines.push_back({"L2", "", "", "", "", 0, sdk::Money{0}, sdk::Money{0}, sdk::OrderStatus::closed,
-                     sdk::RefundStatus::none});
+                     sdk::RefundStatus::none, std::nullopt, "", ""});
+  o.lines[0].waybill = "SF\"1\"\n";
+  o.lines[0].shipped_at = *parse_rfc3339("2026-11-12T03:04:05.007Z");
   o.memo = "拦截\n第二行\t😀";
   o.memo_flag = 5;
   o.extras.emplace("中文键", "值");
@@ -71,6 +73,9 @@ sdk::Order random_order(std::mt19937& rng) {
     line.quantity = number(rng);
     line.price.fen = number(rng);
     line.paid.fen = number(rng);
+    if (small(rng) > 1) line.shipped_at = from_millis(number(rng) + 1'800'000'000'000LL);
+    line.waybill = random_text(rng);
+    line.carrier = random_text(rng);
     o.lines.push_back(line);
   }
   o.receiver.ciphertext = random_text(rng);

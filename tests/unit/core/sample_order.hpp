@@ -20,7 +20,8 @@ inline sdk::Order sample() {
   o.modified_at = *daemon::parse_rfc3339("2026-11-11T01:00:00.5Z");
   o.total = sdk::Money{59800};
   o.lines.push_back({"L1", "I1", "S1", "OUT1", "大衣", 2, sdk::Money{29900}, sdk::Money{59800},
-                     sdk::OrderStatus::shipped, sdk::RefundStatus::requested});
+                     sdk::OrderStatus::shipped, sdk::RefundStatus::requested,
+                     *daemon::parse_rfc3339("2026-11-12T03:04:05Z"), "SF1234567890", "顺丰速运"});
   o.receiver = {"#cipher#", "张*", "138****5678", "浙江省****", "浙江省", "杭州市", "西湖区"};
   o.buyer_ref = "AAEx";
   o.memo = "拦截";

@@ -667,3 +667,36 @@ TEST_CASE("a data object without a shop_order_list array throws invalid_argument
   const MappedList listed = map_order_list(json{{"total", 0}, {"shop_order_list", json::array()}}, "s");
   CHECK(listed.orders.empty());
 }
+
+TEST_CASE("G5-G8: a shipped sku order keeps its ship_time; waybill and carrier stay empty (not documented per sku)") {
+  SimFixture f;
+  f.paid_order("1002");
+  f.clock.advance(std::chrono::minutes(10));
+  const std::int64_t shipped = f.now_s();
+  f.event("type: ship\norder_id: '1002'\nsku_order_id: '1002-1'\ncompany_code: shunfeng\nlogistics_code: SF77");
+  const Order o = order_of(map_shop_order(sim_order(f, "1002"), "s"));
+  REQUIRE(o.lines.size() == 2);
+  REQUIRE(o.lines[0].shipped_at);
+  CHECK(*o.lines[0].shipped_at == at(shipped));
+  CHECK(o.lines[0].waybill.empty());
+  CHECK(o.lines[0].carrier.empty());
+  CHECK_FALSE(o.lines[1].shipped_at);  // ship_time 0: not shipped yet
+  for (const auto& [key, value] : o.extras) CHECK(key.rfind("ship_time_unreadable.", 0) != 0);
+}
+
+TEST_CASE("a sku order's ship_time that is no time rejects nothing: no shipped_at, the raw value in extras") {
+  json order = base_order();
+  first_sku(order)["ship_time"] = "1767300000";
+  CHECK(order_of(map_shop_order(order, "s")).lines[0].shipped_at == at(1767300000));
+  first_sku(order)["ship_time"] = "";
+  CHECK_FALSE(order_of(map_shop_order(order, "s")).lines[0].shipped_at);
+  for (const json& bad : {json("昨天下午"), json(-5), json(99999999999999), json(12.5), json::object()}) {
+    CAPTURE(bad.dump());
+    first_sku(order)["ship_time"] = bad;
+    const Order o = order_of(map_shop_order(order, "s"));
+    CHECK_FALSE(o.lines[0].shipped_at);
+    const std::string& note = o.extras.at("ship_time_unreadable.6920000000000000002");
+    CHECK_FALSE(note.empty());
+    CHECK(note == (bad.is_string() ? bad.get<std::string>() : bad.dump()));
+  }
+}

@@ -263,3 +263,81 @@ TEST_CASE("S6/S7: Tmall Global types from trade_attr, else cross_bonded_declare"
   const auto taobao = page_of("tmall_global.json", false);
   CHECK(by_id(taobao, "6001").cross_border == CrossBorderType::none);
 }
+
+TEST_CASE("G8: each sub-order's consign_time, invoice_no and logistics_company are kept on its line") {
+  const auto page = page_of("tmall_shipped_split.json", true);
+  CHECK(page.rejected.empty());
+  REQUIRE(page.orders.size() == 3);
+
+  // One repurchase shipped in two packages: each line keeps its own parcel and ship time (G6, G8).
+  const auto& split = by_id(page, "7001");
+  CHECK(split.status == OrderStatus::shipped);
+  CHECK(split.reservation_order_ids == std::vector<std::string>{"6001"});
+  REQUIRE(split.lines.size() == 3);
+  const auto& first = split.lines[0];
+  CHECK(first.line_id == "70011");
+  REQUIRE(first.shipped_at);
+  CHECK(*first.shipped_at == china("2024-03-05 10:00:00"));
+  CHECK(*first.shipped_at == Instant{std::chrono::milliseconds{1709604000000}});  // 02:00:00 UTC
+  CHECK(first.waybill == "SF1001");
+  CHECK(first.carrier == "顺丰速运");
+  for (std::size_t i : {1U, 2U}) {
+    CAPTURE(i);
+    const auto& later = split.lines[i];
+    REQUIRE(later.shipped_at);
+    CHECK(*later.shipped_at == china("2024-03-06 18:30:15"));
+    CHECK(later.waybill == "YT2002");
+    CHECK(later.carrier == "圆通速递");
+  }
+  CHECK(split.lines[1].line_id == "70012");  // string oid
+  CHECK(split.extras.count("consign_time_unreadable.70011") == 0);
+
+  // Partly shipped: the unshipped line has no ship facts (empty strings read as none).
+  const auto& part = by_id(page, "7002");
+  CHECK(part.status == OrderStatus::partially_shipped);
+  REQUIRE(part.lines.size() == 2);
+  REQUIRE(part.lines[0].shipped_at);
+  CHECK(*part.lines[0].shipped_at == china("2024-03-05 11:00:00"));
+  CHECK(part.lines[0].waybill == "ZTO300");
+  CHECK(part.lines[0].carrier == "中通快递");
+  CHECK(part.lines[1].status == OrderStatus::paid);
+  CHECK_FALSE(part.lines[1].shipped_at);
+  CHECK(part.lines[1].waybill.empty());
+  CHECK(part.lines[1].carrier.empty());
+  CHECK(part.extras.count("consign_time_unreadable.70022") == 0);
+
+  // A consign_time in another shape rejects nothing: the line keeps its parcel, shipped_at stays
+  // empty and the raw value is noted in extras.
+  const auto& odd = by_id(page, "7003");
+  REQUIRE(odd.lines.size() == 2);
+  CHECK_FALSE(odd.lines[0].shipped_at);
+  CHECK(odd.lines[0].waybill == "YD400");
+  CHECK(odd.lines[0].carrier == "韵达快递");
+  CHECK(odd.extras.at("consign_time_unreadable.70031") == "2024/03/05 12:00");
+  CHECK_FALSE(odd.lines[1].shipped_at);
+  CHECK(odd.extras.at("consign_time_unreadable.70032") == "1709611200");
+  CHECK(odd.lines[1].waybill == "YD400");
+
+  // Taobao reads the same line facts (they are not Tmall fields).
+  const auto taobao = page_of("tmall_shipped_split.json", false);
+  CHECK(by_id(taobao, "7001").lines[1].waybill == "YT2002");
+  CHECK(by_id(taobao, "7001").lines[1].shipped_at == china("2024-03-06 18:30:15"));
+}
+
+TEST_CASE("a line not shipped yet has no ship facts; a long unreadable consign_time is clipped on a character") {
+  const auto page = page_of("taobao_multi_line.json", false);
+  for (const auto& line : page.orders.at(0).lines) {
+    CHECK_FALSE(line.shipped_at);
+    CHECK(line.waybill.empty());
+    CHECK(line.carrier.empty());
+  }
+  auto t = nlohmann::json::parse(
+      testing::read_payload("taobao_multi_line.json"))["trades_sold_increment_get_response"]["trades"]["trade"][0];
+  t["orders"]["order"][0]["consign_time"] = "xx发货时间发货时间发货时间发货时间发货时间";  // 62 bytes
+  auto mapped = map_trade(t, MapOptions{false, "taobao", "s"});
+  REQUIRE(std::holds_alternative<Order>(mapped));
+  const auto& note = std::get<Order>(mapped).extras.at("consign_time_unreadable.3907000000000124");
+  CHECK(note.size() <= 40);
+  CHECK(note.size() == 38);  // "xx" and 12 three-byte characters: the 13th would end at byte 41
+  CHECK(nlohmann::json(note).dump().size() > 2);  // valid UTF-8: dump() would throw otherwise
+}

@@ -212,6 +212,50 @@ TEST_CASE_FIXTURE(SimCase, "sim: shipped elsewhere with another waybill -> alrea
   CHECK(counters.count("ship.upload", "520") == 0);
 }
 
+TEST_CASE_FIXTURE(SimCase, "G8: a split shipment gives each line its own waybill and ship time on the order") {
+  must(taobao, sim_top_test::paid_order("530", 3));
+  must(taobao, sim_top_test::paid_order("540", 2));
+  SimHost host(*this, taobao);
+  TopAdapter adapter(host, AdapterOptions{false});
+  const Instant first = clock.now();
+  REQUIRE(adapter.ship(Shipment{"530", {Package{"YT5301", "YTO", {"5301"}}}, "k1"}).ok());
+  REQUIRE(adapter.ship(Shipment{"540", {Package{"YT540", "YTO", {}}}, "k3"}).ok());  // whole trade
+  advance(std::chrono::hours{2});
+  REQUIRE(adapter.ship(Shipment{"530", {Package{"SF5302", "SF", {"5302"}}}, "k2"}).ok());
+  advance(std::chrono::minutes{30});
+  // The platform side (web console) ships the last line: the same facts, not counted as ours.
+  must(taobao, "type: ship\ntid: \"530\"\noid: \"5303\"\ncompany: ZTO\nout_sid: ZT5303\n");
+
+  auto order = adapter.get_order("530");
+  REQUIRE_MESSAGE(order.ok(), (order.ok() ? std::string() : order.error().message));
+  CHECK(order->status == OrderStatus::shipped);
+  REQUIRE(order->lines.size() == 3);
+  const struct {
+    const char* waybill;
+    const char* carrier;
+    Instant at;
+  } expected[] = {{"YT5301", "YTO", first},
+                  {"SF5302", "SF", first + std::chrono::hours{2}},
+                  {"ZT5303", "ZTO", first + std::chrono::hours{2} + std::chrono::minutes{30}}};
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    const auto& line = order->lines[i];
+    CHECK(line.waybill == expected[i].waybill);
+    CHECK(line.carrier == expected[i].carrier);
+    REQUIRE(line.shipped_at);
+    CHECK(*line.shipped_at == expected[i].at);
+  }
+  CHECK(order->extras.count("consign_time_unreadable.5301") == 0);
+
+  auto whole = adapter.get_order("540");
+  REQUIRE(whole.ok());
+  for (const auto& line : whole->lines) {
+    CHECK(line.waybill == "YT540");
+    CHECK(line.carrier == "YTO");
+    CHECK(line.shipped_at == std::optional<Instant>(first));
+  }
+}
+
 TEST_CASE_FIXTURE(SimCase, "I3: write_memo lands on the trade") {
   must(taobao, sim_top_test::paid_order("600", 1));
   SimHost host(*this, taobao);

@@ -68,6 +68,46 @@ TEST_CASE("a delivery posts order.released with the idempotency key and the mask
   CHECK(s.http->last.body.find("#cipher#") == std::string::npos);
 }
 
+TEST_CASE("G4: an added gift line arrives with gift, rule and the reservation orders it fulfils") {
+  Setup s;
+  auto d = delivery();
+  sdk::OrderLine main;
+  main.line_id = "9001-1";
+  main.outer_sku = "BAG-1";
+  main.quantity = 1;
+  main.price = sdk::Money{299900};
+  main.paid = sdk::Money{299900};
+  d.order.lines.push_back(main);
+  sdk::AddedLine gift;
+  gift.line.line_id = "gift:8001:8001-1";
+  gift.line.outer_sku = "GIFT-1";
+  gift.line.title = "赠品";
+  gift.line.quantity = 1;
+  gift.rule_id = "G4";
+  gift.fulfils = {"8001", "8002"};
+  d.added_lines.push_back(gift);
+  REQUIRE(s.connector.deliver(d).ok());
+  const auto body = nlohmann::json::parse(s.http->last.body);
+  const auto& order = body["order"];
+  REQUIRE(order["lines"].size() == 1);
+  CHECK_FALSE(order["lines"][0].contains("gift"));
+  REQUIRE(order["added_lines"].size() == 1);
+  const auto& added = order["added_lines"][0];
+  CHECK(added["gift"] == true);
+  CHECK(added["rule"] == "G4");
+  CHECK(added["fulfils"] == nlohmann::json::array({"8001", "8002"}));
+  CHECK(added["line_id"] == "gift:8001:8001-1");
+  CHECK(added["outer_sku"] == "GIFT-1");
+  CHECK(added["quantity"] == 1);
+  CHECK(added["price_fen"] == 0);
+  CHECK(added["paid_fen"] == 0);
+  CHECK(added["shipped_at"].is_null());
+  CHECK(added["waybill"] == "");
+  // Without a gift the key is still there, as an empty list.
+  REQUIRE(s.connector.deliver(delivery()).ok());
+  CHECK(nlohmann::json::parse(s.http->last.body)["order"]["added_lines"] == nlohmann::json::array());
+}
+
 TEST_CASE("the warehouse's answer decides retry: 409 means already delivered, 5xx and 429 retry, 4xx does not") {
   Setup s;
   s.http->status = 409;
