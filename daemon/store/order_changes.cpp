@@ -62,6 +62,11 @@ void describe_lines(const sdk::Order& before, const sdk::Order& after, std::vect
       out.push_back("line " + line.line_id + " quantity " + std::to_string(old.quantity) + " -> " +
                     std::to_string(line.quantity));
     }
+    if (old.waybill != line.waybill || old.shipped_at != line.shipped_at) {
+      // The parcel a line left in: rules G5-G8 pick the reservation's waybill from these.
+      out.push_back("line " + line.line_id + " shipped " + when(line.shipped_at) +
+                    (line.waybill.empty() ? std::string() : " with waybill " + line.waybill));
+    }
     if (old.sku != line.sku || old.outer_sku != line.outer_sku) {
       out.push_back("line " + line.line_id + " sku " + quoted(old.outer_sku) + " -> " + quoted(line.outer_sku));
     }
