@@ -80,6 +80,58 @@ json intercept_to_json(const store::Intercept& intercept) {
               {"updated_at", format_rfc3339(intercept.updated_at)}};
 }
 
+json gift_link_to_json(const store::GiftLink& link) {
+  return json{{"id", link.id},
+              {"reservation_order_id", link.reservation.order_id},
+              {"main_order_id", link.main.order_id},
+              {"state", store::to_string(link.state)},
+              {"rule", link.rule_id},
+              {"source", link.source},
+              {"pieces", link.pieces},
+              {"waybill", link.waybill},
+              {"carrier", link.carrier_code},
+              {"waybill_tie", link.waybill_tie},
+              {"main_shipped_at", instant_or_null(link.main_shipped_at)},
+              {"verify_by", instant_or_null(link.verify_by)},
+              {"outbox_id", link.outbox_id ? json(*link.outbox_id) : json(nullptr)},
+              {"created_at", format_rfc3339(link.created_at)},
+              {"updated_at", format_rfc3339(link.updated_at)},
+              {"ended_at", instant_or_null(link.ended_at)},
+              {"message", link.detail}};
+}
+
+json reservation_to_json(const store::GiftReservation& reservation, const store::GiftLink* link) {
+  return json{{"platform", reservation.key.platform},
+              {"shop", reservation.key.shop},
+              {"order_id", reservation.key.order_id},
+              {"state", store::to_string(reservation.state)},
+              {"recognised_by", reservation.recognised_by},
+              {"pieces", reservation.pieces},
+              {"paid_at", instant_or_null(reservation.paid_at)},
+              {"hold_id", reservation.hold_id ? json(*reservation.hold_id) : json(nullptr)},
+              {"created_at", format_rfc3339(reservation.created_at)},
+              {"updated_at", format_rfc3339(reservation.updated_at)},
+              {"ended_at", instant_or_null(reservation.ended_at)},
+              {"link", link ? gift_link_to_json(*link) : json(nullptr)}};
+}
+
+json alert_to_json(const store::Alert& alert) {
+  const auto part = [&](const std::string OrderKey::*member) {
+    return alert.key ? json((*alert.key).*member) : json(nullptr);
+  };
+  return json{{"id", alert.id},
+              {"kind", alert.kind},
+              {"subject", alert.subject},
+              {"platform", part(&OrderKey::platform)},
+              {"shop", part(&OrderKey::shop)},
+              {"order_id", part(&OrderKey::order_id)},
+              {"rule", alert.rule_id},
+              {"message", alert.message},
+              {"detail", alert.detail.is_null() ? json::object() : alert.detail},
+              {"raised_at", format_rfc3339(alert.raised_at)},
+              {"cleared_at", instant_or_null(alert.cleared_at)}};
+}
+
 json outbox_item_to_json(const store::OutboxItem& item) {
   json payload = item.payload;
   strip_ciphertext(payload);

@@ -22,6 +22,20 @@ nlohmann::json stored_order_to_json(const store::StoredOrder& order);
 /// requested_at, decided_at, ended_at, updated_at.
 nlohmann::json intercept_to_json(const store::Intercept& intercept);
 
+/// The gift link JSON of docs/api.md "Gifts" (rules G2-G12): id, reservation_order_id,
+/// main_order_id, state, rule, source, pieces, waybill, carrier, waybill_tie, main_shipped_at,
+/// verify_by, outbox_id, created_at, updated_at, ended_at, message.
+nlohmann::json gift_link_to_json(const store::GiftLink& link);
+
+/// The reservation JSON of docs/api.md "Gifts" (rule G1): platform, shop, order_id, state,
+/// recognised_by, pieces, paid_at, hold_id, created_at, updated_at, ended_at, and `link` (the
+/// link given, or null).
+nlohmann::json reservation_to_json(const store::GiftReservation& reservation, const store::GiftLink* link);
+
+/// id, kind, subject, platform, shop, order_id (null when not about a stored order), rule,
+/// message, detail, raised_at, cleared_at (null while open).
+nlohmann::json alert_to_json(const store::Alert& alert);
+
 /// id, idempotency_key, kind, target, order ("p/s/id" or null), payload (any receiver
 /// ciphertext removed), state, attempts, next_attempt_at, last_error, created_at, updated_at.
 nlohmann::json outbox_item_to_json(const store::OutboxItem& item);

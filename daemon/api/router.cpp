@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "api/gift_routes.hpp"
 #include "api/http_util.hpp"
 #include "api/intercept_routes.hpp"
 #include "api/json_views.hpp"
@@ -144,11 +145,15 @@ ApiResponse get_status(Call& call) {
   return json_response(200, call.deps.status ? call.deps.status() : json::object());
 }
 
-/// The stored order with its open intercept (rules I1-I9), as every order route serves it.
+/// The stored order with its open intercept (rules I1-I9) and its gift role and gift lines
+/// (rules G1-G4), as every order route serves it.
 json order_json(ApiDeps& deps, const store::StoredOrder& order) {
   json j = stored_order_to_json(order);
-  j["intercept"] = intercept_routes::open_intercept_json(deps, OrderKey{order.order.platform, order.order.shop,
-                                                                        order.order.order_id});
+  const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
+  j["intercept"] = intercept_routes::open_intercept_json(deps, key);
+  auto gift = gift_routes::order_gift(deps, key);
+  j["gift"] = std::move(gift.gift);
+  j["gift_lines"] = std::move(gift.gift_lines);
   return j;
 }
 
@@ -340,6 +345,12 @@ const std::vector<Route>& routes() {
          {{"POST", [](Call& c) { return intercept_routes::post_cancel(c.deps, c.params.at(0), c.body); }}},
          {},
          false},
+        {order + "/gift", {}, {{"GET", [](Call& c) { return gift_routes::of_order(c.deps, c.key()); }}}, {}, false},
+        {"/v1/gifts",
+         {},
+         {{"GET", [](Call& c) { return gift_routes::list(c.deps, c.query); }}},
+         {"state", "platform", "shop", "limit"},
+         false},
         {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},
         {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, false},
         {"/v1/quarantine",
@@ -348,6 +359,11 @@ const std::vector<Route>& routes() {
          {"shop", "limit", "payload"},
          false},
         {"/v1/alerts", {}, {{"GET", [](Call& c) { return sync_routes::get_alerts(c.deps); }}}, {}, false},
+        {"/v1/alerts/clear",
+         {},
+         {{"POST", [](Call& c) { return sync_routes::post_clear_alert(c.deps, c.body); }}},
+         {},
+         false},
         {"/v1/shops/{shop}/sync",
          {},
          {{"POST", [](Call& c) { return sync_routes::post_sync(c.deps, c.params.at(0)); }}},

@@ -17,6 +17,7 @@
 
 #include "core/time_format.hpp"
 #include "ctl/client.hpp"
+#include "ctl/gift_commands.hpp"
 #include "ctl/intercept_commands.hpp"
 #include "ctl/render.hpp"
 
@@ -396,6 +397,17 @@ int cmd_intercept_cancel(const Context& ctx) { return intercept_cancel(intercept
 int cmd_intercept_unlock(const Context& ctx) { return intercept_unlock(intercept_args(ctx)); }
 int cmd_intercept_list(const Context& ctx) { return intercept_list(intercept_args(ctx)); }
 
+/// The gift commands (and alerts clear) live in gift_commands.cpp, handed the same as the
+/// intercept commands.
+GiftArgs gift_args(const Context& ctx) {
+  return {ctx.client, ctx.args.words, ctx.args.options, ctx.args.json, operator_name(ctx.args),
+          [&ctx](const std::string& ref, Failure& failure) { return order_path(ctx, ref, failure); }};
+}
+
+int cmd_gift_list(const Context& ctx) { return gift_list(gift_args(ctx)); }
+int cmd_gift_show(const Context& ctx) { return gift_show(gift_args(ctx)); }
+int cmd_alerts_clear(const Context& ctx) { return alerts_clear(gift_args(ctx)); }
+
 // --- the command table --------------------------------------------------------------------------
 
 struct Command {
@@ -555,6 +567,31 @@ const std::vector<Command>& commands() {
        "  --platform P   only this platform\n"
        "  --limit N      at most N intercepts (default 100, at most 1000)\n",
        cmd_intercept_list},
+      {{"gift", "list"},
+       {},
+       {"state", "shop", "platform", "limit"},
+       "gift list [--state S] [--shop S] [--platform P] [--limit N]",
+       "1-yuan reservation orders and the repurchase each rides on",
+       "Lists the 1-yuan reservation orders the gift workflow holds (rules G1-G13), newest first: the\n"
+       "order, its state, pieces, the repurchase (main) order its gift line rides on, the waybill it\n"
+       "ships with, and since when (China time).\n"
+       "  --state S      waiting (held, no repurchase yet), linked (rides on a repurchase not shipped\n"
+       "                 yet), shipped (with the repurchase's waybill), closed (refunded or closed)\n"
+       "  --shop S       only this shop id\n"
+       "  --platform P   only this platform\n"
+       "  --limit N      at most N reservation orders (default 100, at most 1000)\n",
+       cmd_gift_list},
+      {{"gift", "show"},
+       {"ORDER"},
+       {},
+       "gift show ORDER",
+       "an order's gift role, links and gift lines",
+       "Shows the order's part in the gift workflow: a reservation order (its state, hold and the\n"
+       "repurchase it rides on), or a repurchase (main) order carrying gifts; every link with its rule\n"
+       "(G2 Tmall's tag, G12 a merchant rule), state and waybill, dropped ones too; and the gift lines\n"
+       "the repurchase carries to the warehouse (G4).\n"
+       "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
+       cmd_gift_show},
       {{"outbox", "list"},
        {},
        {"state", "limit"},
@@ -583,13 +620,26 @@ const std::vector<Command>& commands() {
        "  --shop S    only this shop id\n"
        "  --limit N   at most N payloads (default 100, at most 1000)\n",
        cmd_quarantine},
+      {{"alerts", "clear"},
+       {"KIND", "SUBJECT"},
+       {"by"},
+       "alerts clear KIND SUBJECT [--by NAME]",
+       "a person saw to a workflow alert",
+       "Clears the open alert of this kind and subject (as `erpctl alerts` lists them), e.g.\n"
+       "  erpctl alerts clear gift.not_shipped tmall/tm-1/4001\n"
+       "It is noted in the order's history when the alert is about an order. The workflow raises it\n"
+       "again if its check still fails later. Exit code 1 when no such alert is open.\n"
+       "  --by NAME   the operator to record (default: your login name)\n",
+       cmd_alerts_clear},
       {{"alerts"},
        {},
        {},
        "alerts",
-       "what needs a person: re-authorization, config, quarantine, dead outbox",
+       "what needs a person: re-authorization, config, quarantine, dead outbox, workflow alerts",
        "Shows shops that need re-authorization (needs_reauth), have a config error or a plugin that\n"
-       "failed, the number of quarantined payloads and of dead outbox items.\n",
+       "failed, the workflows' open alerts (kind, subject, since, message: gift.not_shipped,\n"
+       "gift.stock_exhausted, gift.tag_late, gift.warehouse_stale), and the number of quarantined\n"
+       "payloads and of dead outbox items. `erpctl alerts clear KIND SUBJECT` clears one.\n",
        cmd_alerts},
       {{"sync"},
        {"SHOP"},

@@ -206,6 +206,21 @@ std::string render_order(const json& o) {
     if (!text(intercept, "requested_by").empty()) value += " by " + text(intercept, "requested_by");
     out += line("intercept", value + " (erpctl intercept status)");
   }
+  if (const json& gift = field(o, "gift"); gift.is_object()) {
+    std::string value;
+    if (text(gift, "role") == "reservation") {
+      value = "1-yuan reservation order, " + text(gift, "state");
+      if (!text(gift, "main_order_id").empty()) value += ", rides on repurchase " + text(gift, "main_order_id");
+    } else {
+      std::string ids;
+      for (const auto& id : field(gift, "reservation_order_ids")) {
+        ids += (ids.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+      }
+      value = "carries the gift of reservation order(s) " + ids + ", " + text(gift, "state");
+      value += " (" + std::to_string(count(field(o, "gift_lines"))) + " gift line(s))";
+    }
+    out += line("gift", value + " (erpctl gift show)");
+  }
   if (const json& lines = field(o, "lines"); count(lines) > 0) {
     out += "\n";
     Table table({"LINE", "SKU", "OUTER SKU", "TITLE", "QTY", "PRICE", "PAID", "STATUS", "REFUND"});
@@ -259,9 +274,11 @@ std::string render_quarantine(const json& items) {
 
 std::string render_alerts(const json& alerts) {
   const json& shops = field(alerts, "shops");
+  const json& raised = field(alerts, "alerts");
   const std::string quarantined = text(alerts, "quarantined");
   const std::string dead = text(alerts, "outbox_dead");
-  const bool quiet = count(shops) == 0 && (quarantined.empty() || quarantined == "0") && (dead.empty() || dead == "0");
+  const bool quiet = count(shops) == 0 && count(raised) == 0 && (quarantined.empty() || quarantined == "0") &&
+                     (dead.empty() || dead == "0");
   if (quiet) return "No alerts.\n";
   std::string out;
   if (count(shops) > 0) {
@@ -273,9 +290,25 @@ std::string render_alerts(const json& alerts) {
     out += table.render();
     out += "\n";
   }
+  if (count(raised) > 0) {
+    Table table({"KIND", "SUBJECT", "SINCE (UTC+8)", "MESSAGE"});
+    for (const auto& alert : raised) {
+      table.add_row(
+          {text(alert, "kind"), text(alert, "subject"), local_time(field(alert, "raised_at")), text(alert, "message")});
+    }
+    table.set_max_width(3, 100);
+    out += table.render();
+    out += "(once seen to: erpctl alerts clear KIND SUBJECT)\n\n";
+  }
   out += line("quarantined", or_dash(quarantined) + " payload(s) (erpctl quarantine)");
   out += line("outbox dead", or_dash(dead) + " item(s) (erpctl outbox list --state dead)");
   return out;
+}
+
+std::string render_alert_cleared(const json& alert) {
+  std::string out = "Alert " + text(alert, "kind") + " about " + text(alert, "subject") + " cleared";
+  if (field(alert, "raised_at").is_string()) out += " (raised " + local_time(field(alert, "raised_at")) + " UTC+8)";
+  return out + ".\n";
 }
 
 // --- intercepts ----------------------------------------------------------------------------------
@@ -388,6 +421,101 @@ std::string render_unlock(const json& answer, const std::string& before) {
     }
     table.set_max_width(2, 40);
     table.set_max_width(3, 80);
+    out += table.render();
+  }
+  return out;
+}
+
+// --- gifts ---------------------------------------------------------------------------------------
+
+namespace {
+
+/// A link that still stands (not dropped): the reservation rides on its repurchase.
+bool standing(const json& link) { return link.is_object() && text(link, "state") != "dropped"; }
+
+std::string reservation_state_words(const json& reservation, const json& link) {
+  const std::string state = text(reservation, "state");
+  if (state == "waiting") return "waiting: held until the buyer's repurchase (G1)";
+  if (state == "linked") {
+    return "linked: its gift line rides on repurchase " + or_dash(text(link, "main_order_id")) + " (G4)";
+  }
+  if (state == "shipped") return "shipped with the repurchase's waybill (G5)";
+  if (state == "closed") return "closed: refunded or closed, no gift owed (G11)";
+  return or_dash(state);
+}
+
+std::string waybill_of(const json& link) {
+  std::string waybill = text(link, "waybill");
+  if (waybill.empty()) return "-";
+  if (!text(link, "carrier").empty()) waybill = text(link, "carrier") + " " + waybill;
+  if (field(link, "waybill_tie").is_boolean() && field(link, "waybill_tie").get<bool>()) waybill += " (tie, G6)";
+  return waybill;
+}
+
+}  // namespace
+
+std::string render_gifts(const json& reservations) {
+  if (count(reservations) == 0) return "No reservation orders.\n";
+  Table table({"ORDER", "SHOP", "STATE", "PIECES", "LINKED MAIN", "WAYBILL", "SINCE (UTC+8)"});
+  for (const auto& r : reservations) {
+    const json& link = field(r, "link");
+    const bool rides = standing(link);
+    table.add_row({text(r, "order_id"), text(r, "shop"), text(r, "state"), or_dash(text(r, "pieces")),
+                   rides ? or_dash(text(link, "main_order_id")) : "-", rides ? waybill_of(link) : "-",
+                   local_time(field(r, "updated_at"))});
+  }
+  return table.render();
+}
+
+std::string render_gift(const json& answer) {
+  const std::string order = text(answer, "order");
+  const std::string role = text(answer, "role");
+  if (role.empty()) {
+    return or_dash(order) +
+           ": no gift role: not a 1-yuan reservation order, and no reservation order is linked to it.\n";
+  }
+  std::string out = order + "\n";
+  const json& links = field(answer, "links");
+  const bool reservation = role == "reservation";
+  if (reservation) {
+    const json& r = field(answer, "reservation");
+    const json& link = field(r, "link");
+    out += line("role", "1-yuan reservation order (G1), recognised by " + or_dash(text(r, "recognised_by")));
+    out += line("state", reservation_state_words(r, standing(link) ? link : json()) + ", since " +
+                             local_time(field(r, "updated_at")) + " (UTC+8)");
+    out += line("pieces", or_dash(text(r, "pieces")) + " (one shipment whatever the quantity, G9)");
+    out += line("paid", local_time(field(r, "paid_at")) + " (UTC+8)");
+    if (field(r, "hold_id").is_number()) out += line("hold", "#" + text(r, "hold_id") + " RESERVATION");
+  } else {
+    std::size_t linked = 0;
+    for (const auto& link : links) linked += standing(link) ? 1u : 0u;
+    out += line("role", "repurchase (main) order; " + std::to_string(linked) + " reservation order(s) linked");
+  }
+  if (count(links) > 0) {
+    out += "\n";
+    Table table({"LINK", reservation ? "MAIN" : "RESERVATION", "STATE", "RULE", "SOURCE", "PIECES", "WAYBILL",
+                 "MAIN SHIPPED (UTC+8)", "MESSAGE"});
+    for (const auto& link : links) {
+      table.add_row({text(link, "id"), text(link, reservation ? "main_order_id" : "reservation_order_id"),
+                     text(link, "state"), or_dash(text(link, "rule")), or_dash(text(link, "source")),
+                     text(link, "pieces"), waybill_of(link), local_time(field(link, "main_shipped_at")),
+                     text(link, "message")});
+    }
+    table.set_max_width(8, 80);
+    out += table.render();
+  }
+  if (const json& lines = field(answer, "gift_lines"); count(lines) > 0) {
+    out += "\nGift lines in the parcel (G4):\n";
+    Table table({"LINE", "OUTER SKU", "TITLE", "QTY", "RULE", "FULFILS"});
+    for (const auto& l : lines) {
+      std::string fulfils;
+      for (const auto& id : field(l, "fulfils")) {
+        fulfils += (fulfils.empty() ? "" : ", ") + (id.is_string() ? id.get<std::string>() : id.dump());
+      }
+      table.add_row({text(l, "line_id"), text(l, "outer_sku"), text(l, "title"), text(l, "quantity"),
+                     or_dash(text(l, "rule")), or_dash(fulfils)});
+    }
+    table.set_max_width(2, 40);
     out += table.render();
   }
   return out;

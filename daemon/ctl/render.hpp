@@ -25,8 +25,11 @@ std::string render_holds(const nlohmann::json& holds);
 std::string render_outbox(const nlohmann::json& items);
 /// Quarantined payloads (GET /v1/quarantine items), without the payloads themselves.
 std::string render_quarantine(const nlohmann::json& items);
-/// GET /v1/alerts: shops that need a person, quarantine and dead outbox counts.
+/// GET /v1/alerts: shops that need a person, quarantine and dead outbox counts, and the
+/// workflows' open alerts (kind, subject, message, since).
 std::string render_alerts(const nlohmann::json& alerts);
+/// One line after `erpctl alerts clear` (POST /v1/alerts/clear's answer).
+std::string render_alert_cleared(const nlohmann::json& alert);
 
 // --- intercepts (rules I1-I9; docs/intercept.md) ---
 
@@ -46,5 +49,14 @@ std::string render_intercepts(const nlohmann::json& intercepts, bool with_order)
 /// POST /v1/intercepts/unlock's answer (rule I7): how many were unlocked, and each one kept
 /// locked with why. `before` is the cut-off as people should read it.
 std::string render_unlock(const nlohmann::json& answer, const std::string& before);
+
+// --- gifts (rules G1-G13; docs/api.md#gifts) ---
+
+/// GET /v1/gifts's reservations, newest first as the API lists them: order, shop, state, pieces,
+/// the repurchase it rides on, the waybill it ships with, since when in its state.
+std::string render_gifts(const nlohmann::json& reservations);
+/// GET .../gift: the order's role, its state, its links with rule ids and waybills, and the gift
+/// lines a repurchase carries.
+std::string render_gift(const nlohmann::json& answer);
 
 }  // namespace erp::daemon::ctl

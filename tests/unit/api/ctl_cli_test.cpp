@@ -259,3 +259,71 @@ TEST_CASE("erpctl intercept: usage errors are caught before anything is asked, a
   CHECK(request_help.out.find("parcel interception") != std::string::npos);
   CHECK(request_help.out.find("(I8)") != std::string::npos);
 }
+
+TEST_CASE("erpctl gift list, gift show and alerts clear (rules G1, G4, G5)") {
+  Setup ctl;
+  auto reservation = make_order("s1", "4001");
+  reservation.lines.resize(1);
+  ctl.api.seed(reservation);
+  ctl.api.seed(make_order("s1", "5010"));
+  {
+    auto tx = ctl.api.store->begin();
+    store::GiftReservation r;
+    r.key = OrderKey{"tmall", "s1", "4001"};
+    r.pieces = 1;
+    r.state = store::ReservationState::linked;
+    r.recognised_by = "sku";
+    r.created_at = r.updated_at = now_utc();
+    ctl.api.store->put_reservation(*tx, r);
+    store::GiftLink link;
+    link.reservation = r.key;
+    link.main = OrderKey{"tmall", "s1", "5010"};
+    link.rule_id = "G2";
+    link.source = "tag";
+    link.pieces = 1;
+    link.created_at = link.updated_at = now_utc();
+    ctl.api.store->add_gift_link(*tx, link);
+    REQUIRE(ctl.api.store->raise_alert(
+        *tx, store::NewAlert{"gift.not_shipped", "tmall/s1/4001", r.key, "G5", "Tmall has not marked 4001 shipped", {}},
+        now_utc()));
+    tx->commit();
+  }
+
+  const auto list = ctl({"gift", "list", "--state", "linked"});
+  CHECK_MESSAGE(list.exit_code == 0, list.err);
+  CHECK(list.out.find("ORDER  SHOP  STATE   PIECES  LINKED MAIN") == 0);
+  CHECK(list.out.find("4001   s1    linked  1       5010") != std::string::npos);
+  CHECK(ctl({"gift", "list", "--state", "frozen"}).exit_code == 1);
+  const auto listed = ctl({"gift", "list", "--json"});
+  REQUIRE(listed.exit_code == 0);
+  CHECK(json::parse(listed.out)["reservations"][0]["link"]["main_order_id"] == "5010");
+
+  const auto main = ctl({"gift", "show", "5010"});
+  CHECK_MESSAGE(main.exit_code == 0, main.err);
+  CHECK(main.out.find("tmall/s1/5010\n") == 0);
+  CHECK(main.out.find("repurchase (main) order; 1 reservation order(s) linked") != std::string::npos);
+  CHECK(main.out.find("gift:4001:4001-1") != std::string::npos);
+  const auto shown = ctl({"gift", "show", "tmall/s1/4001", "--json"});
+  REQUIRE(shown.exit_code == 0);
+  CHECK(json::parse(shown.out)["role"] == "reservation");
+  CHECK(ctl({"gift", "show", "9999"}).exit_code == 1);
+  CHECK(ctl({"gift", "show"}).exit_code == 2);
+
+  const auto alerts = ctl({"alerts"});
+  CHECK(alerts.out.find("gift.not_shipped  tmall/s1/4001") != std::string::npos);
+  const auto cleared = ctl({"alerts", "clear", "gift.not_shipped", "tmall/s1/4001"});
+  CHECK_MESSAGE(cleared.exit_code == 0, cleared.err);
+  CHECK(cleared.out.find("Alert gift.not_shipped about tmall/s1/4001 cleared") == 0);
+  CHECK(ctl.api.store->events(OrderKey{"tmall", "s1", "4001"}).back().actor == "operator:alice");
+  const auto again = ctl({"alerts", "clear", "gift.not_shipped", "tmall/s1/4001"});
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("no open alert") != std::string::npos);
+  CHECK(ctl({"alerts", "clear", "gift.not_shipped"}).exit_code == 2);
+  CHECK(ctl({"alerts"}).out == "No alerts.\n");
+
+  const auto help = ctl({"--help"});
+  for (const char* usage : {"gift list [--state S] [--shop S] [--platform P] [--limit N]", "gift show ORDER",
+                            "alerts clear KIND SUBJECT [--by NAME]"}) {
+    CHECK_MESSAGE(help.out.find(usage) != std::string::npos, usage);
+  }
+}

@@ -306,3 +306,122 @@ TEST_CASE("an order with an open intercept says so in orders show") {
   order["intercept"] = nullptr;
   CHECK(render_order(order).find("intercept:") == std::string::npos);
 }
+
+// --- gifts (rules G1-G13) ---
+
+namespace {
+
+/// A gift link as the API answers it (docs/api.md#gifts), with `changes` merged in.
+json gift_link_json(const json& changes = json::object()) {
+  json l = json::parse(R"({"id": 3, "reservation_order_id": "4001", "main_order_id": "5010", "state": "linked",
+    "rule": "G2", "source": "tag", "pieces": 1, "waybill": "", "carrier": "", "waybill_tie": false,
+    "main_shipped_at": null, "verify_by": null, "outbox_id": null, "created_at": "2026-11-11T04:00:00Z",
+    "updated_at": "2026-11-11T04:00:00Z", "ended_at": null, "message": "linked by Tmall's tag"})");
+  l.update(changes);
+  return l;
+}
+
+json reservation_json(const json& changes = json::object()) {
+  json r = json::parse(R"({"platform": "tmall", "shop": "tm-1", "order_id": "4001", "state": "linked",
+    "recognised_by": "sku", "pieces": 2, "paid_at": "2026-11-01T02:00:00Z", "hold_id": 12,
+    "created_at": "2026-11-01T02:00:01Z", "updated_at": "2026-11-11T04:00:00Z", "ended_at": null})");
+  r["link"] = gift_link_json();
+  r.update(changes);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("gift_G1_list_for_people: order, shop, state, pieces, the main it rides on, waybill, since") {
+  const json reservations = json::array(
+      {reservation_json(
+           {{"order_id", "4002"},
+            {"state", "linked"},
+            {"link", gift_link_json({{"state", "main_shipped"}, {"waybill", "SF100"}, {"carrier", "SF"}})}}),
+       reservation_json({{"order_id", "4003"},
+                         {"state", "closed"},
+                         {"link", gift_link_json({{"state", "dropped"}, {"main_order_id", "5011"}})}}),
+       reservation_json({{"order_id", "4004"}, {"state", "waiting"}, {"link", nullptr}})});
+  const auto lines = lines_of(render_gifts(reservations));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "ORDER  SHOP  STATE    PIECES  LINKED MAIN  WAYBILL   SINCE (UTC+8)");
+  CHECK(lines[1] == "4002   tm-1  linked   2       5010         SF SF100  2026-11-11 12:00:00");
+  CHECK(lines[2] == "4003   tm-1  closed   2       -            -         2026-11-11 12:00:00");
+  CHECK(lines[3] == "4004   tm-1  waiting  2       -            -         2026-11-11 12:00:00");
+  CHECK(render_gifts(json::array()) == "No reservation orders.\n");
+  CHECK_NOTHROW(render_gifts(json::parse(R"([{"order_id": "1"}])")));
+}
+
+TEST_CASE("gift_G4_show_for_people: role, state, links with rule ids and waybills, gift lines") {
+  const json reservation{{"order", "tmall/tm-1/4001"},
+                         {"role", "reservation"},
+                         {"reservation", reservation_json()},
+                         {"links", json::array({gift_link_json({{"id", 2},
+                                                                {"main_order_id", "5009"},
+                                                                {"state", "dropped"},
+                                                                {"message", "moved to an earlier repurchase (G7)"}}),
+                                                gift_link_json()})},
+                         {"gift_lines", json::array()}};
+  const std::string r = render_gift(reservation);
+  CHECK(r.find("tmall/tm-1/4001\n") == 0);
+  CHECK(r.find("role:       1-yuan reservation order (G1), recognised by sku") != std::string::npos);
+  CHECK(r.find("state:      linked: its gift line rides on repurchase 5010 (G4), since 2026-11-11 12:00:00") !=
+        std::string::npos);
+  CHECK(r.find("hold:       #12 RESERVATION") != std::string::npos);
+  CHECK(r.find("LINK  MAIN  STATE    RULE  SOURCE") != std::string::npos);
+  CHECK(r.find("moved to an earlier repurchase (G7)") != std::string::npos);
+  CHECK(r.find("Gift lines") == std::string::npos);
+
+  const json main{{"order", "tmall/tm-1/5010"},
+                  {"role", "main"},
+                  {"reservation", nullptr},
+                  {"links", json::array({gift_link_json({{"state", "main_shipped"},
+                                                         {"waybill", "SF100"},
+                                                         {"carrier", "SF"},
+                                                         {"waybill_tie", true},
+                                                         {"main_shipped_at", "2026-11-12T02:00:00Z"}})})},
+                  {"gift_lines", json::parse(R"([{"line_id": "gift:4001:4001-1", "outer_sku": "GIFT-1",
+                    "title": "赠品", "quantity": 1, "price_fen": 0, "gift": true, "rule": "G4", "fulfils": ["4001"]}])")}};
+  const std::string m = render_gift(main);
+  CHECK(m.find("role:       repurchase (main) order; 1 reservation order(s) linked") != std::string::npos);
+  CHECK(m.find("LINK  RESERVATION  STATE") != std::string::npos);
+  CHECK(m.find("SF SF100 (tie, G6)") != std::string::npos);
+  CHECK(m.find("2026-11-12 10:00:00") != std::string::npos);
+  CHECK(m.find("Gift lines in the parcel (G4):") != std::string::npos);
+  CHECK(m.find("gift:4001:4001-1  GIFT-1     赠品   1    G4    4001") != std::string::npos);
+
+  CHECK(render_gift(json::parse(R"({"order": "tmall/tm-1/6001", "role": null, "links": [], "gift_lines": []})")) ==
+        "tmall/tm-1/6001: no gift role: not a 1-yuan reservation order, and no reservation order is linked to it.\n");
+  CHECK_NOTHROW(render_gift(json::parse(R"({"role": "reservation"})")));
+  CHECK_NOTHROW(render_gift(json::parse(R"({"role": "main", "links": [{}], "gift_lines": [{}]})")));
+}
+
+TEST_CASE("gift_G5_alerts_for_people_list_the_workflow_alerts_and_how_to_clear_them") {
+  const std::string a = render_alerts(json::parse(R"({"ok": false, "shops": [], "quarantined": 0, "outbox_dead": 0,
+    "alerts": [{"id": 4, "kind": "gift.not_shipped", "subject": "tmall/tm-1/4001", "platform": "tmall",
+                "shop": "tm-1", "order_id": "4001", "rule": "G5", "message": "Tmall has not marked 4001 shipped",
+                "detail": {}, "raised_at": "2026-11-12T02:00:00Z", "cleared_at": null}]})"));
+  const auto lines = lines_of(a);
+  REQUIRE(lines.size() >= 3);
+  CHECK(lines[0] == "KIND              SUBJECT          SINCE (UTC+8)        MESSAGE");
+  CHECK(lines[1] == "gift.not_shipped  tmall/tm-1/4001  2026-11-12 10:00:00  Tmall has not marked 4001 shipped");
+  CHECK(lines[2] == "(once seen to: erpctl alerts clear KIND SUBJECT)");
+  CHECK(render_alerts(json::parse(R"({"ok": true, "shops": [], "quarantined": 0, "outbox_dead": 0, "alerts": []})")) ==
+        "No alerts.\n");
+  CHECK(render_alert_cleared(json::parse(R"({"kind": "gift.not_shipped", "subject": "tmall/tm-1/4001",
+    "raised_at": "2026-11-12T02:00:00Z", "cleared_at": "2026-11-12T03:00:00Z"})")) ==
+        "Alert gift.not_shipped about tmall/tm-1/4001 cleared (raised 2026-11-12 10:00:00 UTC+8).\n");
+}
+
+TEST_CASE("gift_G4_orders_show_names_the_gift_role") {
+  json order = json::parse(R"({"platform": "tmall", "shop": "tm-1", "order_id": "5010", "status": "paid",
+    "lines": [], "holds": [], "released": false, "gift": null, "gift_lines": []})");
+  CHECK(render_order(order).find("gift:") == std::string::npos);
+  order["gift"] = json{{"role", "main"}, {"reservation_order_ids", {"4001", "4002"}}, {"state", "linked"}};
+  order["gift_lines"] = json::array({json::object(), json::object()});
+  CHECK(render_order(order).find("gift:       carries the gift of reservation order(s) 4001, 4002, linked (2 gift "
+                                 "line(s)) (erpctl gift show)") != std::string::npos);
+  order["gift"] = json{{"role", "reservation"}, {"state", "linked"}, {"main_order_id", "5010"}};
+  CHECK(render_order(order).find("gift:       1-yuan reservation order, linked, rides on repurchase 5010") !=
+        std::string::npos);
+}
