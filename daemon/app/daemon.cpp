@@ -31,8 +31,9 @@ namespace {
 constexpr auto kHoldSweepInterval = std::chrono::seconds{1};
 // Scheduled intercept unlocks (rule I7) are due at a time of day; half a minute late is on time.
 constexpr auto kUnlockSweepInterval = std::chrono::seconds{30};
-// Gift timers (tag window refetches, G2; shipment verification, G5) count in minutes and hours.
-constexpr auto kGiftSweepInterval = std::chrono::seconds{15};
+// Gift timers (tag window refetches, G2; shipment verification, G5): two indexed reads a sweep,
+// so looking every second costs nothing and keeps their times as exact as the configured ones.
+constexpr auto kGiftSweepInterval = std::chrono::seconds{1};
 constexpr auto kOutboxDrainDeadline = std::chrono::seconds{10};
 constexpr auto kRequestDrainDeadline = std::chrono::seconds{2};
 
