@@ -84,14 +84,23 @@ void GiftService::on_order_changed(store::Tx& tx, const store::StoredOrder& orde
     return;
   }
   const auto settings = settings_(key.shop);
-  bool awaited = false;
+  std::optional<OrderKey> awaited_by;
   {
     std::lock_guard lock(mutex_);
-    awaited = awaited_.erase(key.to_string()) > 0;
+    if (auto it = awaited_.find(key.to_string()); it != awaited_.end()) {
+      awaited_by = it->second.main;
+      awaited_.erase(it);
+    }
   }
-  if (awaited) {
+  if (awaited_by) {
     // G1: a repurchase's tag named it, so it is a reservation order whatever its price says.
     start_reservation(tx, order, "tag", now);
+    // A repurchase still held is linked by the sweep; one that left meanwhile missed the gift.
+    const bool platform_mode = settings && settings->mode == config::GiftMode::platform;
+    if (const auto main = store_.get_order(*awaited_by);
+        platform_mode && main && (main->released || shipped(main->order.status))) {
+      late_tag(tx, main->order, {key.order_id}, now);
+    }
     return;
   }
   if (settings && settings->enabled) {
@@ -151,8 +160,9 @@ void GiftService::on_reservation_changed(store::Tx& tx, const store::StoredOrder
   if (r.state == ReservationState::shipped || r.state == ReservationState::closed) return;
   const sdk::Order& o = order.order;
   if (gone(o)) {
-    close_reservation(tx, r, o.status == OrderStatus::closed ? "the platform closed it (G11)" : "the buyer was refunded",
-                      now);
+    const bool refund = std::any_of(o.lines.begin(), o.lines.end(),
+                                    [](const sdk::OrderLine& line) { return line.refund_status == sdk::RefundStatus::refunded; });
+    close_reservation(tx, r, refund ? "the buyer was refunded" : "the platform closed it", now);
     return;
   }
   if (shipped(o.status)) {
@@ -231,7 +241,13 @@ void GiftService::on_main_changed(store::Tx& tx, const store::StoredOrder& order
     return;
   }
   settle_shipping(tx, order, settings ? &*settings : nullptr, now);
-  if (!settings || !settings->enabled || !open_for_shipping(o.status)) return;
+  if (!settings || !settings->enabled) return;
+  const bool platform_mode = settings->mode == config::GiftMode::platform;
+  if (platform_mode && !o.reservation_order_ids.empty() && (order.released || shipped(o.status))) {
+    late_tag(tx, o, o.reservation_order_ids, now);
+    return;
+  }
+  if (!open_for_shipping(o.status)) return;
   if (settings->mode == config::GiftMode::merchant) {
     link_by_rules(tx, order, *settings, now);
     return;
@@ -274,7 +290,7 @@ void GiftService::wait_for_tag(store::Tx& tx, const store::StoredOrder& main, co
 
 std::vector<GiftReservation> GiftService::resolve(store::Tx& tx, const sdk::Order& main,
                                                   const std::vector<std::string>& ids, std::size_t* missing,
-                                                  Instant now) {
+                                                  std::chrono::milliseconds refetch_every, Instant now) {
   std::vector<GiftReservation> out;
   for (const auto& id : ids) {
     const OrderKey key{main.platform, main.shop, id};
@@ -290,7 +306,10 @@ std::vector<GiftReservation> GiftService::resolve(store::Tx& tx, const sdk::Orde
       bool ask = false;
       {
         std::lock_guard lock(mutex_);
-        ask = awaited_.emplace(key.to_string(), now).second;
+        auto [it, fresh] = awaited_.try_emplace(key.to_string(), Awaited{key_of(main), now});
+        // A fetch that failed is asked again, as a waiting repurchase is (G2).
+        ask = fresh || it->second.asked + refetch_every <= now;
+        if (ask) it->second.asked = now;
       }
       if (ask && hooks_.refetch) hooks_.refetch(key);
       continue;
@@ -313,18 +332,11 @@ std::size_t GiftService::link_tagged(store::Tx& tx, const store::StoredOrder& ma
   }
   if (ids.empty()) return 0;
   if (main.released) {
-    // G2: too late for the parcel. Tmall will still mark the reservations shipped with this
-    // order's waybill, so a person must send the gift on its own.
-    std::string list;
-    for (const auto& id : ids) list += (list.empty() ? "" : ", ") + id;
-    alert(tx, kAlertTagLate, key, key.to_string(), "G2",
-          "Tmall's reservation tag (" + list + ") arrived after order " + o.order_id +
-              " went to the warehouse; its gift is not in the parcel: send it separately",
-          now);
+    late_tag(tx, o, ids, now);
     return 0;
   }
   std::size_t missing = 0;
-  auto candidates = resolve(tx, o, ids, &missing, now);
+  auto candidates = resolve(tx, o, ids, &missing, settings.refetch_every, now);
   *linked += link(tx, main, std::move(candidates), "G2", "tag", nullptr, now);
   if (missing > 0) {
     const auto holds = store_.active_holds(tx, key);
@@ -343,6 +355,26 @@ std::size_t GiftService::link_tagged(store::Tx& tx, const store::StoredOrder& ma
   return missing;
 }
 
+void GiftService::late_tag(store::Tx& tx, const sdk::Order& main, const std::vector<std::string>& ids, Instant now) {
+  const OrderKey key = key_of(main);
+  std::string owed;
+  for (const auto& id : ids) {
+    // Only reservations still waiting lack their gift: one linked to (or shipped with) another
+    // repurchase, or closed, is owed nothing here.
+    const auto reservation = store_.get_reservation(OrderKey{key.platform, key.shop, id});
+    if (reservation && reservation->state != ReservationState::waiting) continue;
+    if (!reservation && !store_.get_order(OrderKey{key.platform, key.shop, id})) continue;  // not here yet
+    owed += (owed.empty() ? "" : ", ") + id;
+  }
+  if (owed.empty()) return;
+  // G2: too late for the parcel. Tmall will still mark the reservations shipped with this order's
+  // waybill, so a person must send the gift on its own.
+  alert(tx, kAlertTagLate, key, key.to_string(), "G2",
+        "Tmall's reservation tag (" + owed + ") was read after order " + main.order_id +
+            " went to the warehouse; its gift is not in the parcel: send it separately",
+        now);
+}
+
 void GiftService::link_by_rules(store::Tx& tx, const store::StoredOrder& main, const config::GiftConfig& settings,
                                 Instant now) {
   const sdk::Order& o = main.order;
@@ -352,7 +384,9 @@ void GiftService::link_by_rules(store::Tx& tx, const store::StoredOrder& main, c
   if (!store_.gift_links_of_main(key, true).empty()) return;
   std::vector<GiftReservation> candidates;
   std::size_t missing = 0;
-  if (!o.reservation_order_ids.empty()) candidates = resolve(tx, o, o.reservation_order_ids, &missing, now);
+  if (!o.reservation_order_ids.empty()) {
+    candidates = resolve(tx, o, o.reservation_order_ids, &missing, settings.refetch_every, now);
+  }
   if (!o.buyer_ref.empty()) {
     for (auto& r : store_.reservations_of_buyer(key.platform, key.shop, o.buyer_ref, ReservationState::waiting)) {
       const bool known = std::any_of(candidates.begin(), candidates.end(),
@@ -384,6 +418,11 @@ bool GiftService::claim(store::Tx& tx, const sdk::Order& main, const GiftReserva
   const auto other = store_.get_order(active->main);
   if (!other) return false;
   if (!created_earlier(main, other->order) || active->state != GiftLinkState::linked || other->released) {
+    for (const auto& event : store_.events(key_of(main))) {
+      if (event.kind == "gift.not_linked" && event.detail.value("reservation", "") == reservation.key.order_id) {
+        return false;  // said once; each later update of the order would only repeat it
+      }
+    }
     record(tx, key_of(main), "gift.not_linked",
            "reservation order " + reservation.key.order_id + " ships with repurchase " + active->main.order_id +
                (created_earlier(other->order, main) ? ", which was created earlier"
@@ -406,10 +445,14 @@ int GiftService::link(store::Tx& tx, const store::StoredOrder& main, std::vector
   std::sort(candidates.begin(), candidates.end(), paid_earlier);
   std::int64_t used = rule ? store_.gift_rule_used(rule->name) : 0;
   int linked = 0;
+  bool short_of_stock = false;
   std::vector<std::string> ids;
   for (auto& r : candidates) {
     if (room == 0) break;
-    if (rule && rule->stock && used + r.pieces > *rule->stock) break;  // G12: the gift stock is spent
+    if (rule && rule->stock && used + r.pieces > *rule->stock) {
+      short_of_stock = true;  // G12: not enough gift stock for this one; a smaller one may fit
+      continue;
+    }
     if (!claim(tx, o, r, now)) continue;
     GiftLink l;
     l.reservation = r.key;
@@ -443,11 +486,17 @@ int GiftService::link(store::Tx& tx, const store::StoredOrder& main, std::vector
                (source == "tag" ? " (Tmall's tag)" : " (" + source + ")"),
            "G4", {{"reservations", ids}, {"source", source}, {"link_rule", rule_id}}, now);
   }
-  if (rule && rule->stock && used >= *rule->stock) {
+  if (rule && rule->stock && (used >= *rule->stock || short_of_stock)) {
     alert(tx, kAlertStockExhausted, std::nullopt, "rule:" + rule->name, "G12",
-          "gift rule " + rule->name + " gave its whole stock (" + std::to_string(*rule->stock) +
-              " pieces); it no longer matches: raise its stock in the config to go on",
+          "gift rule " + rule->name + " has " + std::to_string(*rule->stock - used) + " of its " +
+              std::to_string(*rule->stock) + " pieces left" +
+              (short_of_stock ? ", too few for repurchase " + o.order_id + "'s reservations" : std::string()) +
+              "; raise its stock in the config to go on",
           now);
+  }
+  if (short_of_stock && linked == 0) {
+    record(tx, key, "gift.not_earned", "gift rule " + rule->name + " has too little stock left for the buyer's "
+                                           "reservation order(s)", "G12", json::object(), now);
   }
   return linked;
 }

@@ -81,13 +81,17 @@ class GiftService {
   /// G2, G3, G7: links what the tag names; returns how many ids are not stored yet.
   std::size_t link_tagged(store::Tx& tx, const store::StoredOrder& main, const config::GiftConfig& settings,
                           int* linked, Instant now);
+  /// G2: a tag read once the repurchase already left (released or shipped): the reservations it
+  /// names that still wait get an alert, since their gift is not in the parcel.
+  void late_tag(store::Tx& tx, const sdk::Order& main, const std::vector<std::string>& ids, Instant now);
   /// G12: the merchant's own recognition of a repurchase.
   void link_by_rules(store::Tx& tx, const store::StoredOrder& main, const config::GiftConfig& settings, Instant now);
   void wait_for_tag(store::Tx& tx, const store::StoredOrder& main, const config::GiftConfig& settings, Instant now);
   /// Resolves tag ids to reservations (recognising stored orders the tag names, asking for the
   /// missing ones). Returns the reservations and how many ids were missing.
   std::vector<store::GiftReservation> resolve(store::Tx& tx, const sdk::Order& main,
-                                              const std::vector<std::string>& ids, std::size_t* missing, Instant now);
+                                              const std::vector<std::string>& ids, std::size_t* missing,
+                                              std::chrono::milliseconds refetch_every, Instant now);
   /// G3, G7: links `candidates` (at most 12 earliest paid in all) to `main`. Returns how many.
   int link(store::Tx& tx, const store::StoredOrder& main, std::vector<store::GiftReservation> candidates,
            const std::string& rule_id, const std::string& source, const config::GiftRule* rule, Instant now);
@@ -113,7 +117,11 @@ class GiftService {
   /// Order ids a repurchase's tag names that are not stored yet: when one arrives it is a
   /// reservation whatever it looks like, so it is held instead of released (G1). In memory: after
   /// a restart the sweep fills it again from the repurchases still waiting.
-  std::map<std::string, Instant> awaited_;
+  struct Awaited {
+    OrderKey main;  ///< The repurchase whose tag names it.
+    Instant asked{};  ///< When it was last asked for (asked again every refetch interval).
+  };
+  std::map<std::string, Awaited> awaited_;
   std::map<std::string, Instant> last_refetch_;  ///< By order key: when it was last asked for.
 };
 

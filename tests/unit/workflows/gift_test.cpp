@@ -217,6 +217,34 @@ TEST_CASE("gift_G2_no_tag_within_the_window_releases_without_gift_and_a_late_tag
   CHECK(f.store->get_reservation(Fixture::key("R1"))->state == ReservationState::waiting);
 }
 
+TEST_CASE("gift_G2_late_tag_alerts_only_for_reservations_still_owed_a_gift") {
+  Fixture f;
+  f.ingest(reservation("R1"));
+  f.ingest(reservation("R2", kPaid - 12h));
+  f.ingest(repurchase("M1", {"R1"}));  // R1 rides on M1
+  REQUIRE(f.was_released("M1"));
+  // M2 waits for its tag (the buyer still holds R2) in vain; then its tag names R1 and R2.
+  f.ingest(repurchase("M2"));
+  f.holds.release_due(kPaid + 4h);
+  REQUIRE(f.was_released("M2"));
+  f.ingest(newer(repurchase("M2", {"R1"}), 5h), kPaid + 5h);
+  CHECK_FALSE(f.alert_open(gift::kAlertTagLate));  // R1's gift is in M1's parcel: nothing owed
+  f.ingest(newer(repurchase("M2", {"R1", "R2"}), 6h), kPaid + 6h);
+  const auto alerts = f.store->open_alerts(gift::kAlertTagLate);
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0].message.find("R2") != std::string::npos);
+  CHECK(alerts[0].message.find("R1") == std::string::npos);
+}
+
+TEST_CASE("gift_G2_a_tag_first_read_on_a_shipped_repurchase_raises_the_alert") {
+  Fixture f;
+  f.ingest(reservation("R1"));
+  sdk::Order m = shipped(repurchase("M1", {"R1"}), {0, 1, 2}, kNow, "SF1");
+  f.ingest(m);  // shipped outside erpd before erpd ever saw it
+  CHECK(f.links("M1").empty());
+  CHECK(f.alert_open(gift::kAlertTagLate));
+}
+
 TEST_CASE("gift_G2_a_tagged_order_not_stored_yet_is_fetched_held_as_a_reservation_and_linked") {
   Fixture f;
   f.ingest(repurchase("M1", {"R7"}));
@@ -439,6 +467,7 @@ TEST_CASE("gift_G12_merchant_rules_thresholds_and_stock") {
 
   f.ingest(repurchase("M3", {}, "buyer-3"));  // meets the threshold, but the stock is spent
   CHECK(f.links("M3").empty());
+  CHECK(f.has_event("M3", "gift.not_earned", "G12"));
 
   // A refund before shipping gives the piece back.
   f.ingest(refunded(repurchase("M2", {}, "buyer-2")));
