@@ -64,6 +64,9 @@ void OrderRefetcher::fetch(const OrderKey& key) {
                    order.error().message);
       return;
     }
+    // The shop's adapter speaks for this shop only: whatever it filled in, the order is filed here.
+    order->platform = key.platform;
+    order->shop = key.shop;
     deps_.pipeline.ingest(*order, clock_->now());
   } catch (const std::exception& e) {
     spdlog::warn("shop {}: filing order {} fetched again failed: {}; the sync reads it later", key.shop, key.order_id,
