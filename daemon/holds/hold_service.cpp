@@ -6,7 +6,6 @@
 #include "core/order_status.hpp"
 #include "core/time_format.hpp"
 #include "holds/release_gate.hpp"
-#include "workflows/gift/gift_service.hpp"
 #include "workflows/intercept/intercept_service.hpp"
 
 namespace erp::daemon::holds {
@@ -68,14 +67,6 @@ sdk::Result<store::Hold> HoldService::release(const OrderKey& key, std::int64_t 
     return fail(ErrorCode::conflict, "hold " + std::to_string(hold_id) +
                                          " is an intercept's lock (rule I4); end it with `erpctl intercept cancel` (I6) "
                                          "or `erpctl intercept unlock` (I7)");
-  }
-  if (hold->reason_code == workflows::gift::kReservationHold) {
-    // Released, the reservation would go to the warehouse as an order of its own and ship twice:
-    // once alone, once inside the repurchase's parcel (or be marked shipped by Tmall without it).
-    return fail(ErrorCode::conflict, "hold " + std::to_string(hold_id) +
-                                         " keeps a 1-yuan reservation order from shipping on its own (rule G1); it "
-                                         "ends when the order ships with the buyer's repurchase, or is refunded or "
-                                         "closed (G11)");
   }
   if (!force && !placed_by_operator(hold->owner)) {
     // A workflow's hold stands for a rule (a gift not yet linked, an intercept ...); undoing it

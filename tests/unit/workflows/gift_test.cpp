@@ -162,17 +162,6 @@ TEST_CASE("gift_G1_reservation_order_is_held_and_never_released_on_its_own") {
   CHECK(f.was_released("M9"));
 }
 
-TEST_CASE("gift_G1_the_reservation_hold_cannot_be_released_by_hand") {
-  Fixture f;
-  f.ingest(reservation("R1"));
-  const auto hold = f.stored("R1").holds.at(0);
-  const auto released = f.holds.release(Fixture::key("R1"), hold.id, "operator:alice", "ship it", true, kNow);
-  REQUIRE_FALSE(released);
-  CHECK(released.error().code == sdk::ErrorCode::conflict);
-  CHECK(released.error().message.find("G1") != std::string::npos);
-  CHECK_FALSE(f.was_released("R1"));
-}
-
 TEST_CASE("gift_G1_recognised_by_price_when_configured") {
   Fixture f;
   f.settings.reservation_skus.clear();
