@@ -449,6 +449,17 @@ int GiftService::link(store::Tx& tx, const store::StoredOrder& main, std::vector
   std::vector<std::string> ids;
   for (auto& r : candidates) {
     if (room == 0) break;
+    if (const auto own = store_.get_order(r.key); own && own->released) {
+      // Its RESERVATION hold was lifted by hand: it went to the warehouse as an order of its own,
+      // so a gift line as well would ship it twice.
+      r.state = ReservationState::closed;
+      r.ended_at = now;
+      r.updated_at = now;
+      store_.put_reservation(tx, r);
+      record(tx, r.key, "gift.closed", "went to the warehouse on its own (its hold was released by hand); no gift line",
+             "G1", json::object(), now);
+      continue;
+    }
     if (rule && rule->stock && used + r.pieces > *rule->stock) {
       short_of_stock = true;  // G12: not enough gift stock for this one; a smaller one may fit
       continue;

@@ -162,6 +162,18 @@ TEST_CASE("gift_G1_reservation_order_is_held_and_never_released_on_its_own") {
   CHECK(f.was_released("M9"));
 }
 
+TEST_CASE("gift_G1_a_reservation_released_by_hand_ships_on_its_own_and_is_never_linked") {
+  Fixture f;
+  f.ingest(reservation("R1"));
+  const auto hold = f.stored("R1").holds.at(0);
+  CHECK_FALSE(f.holds.release(Fixture::key("R1"), hold.id, "operator:alice", "not a reservation", false, kNow));
+  REQUIRE(f.holds.release(Fixture::key("R1"), hold.id, "operator:alice", "not a reservation", true, kNow));
+  CHECK(f.was_released("R1"));
+  f.ingest(repurchase("M1", {"R1"}));
+  CHECK(f.links("M1").empty());  // its parcel went already: a gift line would ship it twice
+  CHECK(f.store->get_reservation(Fixture::key("R1"))->state == ReservationState::closed);
+}
+
 TEST_CASE("gift_G1_recognised_by_price_when_configured") {
   Fixture f;
   f.settings.reservation_skus.clear();
