@@ -183,4 +183,18 @@ std::optional<nlohmann::json> Client::call(const std::string& method, const std:
   return json;
 }
 
+int failed(const Failure& failure) {
+  std::cerr << "erpctl: " << failure.message << "\n";
+  return failure.exit_code;
+}
+
+void print_answer(bool as_json, const std::string& raw, const std::string& rendered) {
+  if (as_json) {
+    std::cout << raw;
+    if (!raw.empty() && raw.back() != '\n') std::cout << "\n";
+  } else {
+    std::cout << rendered;
+  }
+}
+
 }  // namespace erp::daemon::ctl

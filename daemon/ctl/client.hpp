@@ -56,4 +56,10 @@ class Client {
 /// Percent-encodes one path segment or query value (curl_easy_escape).
 std::string escape(const std::string& text);
 
+/// Prints "erpctl: <message>" on stderr and returns the failure's exit code.
+int failed(const Failure& failure);
+
+/// Prints the API's answer as it came (`as_json`, the --json flag) or the rendering for people.
+void print_answer(bool as_json, const std::string& raw, const std::string& rendered);
+
 }  // namespace erp::daemon::ctl

@@ -10,19 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-int failed(const Failure& failure) {
-  std::cerr << "erpctl: " << failure.message << "\n";
-  return failure.exit_code;
-}
-
 /// Prints the API's JSON as it came (--json) or the rendering for people.
 int print(const GiftArgs& args, const std::string& raw, const std::string& rendered) {
-  if (args.json) {
-    std::cout << raw;
-    if (!raw.empty() && raw.back() != '\n') std::cout << "\n";
-  } else {
-    std::cout << rendered;
-  }
+  print_answer(args.json, raw, rendered);
   return kOk;
 }
 

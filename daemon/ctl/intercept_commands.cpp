@@ -12,11 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-int failed(const Failure& failure) {
-  std::cerr << "erpctl: " << failure.message << "\n";
-  return failure.exit_code;
-}
-
 std::string option(const InterceptArgs& args, const std::string& name) {
   auto it = args.options.find(name);
   return it == args.options.end() ? std::string() : it->second;
@@ -26,12 +21,7 @@ bool has(const InterceptArgs& args, const std::string& name) { return args.optio
 
 /// Prints the API's JSON as it came (--json) or the rendering for people.
 void print(const InterceptArgs& args, const std::string& raw, const std::string& rendered) {
-  if (args.json) {
-    std::cout << raw;
-    if (!raw.empty() && raw.back() != '\n') std::cout << "\n";
-  } else {
-    std::cout << rendered;
-  }
+  print_answer(args.json, raw, rendered);
 }
 
 /// --lines "a,b": the line ids, or nullopt when an id is empty or holds a space.

@@ -112,11 +112,6 @@ struct Context {
   const Args& args;
 };
 
-int failed(const Failure& failure) {
-  std::cerr << "erpctl: " << failure.message << "\n";
-  return failure.exit_code;
-}
-
 std::string segment_path(const std::string& platform, const std::string& shop, const std::string& order_id) {
   return "/v1/orders/" + escape(platform) + "/" + escape(shop) + "/" + escape(order_id);
 }
@@ -175,12 +170,7 @@ std::optional<json> call_on_order(const Context& ctx, const std::string& method,
 
 /// Prints the API's JSON as it came (--json) or the rendering for people.
 int print(const Context& ctx, const std::string& raw, const std::string& rendered) {
-  if (ctx.args.json) {
-    std::cout << raw;
-    if (!raw.empty() && raw.back() != '\n') std::cout << "\n";
-  } else {
-    std::cout << rendered;
-  }
+  print_answer(ctx.args.json, raw, rendered);
   return kOk;
 }
 
