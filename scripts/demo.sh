@@ -3,7 +3,8 @@
 # Taobao and a Tmall shop whose orders keep coming (generator mode) and a Douyin shop that pushes,
 # starts erpd against it with config/demo.yaml, and walks one order through erpctl: synced, held,
 # released, shipped back; then a Douyin order arrives by push and its receiver is decrypted; then
-# buyers ask not to ship: intercepts by erpctl and by a memo written on Douyin (rules I1-I9).
+# buyers ask not to ship: intercepts by erpctl and by a memo written on Douyin (rules I1-I9); then a
+# Tmall 1-yuan reservation gift ships inside the buyer's repurchase parcel (rules G1-G13).
 # In a terminal both keep running until Ctrl-C; otherwise (CI, a pipe) they stop at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,8 @@ shops:
     access_token: gen-douyin-1-session
     refresh_token: gen-douyin-1-refresh
     push_url: http://127.0.0.1:7878/push/gen-douyin-1
+  # A Tmall luxury shop whose orders come from the gift step's scenario below.
+  - {id: lux-tmall-1, platform: tmall, app_key: lux-tmall-1-key, app_secret: lux-tmall-1-secret, session: lux-tmall-1-session}
 YAML
 echo "simulator at $sim (log: build/demo/platform-sim.log)"
 
@@ -152,6 +155,33 @@ curl -sf --noproxy '*' -H "Authorization: Bearer $(cat build/demo/api.token)" -H
   -d '{"outcome": "locked", "by": "wms-1", "note": "pulled from the packing line"}' \
   "http://127.0.0.1:7878/v1/intercepts/$dyintercept/confirm" | grep -o '"state":"[a-z_]*"'
 ctl intercept status "$dykey"
+
+step "a 1-yuan reservation (G1) waits for the buyer's repurchase; the gift rides in its parcel (G2-G5, G13)"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - {at: "+0s", shop: lux-tmall-1, type: order, tid: "8100000000000000001", buyer: lux-buyer-1, paid: true, one_yuan: true,
+     lines: [{oid: "8100000000000000011", outer_sku: GIFT-SCARF, title: 1元预定 丝巾, qty: 1}]}
+  - {at: "+2s", shop: lux-tmall-1, type: order, tid: "8100000000000000002", buyer: lux-buyer-1, paid: true,
+     reservations: ["8100000000000000001"], tag_delay: 6s,
+     lines: [{oid: "8100000000000000021", outer_sku: BAG-001, title: 手袋, qty: 1, price: "12800.00"}]}
+YAML
+rkey=tmall/lux-tmall-1/8100000000000000001
+mkey=tmall/lux-tmall-1/8100000000000000002
+waiting() { json orders show "$mkey" | grep -q '"TAG_WINDOW"'; }
+wait_for 15 "the repurchase to wait for Tmall's tag" waiting
+ctl orders show "$rkey"
+ctl orders show "$mkey"
+linked() { json orders show "$mkey" | grep -q '"released": *true'; }
+wait_for 30 "the tag, the link and the release of $mkey" linked
+ctl gift show "$mkey"
+
+step "the warehouse ships the repurchase; Tmall marks the reservation shipped with its waybill (G5)"
+ctl ship "$mkey" --waybill SF8100000000002 --carrier SF
+gift_shipped() { json gift show "$rkey" | grep -q '"state": *"shipped"'; }
+wait_for 40 "Tmall to ship the reservation with the repurchase's waybill" gift_shipped
+ctl gift show "$rkey"
+ctl gift list --shop lux-tmall-1
+ctl why "$rkey"
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
