@@ -545,8 +545,13 @@ void GiftService::settle_shipping(store::Tx& tx, const store::StoredOrder& main,
                                   Instant now) {
   const OrderKey key = key_of(main.order);
   auto links = store_.gift_links_of_main(key, false);
+  // Also a link whose reservation was stored shipped before this order's last parcel (both
+  // changed in one poll): its parcel is still recorded (G6: the choice is recorded).
   links.erase(std::remove_if(links.begin(), links.end(),
-                             [](const GiftLink& l) { return l.state != GiftLinkState::linked; }),
+                             [](const GiftLink& l) {
+                               return l.state != GiftLinkState::linked &&
+                                      !(l.state == GiftLinkState::shipped && !l.main_shipped_at);
+                             }),
               links.end());
   if (links.empty()) return;
   const auto choice = choose_waybill(main.order);
@@ -560,12 +565,22 @@ void GiftService::settle_shipping(store::Tx& tx, const store::StoredOrder& main,
   if (choice->tie) why += " (several lines shipped at the same moment: the smallest waybill was taken)";
   // G10: every linked reservation ships now, each once (G9) whatever its quantity.
   for (auto& link : links) {
-    link.state = GiftLinkState::main_shipped;
+    const bool shown_shipped = link.state == GiftLinkState::shipped;
     link.waybill = choice->waybill;
     link.carrier_code = carrier;
     link.main_shipped_at = choice->shipped_at;
     link.waybill_tie = choice->tie;
     link.updated_at = now;
+    if (shown_shipped) {
+      // Nothing is owed any more (no check, no upload): only the parcel it rode with is noted.
+      store_.update_gift_link(tx, link);
+      record(tx, link.reservation, "gift.main_shipped", why + "; it already shows shipped", rule,
+             {{"main", key.order_id}, {"waybill", choice->waybill}, {"carrier", carrier}, {"line", choice->line_id},
+              {"tie", choice->tie}},
+             now);
+      continue;
+    }
+    link.state = GiftLinkState::main_shipped;
     if (merchant) {
       // G12: Tmall does not ship reservations for this shop; the daemon uploads the waybill.
       store::NewOutboxItem item;
