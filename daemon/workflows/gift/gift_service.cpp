@@ -95,11 +95,13 @@ void GiftService::on_order_changed(store::Tx& tx, const store::StoredOrder& orde
   if (awaited_by) {
     // G1: a repurchase's tag named it, so it is a reservation order whatever its price says.
     start_reservation(tx, order, "tag", now);
-    // A repurchase still held is linked by the sweep; one that left meanwhile missed the gift.
+    // A repurchase still held takes it now; one that left meanwhile missed the gift.
     const bool platform_mode = settings && settings->mode == config::GiftMode::platform;
-    if (const auto main = store_.get_order(*awaited_by);
-        platform_mode && main && (main->released || shipped(main->order.status))) {
+    const auto main = store_.get_order(*awaited_by);
+    if (platform_mode && main && (main->released || shipped(main->order.status))) {
       late_tag(tx, main->order, {key.order_id}, now);
+    } else if (main) {
+      retry_main(tx, *awaited_by, now);
     }
     return;
   }
@@ -238,6 +240,7 @@ void GiftService::on_main_changed(store::Tx& tx, const store::StoredOrder& order
       }
     }
     release_tag_window(tx, key, "the order was refunded or closed", now);
+    forget_waiting(o);
     return;
   }
   settle_shipping(tx, order, settings ? &*settings : nullptr, now);
@@ -253,10 +256,12 @@ void GiftService::on_main_changed(store::Tx& tx, const store::StoredOrder& order
     return;
   }
   if (!o.reservation_order_ids.empty()) {
+    forget_waiting(o);
     int linked = 0;
     if (link_tagged(tx, order, *settings, &linked, now) == 0) {
       release_tag_window(tx, key, "Tmall's reservation tag arrived", now);
     }
+    resume_deferred(tx, o, now);  // G7: later repurchases of this buyer waited for this tag
     return;
   }
   wait_for_tag(tx, order, *settings, now);
@@ -286,6 +291,7 @@ void GiftService::wait_for_tag(store::Tx& tx, const store::StoredOrder& main, co
               ")";
   hold.auto_release_at = until;
   store_.add_hold(tx, key, hold, now);
+  note_waiting(o);
 }
 
 std::vector<GiftReservation> GiftService::resolve(store::Tx& tx, const sdk::Order& main,
@@ -334,6 +340,33 @@ std::size_t GiftService::link_tagged(store::Tx& tx, const store::StoredOrder& ma
   if (main.released) {
     late_tag(tx, o, ids, now);
     return 0;
+  }
+  if (const auto earlier = earlier_waiting(tx, o)) {
+    // G7: Tmall ships a reservation with the buyer's earliest-created repurchase; that one's tag
+    // is still to come and will most likely name the same reservations, so this one waits for it.
+    {
+      std::lock_guard lock(mutex_);
+      deferred_.insert(key.to_string());
+    }
+    bool said = false;
+    for (const auto& event : store_.events(key)) said = said || event.kind == "gift.waits";
+    if (!said) {
+      record(tx, key, "gift.waits",
+             "the buyer's earlier repurchase " + earlier->order_id +
+                 " still waits for Tmall's tag; the reservations ship with the earliest repurchase, so this one waits "
+                 "for it",
+             "G7", {{"earlier", earlier->order_id}}, now);
+    }
+    if (!has_reason(store_.active_holds(tx, key), kTagWindowHold)) {
+      store::NewHold hold;
+      hold.reason_code = kTagWindowHold;
+      hold.owner = kOwner;
+      hold.rule_id = "G7";
+      hold.note = "waits for the tag of the buyer's earlier repurchase " + earlier->order_id;
+      hold.auto_release_at = now + settings.tag_window;
+      store_.add_hold(tx, key, hold, now);
+    }
+    return 1;
   }
   std::size_t missing = 0;
   auto candidates = resolve(tx, o, ids, &missing, settings.refetch_every, now);
@@ -615,27 +648,100 @@ void GiftService::release_tag_window(store::Tx& tx, const OrderKey& main, const 
   }
 }
 
+int GiftService::retry_main(store::Tx& tx, const OrderKey& key, Instant now) {
+  {
+    std::lock_guard lock(mutex_);
+    deferred_.erase(key.to_string());  // link_tagged defers it again if it must still wait
+  }
+  const auto main = store_.get_order(tx, key);
+  const auto settings = settings_(key.shop);
+  if (!main || !settings || main->released || !open_for_shipping(main->order.status) ||
+      main->order.reservation_order_ids.empty()) {
+    return 0;
+  }
+  int linked = 0;
+  if (link_tagged(tx, *main, *settings, &linked, now) == 0) {
+    release_tag_window(tx, key, "every tagged reservation order is here", now);
+  }
+  gate_.evaluate(tx, key, now);
+  return linked;
+}
+
+namespace {
+std::string buyer_of(const sdk::Order& o) { return o.platform + "/" + o.shop + "/" + o.buyer_ref; }
+}  // namespace
+
+void GiftService::note_waiting(const sdk::Order& main) {
+  if (main.buyer_ref.empty()) return;
+  std::lock_guard lock(mutex_);
+  waiting_[buyer_of(main)][key_of(main).to_string()] = main.created_at;
+}
+
+void GiftService::forget_waiting(const sdk::Order& main) {
+  if (main.buyer_ref.empty()) return;
+  std::lock_guard lock(mutex_);
+  if (auto it = waiting_.find(buyer_of(main)); it != waiting_.end()) {
+    it->second.erase(key_of(main).to_string());
+    if (it->second.empty()) waiting_.erase(it);
+  }
+}
+
+std::optional<OrderKey> GiftService::earlier_waiting(store::Tx& tx, const sdk::Order& main) {
+  if (main.buyer_ref.empty()) return std::nullopt;
+  bool load = false;
+  {
+    std::lock_guard lock(mutex_);
+    load = !waiting_loaded_;
+    waiting_loaded_ = true;
+  }
+  if (load) {
+    // After a start: the repurchases held for their tag, from their holds (once).
+    for (const auto& hold : store_.active_holds_with_reason(kTagWindowHold)) {
+      const auto held = store_.get_order(hold.key);
+      if (held && held->order.reservation_order_ids.empty()) note_waiting(held->order);
+    }
+  }
+  std::vector<std::pair<std::string, Instant>> candidates;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = waiting_.find(buyer_of(main)); it != waiting_.end()) {
+      for (const auto& [key, created] : it->second) candidates.emplace_back(key, created);
+    }
+  }
+  const std::string self = key_of(main).to_string();
+  for (const auto& [key_text, created] : candidates) {
+    if (key_text == self) continue;
+    const std::string order_id = key_text.substr(key_text.rfind('/') + 1);
+    const bool earlier = created < main.created_at || (created == main.created_at && order_id < main.order_id);
+    if (!earlier) continue;
+    const OrderKey key{main.platform, main.shop, order_id};
+    if (has_reason(store_.active_holds(tx, key), kTagWindowHold)) return key;
+    std::lock_guard lock(mutex_);  // its window ended or an operator lifted it: it waits no more
+    if (auto it = waiting_.find(buyer_of(main)); it != waiting_.end()) it->second.erase(key_text);
+  }
+  return std::nullopt;
+}
+
+void GiftService::resume_deferred(store::Tx& tx, const sdk::Order& main, Instant now) {
+  std::vector<std::string> keys;
+  {
+    std::lock_guard lock(mutex_);
+    keys.assign(deferred_.begin(), deferred_.end());
+  }
+  for (const auto& key_text : keys) {
+    if (key_text.rfind(main.platform + "/" + main.shop + "/", 0) != 0) continue;
+    const OrderKey key{main.platform, main.shop, key_text.substr(key_text.rfind('/') + 1)};
+    const auto deferred = store_.get_order(tx, key);
+    if (deferred && deferred->order.buyer_ref == main.buyer_ref) retry_main(tx, key, now);
+  }
+}
+
 // ---- timers ------------------------------------------------------------------------------------
 
 SweepReport GiftService::sweep(Instant now) {
   SweepReport report;
   for (const auto& hold : store_.active_holds_with_reason(kTagWindowHold)) {
     const auto settings = settings_(hold.key.shop);
-    auto tx = store_.begin();
-    const auto main = store_.get_order(*tx, hold.key);
-    if (!main) continue;
-    if (!main->order.reservation_order_ids.empty() && settings) {
-      // The tag is here; some reservation orders it names were not (they may be now).
-      int linked = 0;
-      if (link_tagged(*tx, *main, *settings, &linked, now) == 0) {
-        release_tag_window(*tx, hold.key, "every tagged reservation order is here", now);
-      }
-      report.linked += linked;
-      gate_.evaluate(*tx, hold.key, now);
-      tx->commit();
-      continue;
-    }
-    tx.reset();
     const auto every = settings ? settings->refetch_every : config::GiftConfig{}.refetch_every;
     bool due = false;
     {
@@ -644,11 +750,37 @@ SweepReport GiftService::sweep(Instant now) {
       due = fresh || it->second + every <= now;
       if (due) it->second = now;
     }
+    if (!due) continue;
+    auto tx = store_.begin();
+    const auto main = store_.get_order(*tx, hold.key);
+    if (!main) continue;
+    if (!main->order.reservation_order_ids.empty()) {
+      // The tag is here; it names orders still being fetched (asked for again now).
+      report.linked += retry_main(*tx, hold.key, now);
+      tx->commit();
+      continue;
+    }
+    tx.reset();
     // G2: Tmall adds the tag without always moving the order's modified time; ask for it.
-    if (due && hooks_.refetch) {
+    if (hooks_.refetch) {
       hooks_.refetch(hold.key);
       ++report.refetched;
     }
+  }
+  std::vector<std::string> deferred;
+  {
+    std::lock_guard lock(mutex_);
+    deferred.assign(deferred_.begin(), deferred_.end());
+  }
+  for (const auto& key_text : deferred) {
+    // G7: the earlier repurchase may have stopped waiting without a tag (its window ended).
+    const auto first = key_text.find('/');
+    const auto last = key_text.rfind('/');
+    const OrderKey key{key_text.substr(0, first), key_text.substr(first + 1, last - first - 1),
+                       key_text.substr(last + 1)};
+    auto tx = store_.begin();
+    report.linked += retry_main(*tx, key, now);
+    tx->commit();
   }
   for (auto& link : store_.gift_links_due(now)) {
     auto tx = store_.begin();

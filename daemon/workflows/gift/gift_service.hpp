@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,18 @@ class GiftService {
   /// G5-G10: once the main has shipped in full, every linked reservation ships with its waybill.
   void settle_shipping(store::Tx& tx, const store::StoredOrder& main, const config::GiftConfig* settings, Instant now);
   void release_tag_window(store::Tx& tx, const OrderKey& main, const std::string& why, Instant now);
+  /// Links a tagged repurchase again (its missing reservation arrived, or the earlier repurchase
+  /// it deferred to is no longer waiting) and opens the gate if nothing holds it. Returns links made.
+  int retry_main(store::Tx& tx, const OrderKey& main, Instant now);
+
+  /// G7: the buyer's repurchases waiting for their tag, so a later one's tag does not take a
+  /// reservation that Tmall will ship with an earlier one.
+  void note_waiting(const sdk::Order& main);
+  void forget_waiting(const sdk::Order& main);
+  /// An earlier-created repurchase of the same buyer still held for its tag, if any.
+  std::optional<OrderKey> earlier_waiting(store::Tx& tx, const sdk::Order& main);
+  /// The repurchases deferred to an earlier one of `main`'s buyer, tried again now.
+  void resume_deferred(store::Tx& tx, const sdk::Order& main, Instant now);
 
   void record(store::Tx& tx, const OrderKey& key, const std::string& kind, const std::string& reason, const char* rule,
               nlohmann::json detail, Instant now);
@@ -123,6 +136,11 @@ class GiftService {
   };
   std::map<std::string, Awaited> awaited_;
   std::map<std::string, Instant> last_refetch_;  ///< By order key: when it was last asked for.
+  /// "shop/buyer" -> order key -> created_at of repurchases held for their tag (G7). Filled from
+  /// the TAG_WINDOW holds on first use after a start; entries whose hold ended are dropped when met.
+  std::map<std::string, std::map<std::string, Instant>> waiting_;
+  bool waiting_loaded_ = false;
+  std::set<std::string> deferred_;  ///< Order keys of repurchases deferred to an earlier one (G7).
 };
 
 }  // namespace erp::daemon::workflows::gift

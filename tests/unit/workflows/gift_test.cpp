@@ -271,8 +271,7 @@ TEST_CASE("gift_G2_a_tagged_order_not_stored_yet_is_fetched_held_as_a_reservatio
   CHECK(holds_with(f.stored("R7"), gift::kReservationHold));
   CHECK(f.store->get_reservation(Fixture::key("R7"))->recognised_by == "tag");
 
-  const auto report = f.service.sweep(kNow + 1s);
-  CHECK(report.linked == 1);
+  // Its arrival links it to the waiting repurchase at once, which then goes out.
   CHECK(f.was_released("M1"));
   CHECK(gift::gift_lines(*f.store, Fixture::key("M1")).size() == 3);  // R7's three lines
 }
@@ -400,7 +399,7 @@ TEST_CASE("gift_G5_platform_mode_verifies_tmall_shipped_the_reservation_and_aler
   CHECK_FALSE(f.was_released("R1"));
 }
 
-TEST_CASE("gift_G7_a_reservation_ships_with_the_earliest_created_repurchase") {
+TEST_CASE("gift_G7_a_later_repurchase_tagged_first_waits_for_the_earlier_one") {
   Fixture f;
   f.ingest(reservation("R1"));
   sdk::Order early = repurchase("M1");
@@ -408,18 +407,20 @@ TEST_CASE("gift_G7_a_reservation_ships_with_the_earliest_created_repurchase") {
   late.created_at = early.created_at + 1h;
   f.ingest(early);
   f.ingest(late);
-  // M2's tag comes first while an operator still holds M2.
-  const auto manual = f.holds.place(Fixture::key("M2"), {"MANUAL", "operator:alice", "", "check", std::nullopt}, kNow);
-  REQUIRE(manual);
+  // M2's tag is read first, while M1 still waits for its own.
   late.reservation_order_ids = {"R1"};
   f.ingest(newer(late, 1h), kNow + 1h);
-  CHECK(f.links("M2").size() == 1);
-  CHECK_FALSE(f.was_released("M2"));
-  f.ingest(newer(repurchase("M1", {"R1"}), 2h), kNow + 2h);
   CHECK(f.links("M2").empty());
+  CHECK_FALSE(f.was_released("M2"));
+  CHECK(f.has_event("M2", "gift.waits", "G7"));
+  // M1's tag names R1 too: it takes R1, and M2 goes out without it.
+  f.ingest(newer(repurchase("M1", {"R1"}), 2h), kNow + 2h);
   REQUIRE(f.links("M1").size() == 1);
+  CHECK(f.was_released("M1"));
+  CHECK(f.was_released("M2"));
+  CHECK(f.links("M2").empty());
   CHECK(gift::gift_lines(*f.store, Fixture::key("M2")).empty());
-  CHECK(f.has_event("M2", "gift.unlinked", "G7"));
+  CHECK(f.has_event("M2", "gift.not_linked", "G7"));
 
   // A later repurchase never takes it from an earlier one.
   sdk::Order later = repurchase("M3", {"R1"});
@@ -428,6 +429,46 @@ TEST_CASE("gift_G7_a_reservation_ships_with_the_earliest_created_repurchase") {
   CHECK(f.links("M3").empty());
   CHECK(f.links("M1").size() == 1);
   CHECK(f.has_event("M3", "gift.not_linked", "G7"));
+}
+
+TEST_CASE("gift_G7_the_later_repurchase_takes_it_when_the_earlier_one_gets_no_tag") {
+  Fixture f;
+  f.ingest(reservation("R1"));
+  sdk::Order early = repurchase("M1");
+  sdk::Order late = repurchase("M2");
+  late.created_at = early.created_at + 1h;
+  late.paid_at = *early.paid_at + 1h;
+  f.ingest(early);
+  f.ingest(late);
+  late.reservation_order_ids = {"R1"};
+  f.ingest(newer(late, 1h), kNow + 1h);
+  CHECK(f.links("M2").empty());
+  // M1's window ends without a tag; the next sweep gives R1 to M2.
+  CHECK(f.holds.release_due(kPaid + 4h) == 1);
+  CHECK(f.was_released("M1"));
+  f.service.sweep(kPaid + 4h);
+  CHECK(f.links("M2").size() == 1);
+  CHECK(f.was_released("M2"));
+}
+
+TEST_CASE("gift_G7_a_link_moves_to_an_earlier_repurchase_while_the_later_one_is_still_held") {
+  Fixture f;
+  f.ingest(reservation("R1"));
+  sdk::Order early = repurchase("M1", {}, "");  // no buyer id: erpd cannot tell it is the same buyer
+  sdk::Order late = repurchase("M2");
+  late.created_at = early.created_at + 1h;
+  f.ingest(early);
+  f.ingest(late);
+  const auto manual = f.holds.place(Fixture::key("M2"), {"MANUAL", "operator:alice", "", "check", std::nullopt}, kNow);
+  REQUIRE(manual);
+  late.reservation_order_ids = {"R1"};
+  f.ingest(newer(late, 1h), kNow + 1h);
+  CHECK(f.links("M2").size() == 1);
+  CHECK_FALSE(f.was_released("M2"));
+  f.ingest(newer(repurchase("M1", {"R1"}, ""), 2h), kNow + 2h);
+  CHECK(f.links("M2").empty());
+  REQUIRE(f.links("M1").size() == 1);
+  CHECK(f.has_event("M2", "gift.unlinked", "G7"));
 }
 
 TEST_CASE("gift_G9_G10_G12_merchant_mode_uploads_each_reservation_once_whatever_its_quantity") {
