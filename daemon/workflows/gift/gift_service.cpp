@@ -655,8 +655,9 @@ int GiftService::retry_main(store::Tx& tx, const OrderKey& key, Instant now) {
   }
   const auto main = store_.get_order(tx, key);
   const auto settings = settings_(key.shop);
-  if (!main || !settings || main->released || !open_for_shipping(main->order.status) ||
-      main->order.reservation_order_ids.empty()) {
+  // Merchant mode links by its rules once, at payment (G12); only Tmall's tag is tried again.
+  if (!main || !settings || settings->mode != config::GiftMode::platform || main->released ||
+      !open_for_shipping(main->order.status) || main->order.reservation_order_ids.empty()) {
     return 0;
   }
   int linked = 0;
