@@ -1,12 +1,12 @@
 #include "integration/douyin_day.hpp"
 
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <ctime>
 
 #include "integration/dice.hpp"
+#include "integration/platform_calls.hpp"
 #include "store/store.hpp"
 
 namespace erp::test {
@@ -42,19 +42,6 @@ std::string receiver_yaml(int i, Dice& dice) {
   return std::string("receiver: {name: ") + kNames[dice.below(8)] + ", phone: \"" + phone +
          "\", province: " + place[0] + ", city: " + place[1] + ", town: " + place[2] + ", street: " + place[3] +
          ", detail: \"幸福路" + std::to_string(1 + dice.below(900)) + "号\"}";
-}
-
-std::string md5_hex(const std::string& text) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned len = 0;
-  EVP_Digest(text.data(), text.size(), md, &len, EVP_md5(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
 }
 
 }  // namespace

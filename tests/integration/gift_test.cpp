@@ -13,7 +13,6 @@
 // comes `tag_delay` after payment, as on the platform.
 
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -24,6 +23,7 @@
 
 #include "core/time_format.hpp"
 #include "integration/douyin_day.hpp"
+#include "integration/platform_calls.hpp"
 #include "integration/shipments.hpp"
 
 using namespace erp::test;
@@ -33,34 +33,6 @@ using namespace std::chrono_literals;
 namespace {
 
 // ---- the platform, as the simulator shows it ---------------------------------------------------
-
-std::string md5_upper_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr);
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += digits[digest[i] >> 4];
-    out += digits[digest[i] & 0x0f];
-  }
-  return out;
-}
-
-std::string form_encode(const std::string& text) {
-  std::string out;
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 /// A Tmall shop in both the simulator and erpd's config.
 struct GiftShop {
@@ -93,12 +65,7 @@ json top_trade(const PlatformSim& sim, const GiftShop& shop, const std::string& 
                                             {"format", "json"},
                                             {"v", "2.0"},
                                             {"sign_method", "md5"}};
-  std::string joined;
-  for (const auto& [k, v] : params) joined += k + v;
-  params["sign"] = md5_upper_hex(t.app_secret() + joined + t.app_secret());
-  std::string form;
-  for (const auto& [k, v] : params) form += (form.empty() ? "" : "&") + k + "=" + form_encode(v);
-  const auto reply = http("POST", sim.url() + "/router/rest", "", form, "application/x-www-form-urlencoded");
+  const auto reply = top_post(sim.url(), t.app_secret(), params);
   const json body = json::parse(reply.body, nullptr, false);
   INFO("fullinfo " << tid << " -> " << reply.status << " " << reply.body);
   REQUIRE(body.is_object());
@@ -292,17 +259,8 @@ struct GiftWorld {
   /// changes show without waiting for the next poll.
   template <class F>
   bool until(F predicate, std::chrono::milliseconds timeout = 15s) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    auto next_nudge = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (predicate()) return true;
-      if (std::chrono::steady_clock::now() >= next_nudge) {
-        for (const auto& s : shops) call("POST", "/v1/shops/" + s.id + "/sync");
-        next_nudge = std::chrono::steady_clock::now() + 250ms;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return predicate();
+    return eventually_nudging(
+        predicate, [&] { for (const auto& s : shops) call("POST", "/v1/shops/" + s.id + "/sync"); }, timeout);
   }
   /// Like `until`, failing the test (with erpd's log) when it does not hold in time.
   template <class F>

@@ -170,4 +170,21 @@ bool eventually(F predicate, std::chrono::milliseconds timeout = 10s) {
   return predicate();
 }
 
+/// Like `eventually`, calling `nudge` every 250 ms meanwhile (asking erpd to sync now, so a
+/// platform change shows without waiting for the next poll).
+template <class F, class N>
+bool eventually_nudging(F predicate, N nudge, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto next_nudge = std::chrono::steady_clock::now();
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate()) return true;
+    if (std::chrono::steady_clock::now() >= next_nudge) {
+      nudge();
+      next_nudge = std::chrono::steady_clock::now() + 250ms;
+    }
+    std::this_thread::sleep_for(50ms);
+  }
+  return predicate();
+}
+
 }  // namespace erp::test

@@ -196,17 +196,8 @@ struct World {
   /// changes show without waiting for the next poll.
   template <class F>
   bool until(F predicate, std::chrono::milliseconds timeout = 10s) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    auto next_nudge = std::chrono::steady_clock::now();
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (predicate()) return true;
-      if (std::chrono::steady_clock::now() >= next_nudge) {
-        for (const auto& s : shops) call("POST", "/v1/shops/" + s.id + "/sync");
-        next_nudge = std::chrono::steady_clock::now() + 250ms;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return predicate();
+    return eventually_nudging(
+        predicate, [&] { for (const auto& s : shops) call("POST", "/v1/shops/" + s.id + "/sync"); }, timeout);
   }
 
   /// Waits until erpd stored the order with an active hold (RELEASE_DELAY) and not released.

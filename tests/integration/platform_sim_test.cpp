@@ -3,9 +3,6 @@
 // exactly-once. The signer follows PLATFORMS.md 1.3 (TOP) and 3.2 (Douyin).
 
 #include <doctest/doctest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/md5.h>
 
 #include <algorithm>
 #include <cctype>
@@ -14,63 +11,16 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/fixtures.hpp"
+#include "integration/platform_calls.hpp"
 
 using namespace erp::test;
 using nlohmann::json;
 
 namespace {
 
-std::string hex(const unsigned char* data, unsigned length, bool upper) {
-  static const char* digits_lower = "0123456789abcdef";
-  static const char* digits_upper = "0123456789ABCDEF";
-  const char* digits = upper ? digits_upper : digits_lower;
-  std::string out;
-  for (unsigned i = 0; i < length; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 0x0f];
-  }
-  return out;
-}
-
-std::string md5_hex(const std::string& text, bool upper) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_md5(), nullptr);
-  return hex(digest, length, upper);
-}
-
-std::string hmac_sha256_hex(const std::string& key, const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(text.data()),
-       text.size(), digest, &length);
-  return hex(digest, length, false);
-}
-
-std::string url_encode(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += ch;
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // TOP: md5(secret + k1v1k2v2... + secret) over the sorted parameters, uppercase hex.
 json top_call(const PlatformSim& sim, const std::string& secret, std::map<std::string, std::string> params) {
-  std::string joined;
-  for (const auto& [k, v] : params) joined += k + v;
-  params["sign"] = md5_hex(secret + joined + secret, true);
-  std::string form;
-  for (const auto& [k, v] : params) form += (form.empty() ? "" : "&") + k + "=" + url_encode(v);
-  const auto reply = http("POST", sim.url() + "/router/rest", "", form, "application/x-www-form-urlencoded");
-  return json::parse(reply.body);
+  return json::parse(top_post(sim.url(), secret, std::move(params)).body);
 }
 
 // Douyin: hmac-sha256(secret, secret + app_key.. method.. param_json.. timestamp.. v2 + secret), lowercase.
