@@ -26,17 +26,6 @@ using Kind = UnlockSchedule::Kind;
 const auto kNov12Cst = std::chrono::sys_days{std::chrono::year{2026} / 11 / 11} + 16h;
 
 /// Whether `result` reports exactly `line` ("FILE:LINE: key.path: message") among its issues.
-bool reports_intercept_issue(const LoadResult& result, const std::string& line) {
-  return std::any_of(result.issues.begin(), result.issues.end(),
-                     [&](const ConfigIssue& issue) { return issue.to_string() == line; });
-}
-
-#define ERP_CHECK_INTERCEPT_ISSUE(result, text)                 \
-  do {                                                          \
-    INFO("issues:\n" << all_issues(result));                    \
-    CHECK_MESSAGE(reports_intercept_issue(result, text), text); \
-  } while (false)
-
 TEST_CASE("intercept_I1_defaults_are_read_as_written") {
   const auto result = parse_config(std::string(kMinimal) + yaml(R"(
 workflows:
@@ -286,40 +275,40 @@ workflows:
                                    kFile);
   CHECK_FALSE(result.config);
   CHECK(result.issues.size() == 6);
-  ERP_CHECK_INTERCEPT_ISSUE(
+  ERP_CHECK_REPORTS(
       result,
       "/etc/erpd/erpd.yaml:7: workflows.intercept.memo: must be at most 60 characters (Douyin's seller memo "
       "limit), got 61");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:8: workflows.intercept.flag: must be at most 5 (the platforms' "
                             "seller flags and stars are 0-5), got 6");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:9: workflows.intercept.level: 'locked' is not a known intercept "
                             "level; use lock or memo_only (did you mean 'lock'?)");
-  ERP_CHECK_INTERCEPT_ISSUE(
+  ERP_CHECK_REPORTS(
       result, "/etc/erpd/erpd.yaml:10: workflows.intercept.on_refund_request: must be true or false, got 'maybe'");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:11: workflows.intercept.unlock_at: 'tomorrow' is not a time; write "
                             "\"off\", \"next_day\", an RFC 3339 time (2026-11-12T00:00:00+08:00) or a China time "
                             "(2026-11-12, 2026-11-12 00:00 or 2026-11-12 00:00:00)");
   // `enabled` belongs to a shop's map: the defaults are on exactly when the memo is set.
-  ERP_CHECK_INTERCEPT_ISSUE(result, "/etc/erpd/erpd.yaml:12: workflows.intercept.enabled: unknown key 'enabled'");
+  ERP_CHECK_REPORTS(result, "/etc/erpd/erpd.yaml:12: workflows.intercept.enabled: unknown key 'enabled'");
 }
 
 TEST_CASE("intercept: a memo with a line break, a flag below 0 and a section that is not a map") {
   const auto control =
       parse_config(std::string(kMinimal) + "workflows:\n  intercept:\n    memo: \"拦截\\n发货\"\n", kFile);
-  ERP_CHECK_INTERCEPT_ISSUE(control,
+  ERP_CHECK_REPORTS(control,
                             "/etc/erpd/erpd.yaml:7: workflows.intercept.memo: must not contain control characters "
                             "(line breaks, tabs)");
   const auto negative = parse_config(std::string(kMinimal) + "workflows:\n  intercept:\n    flag: -1\n", kFile);
-  ERP_CHECK_INTERCEPT_ISSUE(negative, "/etc/erpd/erpd.yaml:7: workflows.intercept.flag: must be at least 0, got '-1'");
+  ERP_CHECK_REPORTS(negative, "/etc/erpd/erpd.yaml:7: workflows.intercept.flag: must be at least 0, got '-1'");
   const auto word = parse_config(std::string(kMinimal) + "workflows:\n  intercept:\n    flag: red\n", kFile);
-  ERP_CHECK_INTERCEPT_ISSUE(word, "/etc/erpd/erpd.yaml:7: workflows.intercept.flag: 'red' must be a whole number");
+  ERP_CHECK_REPORTS(word, "/etc/erpd/erpd.yaml:7: workflows.intercept.flag: 'red' must be a whole number");
   const auto list = parse_config(std::string(kMinimal) + "workflows:\n  intercept: [memo]\n", kFile);
-  ERP_CHECK_INTERCEPT_ISSUE(list, "/etc/erpd/erpd.yaml:6: workflows.intercept: must be a map of keys, got a list");
+  ERP_CHECK_REPORTS(list, "/etc/erpd/erpd.yaml:6: workflows.intercept: must be a map of keys, got a list");
   const auto shop_scalar = parse_config(with_shop("    intercept: yes\n"), kFile);
-  ERP_CHECK_INTERCEPT_ISSUE(shop_scalar,
+  ERP_CHECK_REPORTS(shop_scalar,
                             "/etc/erpd/erpd.yaml:11: shops[0].intercept: must be a map of keys, got a single value");
 }
 
@@ -327,14 +316,14 @@ TEST_CASE("intercept_I1_shop_enabled_without_any_memo_is_an_error") {
   const auto result = parse_config(with_shop("    intercept:\n      enabled: true\n"), kFile);
   CHECK_FALSE(result.config);
   CHECK(result.issues.size() == 1);
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:12: shops[0].intercept.enabled: needs a memo text "
                             "(workflows.intercept.memo or this shop's intercept.memo)");
   // A shop blanking the default memo while saying enabled: true is the same mistake.
   const auto blanked = parse_config(with_shop("    intercept:\n      memo: \"\"\n      enabled: true\n") +
                                         "workflows:\n  intercept:\n    memo: 拦截发货\n",
                                     kFile);
-  ERP_CHECK_INTERCEPT_ISSUE(blanked,
+  ERP_CHECK_REPORTS(blanked,
                             "/etc/erpd/erpd.yaml:13: shops[0].intercept.enabled: needs a memo text "
                             "(workflows.intercept.memo or this shop's intercept.memo)");
   // With a memo anywhere it is fine.
@@ -355,19 +344,19 @@ TEST_CASE("intercept: bad shops[].intercept values are reported at their lines")
                                    kFile);
   CHECK_FALSE(result.config);
   CHECK(result.issues.size() == 5);
-  ERP_CHECK_INTERCEPT_ISSUE(
+  ERP_CHECK_REPORTS(
       result, "/etc/erpd/erpd.yaml:12: shops[0].intercept.memmo: unknown key 'memmo' (did you mean 'memo'?)");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:13: shops[0].intercept.flag: must be at most 5 (the platforms' "
                             "seller flags and stars are 0-5), got 9");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:14: shops[0].intercept.level: 'lock-all' is not a known intercept "
                             "level; use lock or memo_only");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:15: shops[0].intercept.unlock_at: '2026-11-12 24:00' is not a time; "
                             "write \"off\", \"next_day\", an RFC 3339 time (2026-11-12T00:00:00+08:00) or a China "
                             "time (2026-11-12, 2026-11-12 00:00 or 2026-11-12 00:00:00)");
-  ERP_CHECK_INTERCEPT_ISSUE(result,
+  ERP_CHECK_REPORTS(result,
                             "/etc/erpd/erpd.yaml:16: shops[0].intercept.enabled: must be true or false, got 'perhaps'");
 }
 

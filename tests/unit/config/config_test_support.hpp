@@ -109,7 +109,22 @@ shops:
 )") + std::string(extra);
 }
 
+/// True when one of the issues reads exactly `line` ("FILE:LINE: key.path: what is wrong").
+inline bool reports_issue(const LoadResult& result, const std::string& line) {
+  for (const auto& issue : result.issues) {
+    if (issue.to_string() == line) return true;
+  }
+  return false;
+}
+
 }  // namespace erp::daemon::config::testing
+
+/// Checks that `result` reports exactly the issue line `text`, listing every issue when not.
+#define ERP_CHECK_REPORTS(result, text)                                                        \
+  do {                                                                                         \
+    INFO("issues:\n" << ::erp::daemon::config::testing::all_issues(result));                   \
+    CHECK_MESSAGE(::erp::daemon::config::testing::reports_issue(result, (text)), (text));      \
+  } while (false)
 
 /// Checks that `result` has an issue at `path` on `line` whose message contains `text`.
 #define ERP_CHECK_ISSUE(result, path, line_no, text)                                           \
