@@ -17,6 +17,8 @@ using store::GiftLinkState;
 using store::GiftReservation;
 using store::ReservationState;
 
+/// The only platform with the 1-yuan reservation program (G1).
+constexpr std::string_view kTmallPlatform = "tmall";
 /// Tmall links at most this many reservation orders to one repurchase (G3).
 constexpr std::size_t kMaxLinks = 12;
 
@@ -78,6 +80,9 @@ GiftService::GiftService(store::Store& store, holds::ReleaseGate& gate, Settings
 bool GiftService::is_reservation(const OrderKey& key) { return store_.get_reservation(key).has_value(); }
 
 void GiftService::on_order_changed(store::Tx& tx, const store::StoredOrder& order, Instant now) {
+  // The program is Tmall's (G1; the config refuses gifts elsewhere): every other order is spared
+  // the reads below on the path each fetched order walks.
+  if (order.order.platform != kTmallPlatform) return;
   const OrderKey key = key_of(order.order);
   if (auto reservation = store_.get_reservation(key)) {
     on_reservation_changed(tx, order, std::move(*reservation), now);

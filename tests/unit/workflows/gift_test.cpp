@@ -574,6 +574,15 @@ TEST_CASE("gift_G11_refunds_at_each_stage") {
   }
 }
 
+TEST_CASE("gift_G1_orders_of_other_platforms_are_never_reservations") {
+  Fixture f;
+  sdk::Order r = reservation("R1");
+  r.platform = "taobao";
+  f.ingest(r);
+  CHECK(f.was_released("R1"));
+  CHECK_FALSE(f.store->get_reservation(OrderKey{"taobao", "tmall-flagship", "R1"}));
+}
+
 TEST_CASE("gift: a shop without gifts enabled is left alone") {
   Fixture f;
   f.settings.enabled = false;
