@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <ctime>
 #include <iterator>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -94,18 +94,6 @@ std::string header_value(const std::string& head, const std::string& name) {
 }
 
 }  // namespace
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = fs::temp_directory_path() / ("erpd-test-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
-  fs::create_directories(path_);
-  fs::permissions(path_, fs::perms::owner_all);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 void write_file(const fs::path& file, const std::string& text, fs::perms perms) {
   fs::create_directories(file.parent_path());
@@ -217,7 +205,9 @@ Erpd::~Erpd() {
 
 bool Erpd::start(std::chrono::milliseconds timeout) {
   exit_code_.reset();
-  const auto socket_path = dir_ / ("notify-" + std::to_string(std::random_device{}()) + ".sock");
+  // Each start binds a new socket; the directory is the test's own, so a counter keeps names apart.
+  static std::atomic<unsigned> starts{0};
+  const auto socket_path = dir_ / ("notify-" + std::to_string(++starts) + ".sock");
   notify_ = std::make_unique<NotifySocket>(socket_path);
   auto env = env_;
   env["NOTIFY_SOCKET"] = socket_path.string();

@@ -14,22 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include "test_support/temp_dir.hpp"
+
 namespace erp::test {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-/// A fresh directory under /tmp, removed (recursively) at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
 
 void write_file(const fs::path& file, const std::string& text, fs::perms perms = fs::perms::owner_read |
                                                                                   fs::perms::owner_write |

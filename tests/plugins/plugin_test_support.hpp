@@ -15,30 +15,9 @@
 
 #include "erp/host.hpp"
 #include "erp/memory_state.hpp"
+#include "test_support/temp_dir.hpp"
 
 namespace erp::test {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "erp-plugin-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-    std::filesystem::permissions(path_, std::filesystem::perms(0755));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms(0755), ec);
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// The built test module erp-test_MODULE.so.
 inline std::filesystem::path module_file(const std::string& module) {

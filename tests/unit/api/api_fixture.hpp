@@ -21,7 +21,7 @@
 #include "api/server.hpp"
 #include "core/time_format.hpp"
 #include "holds/release_gate.hpp"
-#include "unit/api/api_test_support.hpp"
+#include "test_support/temp_dir.hpp"
 
 namespace erp::test::api_support {
 
@@ -166,7 +166,7 @@ struct Api {
   std::vector<std::thread> threads;
 
   explicit Api(erp::daemon::api::ServerOptions options = {}) {
-    auto opened = store::Store::open(dir.path / "erpd.db");
+    auto opened = store::Store::open(dir.path() / "erpd.db");
     REQUIRE_MESSAGE(opened.ok(), opened.error().message);
     store = std::move(opened).value();
     gate = std::make_unique<holds::ReleaseGate>(*store,

@@ -9,6 +9,7 @@
 #include "unit/api/api_fixture.hpp"
 
 using namespace erp::test::api_support;
+using erp::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -17,12 +18,12 @@ using Run = erp::test::CommandResult;
 
 /// A config naming this API: listen address, token file (0600) and the other required keys.
 fs::path write_config(const TempDir& dir, const std::string& listen, const std::string& token = kToken) {
-  const fs::path token_file = dir.path / "api.token";
+  const fs::path token_file = dir.path() / "api.token";
   std::ofstream(token_file) << token << "\n";
   ::chmod(token_file.c_str(), 0600);
-  const fs::path config = dir.path / "erpd.yaml";
-  std::ofstream(config) << "database:\n  path: " << (dir.path / "erpd.db").string() << "\n"
-                        << "plugins:\n  dir: " << dir.path.string() << "\n"
+  const fs::path config = dir.path() / "erpd.yaml";
+  std::ofstream(config) << "database:\n  path: " << (dir.path() / "erpd.db").string() << "\n"
+                        << "plugins:\n  dir: " << dir.path().string() << "\n"
                         << "api:\n  listen: " << listen << "\n  token_file: " << token_file.string() << "\n"
                         << "shops: []\n";
   return config;
@@ -165,7 +166,7 @@ TEST_CASE("erpctl: a wrong token is the daemon's error; no daemon is unreachable
   CHECK(down.exit_code == 3);
   CHECK(down.err.find("127.0.0.1:1") != std::string::npos);
 
-  const auto bad_config = erpctl(nobody.path / "missing.yaml", {"status"});
+  const auto bad_config = erpctl(nobody.path() / "missing.yaml", {"status"});
   CHECK(bad_config.exit_code == 2);
   CHECK(bad_config.err.find("missing.yaml") != std::string::npos);
 }

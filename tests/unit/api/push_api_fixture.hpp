@@ -33,7 +33,7 @@ struct PushApi {
   std::vector<std::thread> threads;
 
   PushApi() {
-    auto opened = store::Store::open(dir.path / "erpd.db");
+    auto opened = store::Store::open(dir.path() / "erpd.db");
     REQUIRE_MESSAGE(opened.ok(), opened.error().message);
     store = std::move(opened).value();
     gate = std::make_unique<holds::ReleaseGate>(*store, [](store::Tx&, const store::StoredOrder&, Instant) {});

@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "unit/api/api_test_support.hpp"
+#include "test_support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using erp::daemon::api::load_or_create_token;
-using erp::test::api_support::TempDir;
+using erp::test::TempDir;
 
 namespace {
 
@@ -31,7 +31,7 @@ void write(const fs::path& p, const std::string& text, mode_t mode) {
 
 TEST_CASE("a missing token file is created with mode 0600 and 64 hex characters, whatever the umask") {
   TempDir dir;
-  const fs::path file = dir.path / "run" / "erpd" / "api.token";
+  const fs::path file = dir.path() / "run" / "erpd" / "api.token";
   const mode_t old_umask = ::umask(0);  // the most permissive umask must not widen the file
   auto token = load_or_create_token(file);
   ::umask(old_umask);
@@ -44,27 +44,27 @@ TEST_CASE("a missing token file is created with mode 0600 and 64 hex characters,
 
 TEST_CASE("an existing token file is read again, and two files get different tokens") {
   TempDir dir;
-  auto first = load_or_create_token(dir.path / "a.token");
+  auto first = load_or_create_token(dir.path() / "a.token");
   REQUIRE(first.ok());
-  auto again = load_or_create_token(dir.path / "a.token");
+  auto again = load_or_create_token(dir.path() / "a.token");
   REQUIRE(again.ok());
   CHECK(*again == *first);
-  auto other = load_or_create_token(dir.path / "b.token");
+  auto other = load_or_create_token(dir.path() / "b.token");
   REQUIRE(other.ok());
   CHECK(*other != *first);
 }
 
 TEST_CASE("a hand-written token is trimmed of its newline") {
   TempDir dir;
-  write(dir.path / "t", "my-own-token\n", 0600);
-  auto token = load_or_create_token(dir.path / "t");
+  write(dir.path() / "t", "my-own-token\n", 0600);
+  auto token = load_or_create_token(dir.path() / "t");
   REQUIRE(token.ok());
   CHECK(*token == "my-own-token");
 }
 
 TEST_CASE("a token file group or others can read is refused with the fix") {
   TempDir dir;
-  const fs::path file = dir.path / "api.token";
+  const fs::path file = dir.path() / "api.token";
   write(file, "abc\n", 0644);
   auto token = load_or_create_token(file);
   REQUIRE_FALSE(token.ok());
@@ -76,14 +76,14 @@ TEST_CASE("a token file group or others can read is refused with the fix") {
 
 TEST_CASE("an empty token file is an error, not an empty token") {
   TempDir dir;
-  write(dir.path / "t", "\n  \n", 0600);
-  auto token = load_or_create_token(dir.path / "t");
+  write(dir.path() / "t", "\n  \n", 0600);
+  auto token = load_or_create_token(dir.path() / "t");
   REQUIRE_FALSE(token.ok());
   CHECK(token.error().message.find("empty") != std::string::npos);
 }
 
 TEST_CASE("a token with spaces inside is refused (it could never be sent in a header)") {
   TempDir dir;
-  write(dir.path / "t", "two words\n", 0600);
-  CHECK_FALSE(load_or_create_token(dir.path / "t").ok());
+  write(dir.path() / "t", "two words\n", 0600);
+  CHECK_FALSE(load_or_create_token(dir.path() / "t").ok());
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "config/loader.hpp"
+#include "test_support/temp_dir.hpp"
 
 namespace erp::daemon::config::testing {
 
@@ -21,32 +22,18 @@ inline std::string yaml(std::string_view text) {
   return std::string(text);
 }
 
-class TempDir {
+/// The shared scratch directory, with a helper that writes a file into it.
+class TempDir : public erp::test::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "erp-config-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = std::filesystem::path(pattern);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
+  TempDir() : erp::test::TempDir("erp-config-test") {}
 
   std::filesystem::path write(const std::filesystem::path& relative, std::string_view content) const {
-    const auto file = path_ / relative;
+    const auto file = path() / relative;
     std::filesystem::create_directories(file.parent_path());
     std::ofstream out(file, std::ios::binary);
     out << content;
     return file;
   }
-
- private:
-  std::filesystem::path path_;
 };
 
 /// Sets (or unsets, with nullopt) an environment variable for one test and restores it after.

@@ -4,10 +4,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
-#include <random>
 #include <thread>
 
 #include "core/time_format.hpp"
+#include "test_support/temp_dir.hpp"
 
 using namespace erp::daemon;
 using namespace std::chrono_literals;
@@ -27,7 +27,8 @@ class ScriptedHandler : public outbox::Handler {
 };
 
 struct Fixture {
-  fs::path dir = fs::temp_directory_path() / ("erpd-outbox-" + std::to_string(std::random_device{}()));
+  erp::test::TempDir tmp{"erpd-outbox"};
+  fs::path dir = tmp.path();
   std::unique_ptr<store::Store> store;
   metrics::Registry metrics;
   boost::asio::io_context io;
@@ -35,14 +36,12 @@ struct Fixture {
   std::thread thread;
 
   Fixture() {
-    fs::create_directories(dir);
     store = std::move(store::Store::open(dir / "erpd.db")).value();
   }
   ~Fixture() {
     work.reset();
     io.stop();
     if (thread.joinable()) thread.join();
-    fs::remove_all(dir);
   }
   std::int64_t enqueue(const std::string& key) {
     auto tx = store->begin();
