@@ -211,14 +211,17 @@ TEST_CASE("platform-sim: a bad scenario names file and line and exits 2; bad arg
   write_file(dir / "bad.yaml", "shops:\n  - id: a\n    platform: jd\n    app_key: k\n    app_secret: s\n");
   const auto sim = platform_sim_binary().string();
   const auto bad = run({sim, "--listen", "127.0.0.1:0", "--scenario", (dir / "bad.yaml").string()});
+  INFO("bad: stderr was: ", bad.err);
   CHECK(bad.exit_code == 2);
   CHECK(bad.err.find((dir / "bad.yaml").string() + ":3: shops[0].platform: 'jd'") != std::string::npos);
 
   const auto nowhere = run({sim, "--listen", "nowhere"});
+  INFO("nowhere: stderr was: ", nowhere.err);
   CHECK(nowhere.exit_code == 2);
   CHECK(nowhere.err.find("--listen: 'nowhere' is not HOST:PORT") != std::string::npos);
 
   const auto no_listen = run({sim, "--scenario", "x.yaml"});
+  INFO("no_listen: stderr was: ", no_listen.err);
   CHECK(no_listen.exit_code == 2);
   CHECK(no_listen.err.find("--listen HOST:PORT is required") != std::string::npos);
 }
