@@ -115,6 +115,45 @@ struct GiftConfig {
   friend bool operator==(const GiftConfig&, const GiftConfig&) = default;
 };
 
+/// A shop's dropship identity (rule D1): it hands items to factories, or it is a factory that
+/// ships what merchants hand it. Fixed once the shop has a binding.
+enum class DropshipRole { merchant, factory };
+
+/// A factory the merchant hands items to (rules D2-D8). It talks to the daemon's factory API with
+/// its own token, which sees only its own lines (D5).
+struct FactoryConfig {
+  std::string id;    ///< [A-Za-z0-9_.-]{1,64}, unique.
+  std::string name;  ///< For people; the id when not set.
+  std::filesystem::path token_file;  ///< Its API token; created (mode 0600) when missing.
+  /// The factory's own Douyin shop id: a Douyin merchant shop assigns to it through the platform
+  /// (iop.sellerDistribute). Empty: the factory is not on Douyin.
+  std::string douyin_shop_id;
+  /// A configured shop with `dropship.role: factory` that is this factory's own platform shop:
+  /// the items merchants assign to that shop on the platform are this factory's lines. Empty: none.
+  std::string shop;
+  int line = 0;  ///< Where the entry starts, for messages.
+  friend bool operator==(const FactoryConfig&, const FactoryConfig&) = default;
+};
+
+/// Automatic assignment (rule D4): a paid line whose sku or outer sku is listed goes to the
+/// factory, if the shop has a binding with it in force. The first matching rule wins.
+struct DropshipRule {
+  std::string name;
+  std::vector<std::string> skus;
+  std::string factory;
+  std::vector<std::string> shops;  ///< Empty: every merchant shop.
+  friend bool operator==(const DropshipRule&, const DropshipRule&) = default;
+};
+
+/// workflows.dropship (rules D1-D11).
+struct DropshipConfig {
+  std::vector<FactoryConfig> factories;
+  std::vector<DropshipRule> rules;
+  /// D11: how often bindings, assignments and shipments are read back from the platforms.
+  std::chrono::milliseconds reconcile_every{std::chrono::minutes{5}};
+  friend bool operator==(const DropshipConfig&, const DropshipConfig&) = default;
+};
+
 struct ShopConfig {
   std::string id;
   std::string platform;  ///< Plugin name: taobao | tmall | douyin | any installed plugin.
@@ -136,6 +175,8 @@ struct ShopConfig {
   InterceptConfig intercept;
   /// workflows.gift merged with this shop's own `gift:` map; enabled only for Tmall shops.
   GiftConfig gift;
+  /// `dropship.role` (D1); merchant when not set.
+  DropshipRole dropship_role = DropshipRole::merchant;
   int line = 0;  ///< Where the entry starts, for messages.
 };
 
@@ -191,6 +232,7 @@ struct WorkflowsConfig {
   InterceptConfig intercept;
   /// The gift defaults as written under workflows.gift; what a shop uses is ShopConfig::gift.
   GiftConfig gift;
+  DropshipConfig dropship;
   friend bool operator==(const WorkflowsConfig&, const WorkflowsConfig&) = default;
 };
 

@@ -241,6 +241,115 @@ struct NewAlert {
   nlohmann::json detail = nlohmann::json::object();
 };
 
+// --- dropship (rules D1-D11) ---------------------------------------------------------------
+
+/// A binding between a merchant's shop and a factory (rule D2): requested by the merchant,
+/// confirmed by the factory (or seen bound on the platform), ended by either side.
+enum class BindingState { requested, bound, unbound };
+
+struct DropshipBinding {
+  std::int64_t id = 0;
+  std::string platform;  ///< The merchant's shop.
+  std::string shop;
+  std::string factory;  ///< The factory's id in the daemon's config.
+  BindingState state = BindingState::requested;
+  Instant requested_at{};
+  std::optional<Instant> bound_at;  ///< D3: only orders created after it enter dropship.
+  std::optional<Instant> ended_at;
+  std::string ended_by;  ///< "merchant", "factory" or "platform" once unbound.
+  std::string detail;    ///< The latest outcome in words.
+};
+
+struct BindingFilter {
+  std::string platform;  ///< Empty: any.
+  std::string shop;      ///< Empty: any.
+  std::string factory;   ///< Empty: any.
+  std::vector<BindingState> states;  ///< Empty: any.
+  int limit = 200;                   ///< Clamped to 1..1000.
+};
+
+/// Which party's view a dropship line is: the merchant's assignment of its own order line, or a
+/// factory shop's item assigned to it by a merchant on the platform (the daemon runs that shop).
+enum class DropshipSide { merchant, factory };
+
+/// Where one assigned line stands.
+enum class DropshipLineState {
+  assigning,   ///< Decided; the platform's assignment (outbox) has not gone through yet.
+  assigned,    ///< The factory is to ship it (D4, D5).
+  shipped,     ///< Shipped, by the factory or the merchant (D7): exactly once.
+  unassigned,  ///< Taken back by the merchant, or the binding ended before it shipped.
+  refused,     ///< The platform refused the assignment (detail says why).
+};
+
+/// One line assigned to one factory. At most one line per (side, shop, order, line) is live
+/// (assigning, assigned or shipped); ended ones stay as history.
+struct DropshipLine {
+  std::int64_t id = 0;
+  DropshipSide side = DropshipSide::merchant;
+  std::string platform;
+  std::string shop;      ///< Merchant side: the merchant's shop; factory side: the factory's shop.
+  std::string order_id;  ///< The merchant's order (factory side: once the platform names it).
+  std::string line_id;   ///< The merchant's line; may be empty on the factory side.
+  std::string factory;   ///< The factory's id in the daemon's config.
+  std::int64_t binding_id = 0;  ///< Merchant side: the binding it was assigned under; 0 otherwise.
+  DropshipLineState state = DropshipLineState::assigning;
+  std::string rule_id;  ///< "D4" for an assignment; the rule that last moved it otherwise.
+  std::string source;   ///< "manual", "rule:<name>" or "platform".
+  std::string distr_order_id;    ///< The platform's id of the assignment, when it has a channel.
+  std::string merchant_shop_id;  ///< Factory side: the platform shop that assigned it.
+  // Factory side: what to ship, as the platform described it (the merchant side reads its order).
+  std::string sku;
+  std::string outer_sku;
+  std::string title;
+  std::int64_t quantity = 0;
+  std::string receiver_cipher;  ///< Factory side: the platform's ciphertext (D10), never plaintext.
+  std::string province;
+  std::string city;
+  std::string district;
+  bool buyer_cancelled = false;  ///< D8: stays assigned, but may not ship.
+  std::string cancel_reason;
+  std::string waybill;
+  std::string carrier;
+  std::string shipped_by;  ///< "factory", "merchant" or "platform".
+  std::optional<Instant> shipped_at;
+  std::optional<std::int64_t> outbox_id;  ///< The latest platform side effect for it.
+  Instant assigned_at{};
+  Instant updated_at{};
+  std::optional<Instant> ended_at;
+  std::string detail;
+};
+
+struct DropshipLineFilter {
+  std::optional<DropshipSide> side;
+  std::string factory;   ///< Empty: any. The factory API always sets it (a token sees its own lines).
+  std::string platform;  ///< Empty: any.
+  std::string shop;      ///< Empty: any.
+  std::string order_id;  ///< Empty: any.
+  std::vector<DropshipLineState> states;  ///< Empty: any.
+  std::int64_t after_id = 0;  ///< Paging: lines with a larger id, oldest first.
+  int limit = 200;            ///< Clamped to 1..1000.
+};
+
+/// One time a factory was handed a receiver in plaintext (D10): the audit trail. The plaintext
+/// itself is never stored.
+struct ReceiverAccess {
+  std::int64_t id = 0;
+  std::string factory;
+  std::int64_t dropship_line = 0;
+  std::string platform;
+  std::string shop;
+  std::string order_id;
+  std::string outcome;  ///< "decrypted", or why not.
+  Instant at{};
+};
+
+std::string_view to_string(BindingState state) noexcept;
+std::optional<BindingState> binding_state_from_string(std::string_view text) noexcept;
+std::string_view to_string(DropshipSide side) noexcept;
+std::optional<DropshipSide> dropship_side_from_string(std::string_view text) noexcept;
+std::string_view to_string(DropshipLineState state) noexcept;
+std::optional<DropshipLineState> dropship_line_state_from_string(std::string_view text) noexcept;
+
 std::string_view to_string(OutboxState state) noexcept;
 std::optional<OutboxState> outbox_state_from_string(std::string_view text) noexcept;
 std::string_view to_string(InterceptState state) noexcept;

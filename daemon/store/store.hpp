@@ -250,6 +250,47 @@ class Store {
   /// Open alerts, newest first; only those of kinds starting with `kind_prefix` when it is set.
   std::vector<Alert> open_alerts(const std::string& kind_prefix = "", int limit = 200);
 
+  // --- dropship (dropship_rows.cpp) ----------------------------------------------------------
+  /// The shop's dropship identity, "merchant" or "factory" (D1); nullopt when never set.
+  std::optional<std::string> dropship_role(const std::string& platform, const std::string& shop);
+  /// Sets it. Policy (D1: fixed once any binding exists) is DropshipService's job.
+  void set_dropship_role(Tx& tx, const std::string& platform, const std::string& shop, const std::string& role,
+                         Instant now);
+  /// Stores a new binding (its id is ignored) and returns its id. Throws SQLite::Exception when the
+  /// shop and factory already have one that is not unbound.
+  std::int64_t add_binding(Tx& tx, const DropshipBinding& binding);
+  /// Writes the binding's changing fields (state, bound_at, ended_at, ended_by, detail).
+  void update_binding(Tx& tx, const DropshipBinding& binding);
+  std::optional<DropshipBinding> get_binding(std::int64_t id);
+  /// The shop and factory's binding that is not unbound, if any.
+  std::optional<DropshipBinding> open_binding(const std::string& platform, const std::string& shop,
+                                              const std::string& factory);
+  /// Newest first.
+  std::vector<DropshipBinding> list_bindings(const BindingFilter& filter);
+  /// True when the shop ever requested or received a binding, whatever became of it (D1).
+  bool has_any_binding(const std::string& platform, const std::string& shop);
+
+  /// Stores a new dropship line (its id is ignored) and returns its id. Throws SQLite::Exception
+  /// when the line already has a live one (merchant side) or the distr_order_id is taken (per side
+  /// and shop).
+  std::int64_t add_dropship_line(Tx& tx, const DropshipLine& line);
+  /// Writes every field but id, side, platform, shop and assigned_at.
+  void update_dropship_line(Tx& tx, const DropshipLine& line);
+  std::optional<DropshipLine> get_dropship_line(std::int64_t id);
+  /// The merchant side's live (assigning, assigned or shipped) line for this order line, if any.
+  std::optional<DropshipLine> live_dropship_line(const OrderKey& order, const std::string& line_id);
+  /// The line holding this platform assignment id on that side and shop, if any.
+  std::optional<DropshipLine> dropship_line_by_distr(DropshipSide side, const std::string& platform,
+                                                     const std::string& shop, const std::string& distr_order_id);
+  /// Every line of the order on the merchant side, live and ended, oldest first.
+  std::vector<DropshipLine> dropship_lines_of(const OrderKey& order);
+  /// Oldest first, from after_id on.
+  std::vector<DropshipLine> list_dropship_lines(const DropshipLineFilter& filter);
+  /// Records a receiver hand-out (entry.id is ignored); returns its id.
+  std::int64_t log_receiver_access(Tx& tx, const ReceiverAccess& entry);
+  /// Newest first; only `factory`'s when it is set.
+  std::vector<ReceiverAccess> receiver_accesses(const std::string& factory = "", int limit = 200);
+
   Counts counts();
 
  private:

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "erp/dropship.hpp"
 #include "erp/host.hpp"
 #include "erp/model.hpp"
 #include "erp/result.hpp"
@@ -46,6 +47,13 @@ struct OrderPage {
   std::vector<Order> orders;
   std::vector<Rejected> rejected;
   std::string next_page;  ///< Opaque token for the next page; empty when the window is drained.
+};
+
+/// One page of the dropship items assigned to a factory shop, by modified time (rule D5).
+struct DropshipPage {
+  std::vector<DropshipOrder> orders;
+  std::vector<Rejected> rejected;
+  std::string next_page;  ///< Empty when the window is drained.
 };
 
 /// Outcome of a shipment upload.
@@ -151,6 +159,49 @@ class PlatformAdapter {
   virtual Result<std::vector<PlainReceiver>> decrypt_receivers(const std::vector<ReceiverCipher>& ciphers) {
     (void)ciphers;
     return fail(ErrorCode::unsupported, "this adapter cannot decrypt receivers");
+  }
+
+  // --- dropship (rules D1-D11), when capabilities().dropship ---------------------------------
+  // Merchant side.
+
+  /// The factories the platform shows as bound to this shop, with when each binding took effect.
+  virtual Result<std::vector<FactoryBinding>> list_factories() {
+    return fail(ErrorCode::unsupported, "this adapter has no dropship channel");
+  }
+
+  /// Assigns items to a bound factory; one result per item, in request order (rule D4). A call the
+  /// platform refused as a whole is an error; refusals of single items are results.
+  virtual Result<std::vector<DistributeResult>> distribute(const DistributeRequest& request) {
+    (void)request;
+    return fail(ErrorCode::unsupported, "this adapter has no dropship channel");
+  }
+
+  /// Takes an assignment back. ErrorCode::already_shipped when the factory shipped it already.
+  virtual Result<void> cancel_distribution(const std::string& distr_order_id) {
+    (void)distr_order_id;
+    return fail(ErrorCode::unsupported, "this adapter has no dropship channel");
+  }
+
+  // Factory side: only a factory shop's credentials may call these (rule D5).
+
+  /// One page of the items assigned to this factory shop and modified in `window`.
+  virtual Result<DropshipPage> list_dropship(const ModifiedWindow& window, const std::string& page) {
+    (void)window;
+    (void)page;
+    return fail(ErrorCode::unsupported, "this adapter has no dropship channel");
+  }
+
+  /// One assigned item in full, with the receiver's ciphertext.
+  virtual Result<DropshipOrder> get_dropship(const std::string& distr_order_id) {
+    (void)distr_order_id;
+    return fail(ErrorCode::unsupported, "this adapter has no dropship channel");
+  }
+
+  /// Reports the factory's waybill for one assigned item. Refusals (already shipped D7, buyer
+  /// cancelled D8) come back as a receipt, not an error, so they are never retried.
+  virtual Result<DropshipShipReceipt> return_waybill(const DropshipShipment& shipment) {
+    (void)shipment;
+    return fail(ErrorCode::unsupported, "this adapter has no dropship channel");
   }
 };
 

@@ -2,6 +2,7 @@
 // Everything a plugin author needs, in one include.
 
 #include "erp/adapter.hpp"
+#include "erp/dropship.hpp"
 #include "erp/host.hpp"
 #include "erp/memory_state.hpp"
 #include "erp/model.hpp"

@@ -13,9 +13,11 @@ namespace erp::sdk {
 ///      WarehouseConnector::unlock(); Capabilities::memo_max_chars.
 ///   4: 1-yuan reservation gifts (rules G1-G13): OrderLine gains shipped_at, waybill and carrier;
 ///      DeliveryOrder::added_lines holds AddedLine (the line, its rule id, the orders it fulfils).
-inline constexpr std::uint32_t kAbiVersion = 4;
+///   5: dropship (rules D1-D11): erp/dropship.hpp; PlatformAdapter::list_factories, distribute,
+///      cancel_distribution, list_dropship, get_dropship and return_waybill.
+inline constexpr std::uint32_t kAbiVersion = 5;
 
 /// SDK release, for humans.
-inline constexpr const char* kSdkVersion = "0.4.0";
+inline constexpr const char* kSdkVersion = "0.5.0";
 
 }  // namespace erp::sdk
