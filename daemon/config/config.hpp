@@ -131,6 +131,9 @@ struct FactoryConfig {
   /// A configured shop with `dropship.role: factory` that is this factory's own platform shop:
   /// the items merchants assign to that shop on the platform are this factory's lines. Empty: none.
   std::string shop;
+  /// Optional http(s) URL the daemon POSTs the factory's line events to (assigned, cancelled by
+  /// the buyer: D8); empty: the factory polls.
+  std::string notify_url;
   int line = 0;  ///< Where the entry starts, for messages.
   friend bool operator==(const FactoryConfig&, const FactoryConfig&) = default;
 };

@@ -7,6 +7,7 @@
 
 #include <system_error>
 
+#include "config/dropship_settings.hpp"
 #include "config/issues.hpp"
 #include "config/map_reader.hpp"
 #include "config/sections.hpp"
@@ -35,8 +36,11 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   config.plugins = detail::read_plugins(root, context);
   config.api = detail::read_api(root, context, config.database);
   // Workflows before shops: a shop's workflow settings (intercept, gift) are merged over the defaults.
-  config.workflows = detail::read_workflows(root);
+  detail::DropshipReferences dropship_references;
+  config.workflows = detail::read_workflows(root, context, dropship_references);
   config.shops = detail::read_shops(root, context, config.workflows);
+  // Dropship after shops: factories and rules name shops by id and role (D1), and the API's token.
+  detail::check_dropship_references(dropship_references, config.api, config.shops, sink);
   config.warehouse = detail::read_warehouse(root, context);
   config.outbox = detail::read_outbox(root);
   config.sync = detail::read_sync(root);

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "config/dropship_settings.hpp"
 #include "config/gift_settings.hpp"
 #include "config/intercept_settings.hpp"
 #include "config/value_rules.hpp"
@@ -152,7 +153,8 @@ LogConfig read_log(const MapReader& root) {
   return out;
 }
 
-WorkflowsConfig read_workflows(const MapReader& root) {
+WorkflowsConfig read_workflows(const MapReader& root, const ReadContext& context,
+                               DropshipReferences& dropship_references) {
   WorkflowsConfig out;
   const MapReader::Entry* entry = root.find("workflows");
   if (entry != nullptr && !entry->value.IsNull() && !entry->value.IsMap()) {
@@ -171,6 +173,7 @@ WorkflowsConfig read_workflows(const MapReader& root) {
   }
   out.intercept = read_intercept_defaults(section);
   out.gift = read_gift_defaults(section);
+  out.dropship = read_dropship(section, context, dropship_references);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "config/dropship_settings.hpp"
 #include "config/map_reader.hpp"
 
 namespace erp::daemon::config::detail {
@@ -21,10 +22,14 @@ WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context
 OutboxConfig read_outbox(const MapReader& root);
 SyncConfig read_sync(const MapReader& root);
 LogConfig read_log(const MapReader& root);
-/// `release_delay`, `intercept` and `gift` are typed; the sections of the workflows still to come
-/// (dropship, deadlines) are accepted as any map until they get typed settings.
-WorkflowsConfig read_workflows(const MapReader& root);
+/// `release_delay`, `intercept`, `gift` and `dropship` are typed; `deadlines`, the workflow still
+/// to come, is accepted as any map until it gets typed settings. What workflows.dropship names in
+/// other sections goes to `dropship_references`, for check_dropship_references once the shops
+/// are read.
+WorkflowsConfig read_workflows(const MapReader& root, const ReadContext& context,
+                               DropshipReferences& dropship_references);
 /// `workflows` is read first: each shop's `intercept:` and `gift:` are merged over their defaults.
+/// A shop's `dropship:` map holds only its role.
 std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context, const WorkflowsConfig& workflows);
 
 }  // namespace erp::daemon::config::detail

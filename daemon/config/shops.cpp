@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "config/dropship_settings.hpp"
 #include "config/gift_settings.hpp"
 #include "config/intercept_settings.hpp"
 #include "config/push_path.hpp"
@@ -13,7 +14,7 @@ namespace erp::daemon::config::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 18> kShopKeys{"id",           "platform",
+constexpr std::array<std::string_view, 19> kShopKeys{"id",           "platform",
                                                      "base_url",     "app_key",
                                                      "app_secret",   "app_secret_file",
                                                      "session",      "session_file",
@@ -21,7 +22,8 @@ constexpr std::array<std::string_view, 18> kShopKeys{"id",           "platform",
                                                      "sign_method",  "poll_interval",
                                                      "enabled",      "options",
                                                      "push_path",    "requests_per_minute",
-                                                     "intercept",    "gift"};
+                                                     "intercept",    "gift",
+                                                     "dropship"};
 // The request budget per shop: below 1 nothing would ever be sent; above this a typo is likelier
 // than a platform quota (TOP's largest paid tiers are far below it).
 constexpr int kMinRequestsPerMinute = 1;
@@ -110,6 +112,7 @@ ShopConfig read_shop(const MapReader& shop, const ReadContext& context, const Wo
   out.options = shop.options("options");
   out.intercept = read_shop_intercept(shop, workflows.intercept);
   out.gift = read_shop_gift(shop, out.platform, workflows.gift);
+  out.dropship_role = read_shop_dropship_role(shop);
   return out;
 }
 

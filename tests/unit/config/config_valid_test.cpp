@@ -260,7 +260,7 @@ workflows:
   release_delay: 90s
   gift: ~
   intercept: ~
-  dropship: [1, [2, 3]]
+  dropship: ~
   deadlines: {window: 2d, rules: [{sku: A, gift: B}]}
 )"),
                                    kFile);
