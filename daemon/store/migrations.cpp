@@ -363,6 +363,112 @@ CREATE TABLE alerts (
 CREATE UNIQUE INDEX alerts_open ON alerts (kind, subject) WHERE cleared_at IS NULL;
 )sql";
 
+// Version 7 (dropship, rules D1-D11):
+// - dropship_roles: a shop's dropship identity, merchant or factory (D1), once the dropship service
+//   has recorded it; the service refuses to change it once the shop has a binding.
+// - dropship_bindings: one row per binding a merchant shop requested with a factory (D2), with
+//   where it stands; ended ones stay as history, so "ever had a binding" (D1) stays answerable.
+//   At most one binding of a shop and factory is not unbound (dropship_bindings_open); bound_at is
+//   when it took effect (D3). A shop has a handful of bindings: the other reads walk the table.
+// - dropship_lines: one row per line assigned to a factory (D4), from either side: the merchant's
+//   assignment of its own order line, or an item a merchant assigned to a factory shop the daemon
+//   runs (D5). The merchant's order is named by its text key, not by a reference to orders: the
+//   factory side's orders belong to other merchants and are never stored here. At most one live
+//   (assigning, assigned or shipped) merchant line per order line (dropship_lines_live; ended ones
+//   stay as history, so an unassigned line can be assigned again); a platform assignment id
+//   belongs to one line per side and shop (dropship_lines_by_distr). receiver_cipher is the
+//   platform's ciphertext, never plaintext (D10). binding_id is 0 on the factory side (no binding
+//   of ours), so it is no reference. The factory API pages a factory's own lines in id order
+//   (dropship_lines_of_factory); an order's lines are found by its key (dropship_lines_of_order).
+// - receiver_access_log: each time a factory was handed a receiver decrypted, or refused it (D10):
+//   who, which line and order, the outcome and when; never the receiver itself. Append-only, like
+//   the order event log. dropship_line is what the factory asked for, which may be a line that
+//   does not exist (a refusal), so it is no reference either.
+// The live states are spelled with OR, not IN (see version 3), and queries spell them the same way
+// so the planner can use the partial index.
+constexpr const char* kV7 = R"sql(
+CREATE TABLE dropship_roles (
+  platform TEXT    NOT NULL,
+  shop     TEXT    NOT NULL,
+  role     TEXT    NOT NULL CHECK (role = 'merchant' OR role = 'factory'),
+  set_at   INTEGER NOT NULL,
+  PRIMARY KEY (platform, shop)
+) WITHOUT ROWID;
+
+CREATE TABLE dropship_bindings (
+  id           INTEGER PRIMARY KEY,
+  platform     TEXT    NOT NULL,
+  shop         TEXT    NOT NULL,
+  factory      TEXT    NOT NULL,
+  state        TEXT    NOT NULL CHECK (state = 'requested' OR state = 'bound' OR state = 'unbound'),
+  requested_at INTEGER NOT NULL,
+  bound_at     INTEGER,
+  ended_at     INTEGER,
+  ended_by     TEXT    NOT NULL,
+  detail       TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX dropship_bindings_open ON dropship_bindings (platform, shop, factory) WHERE state <> 'unbound';
+
+CREATE TABLE dropship_lines (
+  id               INTEGER PRIMARY KEY,
+  side             TEXT    NOT NULL CHECK (side = 'merchant' OR side = 'factory'),
+  platform         TEXT    NOT NULL,
+  shop             TEXT    NOT NULL,
+  order_id         TEXT    NOT NULL,
+  line_id          TEXT    NOT NULL,
+  factory          TEXT    NOT NULL,
+  binding_id       INTEGER NOT NULL,
+  state            TEXT    NOT NULL CHECK (state = 'assigning' OR state = 'assigned' OR state = 'shipped' OR
+                                           state = 'unassigned' OR state = 'refused'),
+  rule_id          TEXT    NOT NULL,
+  source           TEXT    NOT NULL,
+  distr_order_id   TEXT    NOT NULL,
+  merchant_shop_id TEXT    NOT NULL,
+  sku              TEXT    NOT NULL,
+  outer_sku        TEXT    NOT NULL,
+  title            TEXT    NOT NULL,
+  quantity         INTEGER NOT NULL,
+  receiver_cipher  TEXT    NOT NULL,
+  province         TEXT    NOT NULL,
+  city             TEXT    NOT NULL,
+  district         TEXT    NOT NULL,
+  buyer_cancelled  INTEGER NOT NULL DEFAULT 0 CHECK (buyer_cancelled IN (0, 1)),
+  cancel_reason    TEXT    NOT NULL,
+  waybill          TEXT    NOT NULL,
+  carrier          TEXT    NOT NULL,
+  shipped_by       TEXT    NOT NULL,
+  shipped_at       INTEGER,
+  outbox_id        INTEGER REFERENCES outbox (id),
+  assigned_at      INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  ended_at         INTEGER,
+  detail           TEXT    NOT NULL
+);
+CREATE UNIQUE INDEX dropship_lines_live ON dropship_lines (platform, shop, order_id, line_id)
+  WHERE side = 'merchant' AND (state = 'assigning' OR state = 'assigned' OR state = 'shipped');
+CREATE UNIQUE INDEX dropship_lines_by_distr ON dropship_lines (side, platform, shop, distr_order_id)
+  WHERE distr_order_id <> '';
+CREATE INDEX dropship_lines_of_factory ON dropship_lines (factory, id);
+CREATE INDEX dropship_lines_of_order ON dropship_lines (platform, shop, order_id);
+
+CREATE TABLE receiver_access_log (
+  id            INTEGER PRIMARY KEY,
+  factory       TEXT    NOT NULL,
+  dropship_line INTEGER NOT NULL,
+  platform      TEXT    NOT NULL,
+  shop          TEXT    NOT NULL,
+  order_id      TEXT    NOT NULL,
+  outcome       TEXT    NOT NULL,
+  at            INTEGER NOT NULL
+);
+CREATE INDEX receiver_access_log_of_factory ON receiver_access_log (factory, id);
+-- An audit trail: what was handed out stays on record.
+CREATE TRIGGER receiver_access_log_no_update BEFORE UPDATE ON receiver_access_log
+BEGIN SELECT RAISE(ABORT, 'receiver_access_log is append-only'); END;
+CREATE TRIGGER receiver_access_log_no_delete BEFORE DELETE ON receiver_access_log
+BEGIN SELECT RAISE(ABORT, 'receiver_access_log is append-only'); END;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
@@ -370,6 +476,7 @@ constexpr Migration kMigrations[] = {
     {4, "plugin state and the ids of pushes taken over", kV4},
     {5, "intercept requests and their state", kV5},
     {6, "1-yuan reservation gifts, their links and rule usage; alerts", kV6},
+    {7, "dropship roles, bindings, assigned lines and the receiver access audit", kV7},
 };
 
 }  // namespace
