@@ -26,6 +26,15 @@ class DouyinAdapter final : public sdk::PlatformAdapter {
   sdk::PushReply push_refusal(const sdk::Error& why) override;
   sdk::Result<std::vector<sdk::PlainReceiver>> decrypt_receivers(const std::vector<sdk::ReceiverCipher>& ciphers) override;
 
+  // Dropship (iop.*, rules D1-D11; douyin_dropship). Merchant side:
+  sdk::Result<std::vector<sdk::FactoryBinding>> list_factories() override;
+  sdk::Result<std::vector<sdk::DistributeResult>> distribute(const sdk::DistributeRequest& request) override;
+  sdk::Result<void> cancel_distribution(const std::string& distr_order_id) override;
+  // Factory side (a factory shop's token only, D5):
+  sdk::Result<sdk::DropshipPage> list_dropship(const sdk::ModifiedWindow& window, const std::string& page) override;
+  sdk::Result<sdk::DropshipOrder> get_dropship(const std::string& distr_order_id) override;
+  sdk::Result<sdk::DropshipShipReceipt> return_waybill(const sdk::DropshipShipment& shipment) override;
+
  private:
   sdk::Result<sdk::OrderPage> list_modified_impl(const sdk::ModifiedWindow& window, const std::string& page);
   sdk::Result<nlohmann::json> fetch_page(const sdk::ModifiedWindow& window, std::int64_t page, std::int64_t size);
@@ -33,6 +42,8 @@ class DouyinAdapter final : public sdk::PlatformAdapter {
   sdk::Result<nlohmann::json> order_detail(const std::string& order_id);
   sdk::Result<sdk::ShipmentReceipt> ship_impl(const sdk::Shipment& shipment);
   sdk::Result<std::vector<sdk::PlainReceiver>> decrypt_impl(const std::vector<sdk::ReceiverCipher>& ciphers);
+  sdk::Result<std::vector<sdk::DistributeResult>> distribute_impl(const sdk::DistributeRequest& request);
+  sdk::Result<sdk::DropshipPage> list_dropship_impl(const sdk::ModifiedWindow& window, const std::string& page);
   std::string shop() const;
 
   sdk::HostContext& host_;

@@ -26,22 +26,25 @@ std::string text_field(const nlohmann::json& answer, const char* name) {
 }  // namespace
 
 std::optional<DouyinError> read_error(const nlohmann::json& answer) {
-  if (!answer.is_object()) return DouyinError{-1, "", ""};
+  if (!answer.is_object()) return DouyinError{-1, "", "", "", nullptr};
   DouyinError error;
   if (const auto code = answer.find("code"); code != answer.end() && code->is_number_integer()) {
     error.code = code->get<long>();
     if (error.code == kSuccess) return std::nullopt;
     error.sub_code = text_field(answer, "sub_code");
     error.msg = text_field(answer, "msg");
+    error.sub_msg = text_field(answer, "sub_msg");
+    if (const auto data = answer.find("data"); data != answer.end() && !data->is_null()) error.data = *data;
     return error;
   }
   if (const auto err_no = answer.find("err_no"); err_no != answer.end() && err_no->is_number_integer()) {
     error.code = err_no->get<long>();
     if (error.code == 0) return std::nullopt;
     error.msg = text_field(answer, "message");
+    if (const auto data = answer.find("data"); data != answer.end() && !data->is_null()) error.data = *data;
     return error;
   }
-  return DouyinError{-1, "", ""};
+  return DouyinError{-1, "", "", "", nullptr};
 }
 
 sdk::Error classify_douyin_error(const DouyinError& e) {

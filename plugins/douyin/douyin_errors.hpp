@@ -15,6 +15,10 @@ struct DouyinError {
   long code = 0;         ///< `code`, or the legacy `err_no` when there is no `code`.
   std::string sub_code;  ///< e.g. "isv.access-token-expired"; empty in the legacy envelope.
   std::string msg;       ///< `msg` or `message`. Never put in an error message: it may echo request values.
+  std::string sub_msg;   ///< `sub_msg`: the platform's words for a business refusal (same caution as msg).
+  /// The answer's `data`, when a refusal carries one (per-item results of a partly failed call);
+  /// null otherwise.
+  nlohmann::json data;
 };
 
 /// nullopt when the answer is a success (`code` 10000, or legacy `err_no` 0). An answer with

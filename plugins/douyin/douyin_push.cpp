@@ -11,6 +11,8 @@ namespace {
 using nlohmann::json;
 using sdk::ErrorCode;
 
+constexpr std::string_view kIopTradePrefix = "doudian_iopTrade_";
+
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 /// A message's data: JSON text (the Go SDK's shape) or an object already (SKIT's samples).
@@ -50,6 +52,9 @@ bool push_signature_valid(std::string_view event_sign, std::string_view app_key,
 }
 
 std::string push_topic(std::string_view tag) {
+  // 代打 (dropship) messages as SKIT names them: UpdateRemark, Distribution, DistributionCancel,
+  // UpdateReceiver, StatusReturn.
+  if (tag.substr(0, kIopTradePrefix.size()) == kIopTradePrefix) return "dropship";
   int number = 0;
   if (tag.empty() || tag.size() > 4) return "other";
   for (const char c : tag) {
@@ -58,6 +63,7 @@ std::string push_topic(std::string_view tag) {
   }
   if ((number >= 100 && number <= 113) || number == 126) return "order";
   if (number >= 200 && number <= 218) return "refund";
+  if (number == 500 || number == 501 || number == 504 || number == 505) return "dropship";
   return "other";
 }
 
@@ -87,7 +93,8 @@ sdk::Result<sdk::PushBatch> parse_douyin_push(const sdk::PushRequest& request, s
     out.topic = push_topic(out.tag);
     const json data = data_of(message);
     if (!douyin_shop_id.empty() && data.contains("shop_id") && id_text(data["shop_id"]) != douyin_shop_id) continue;
-    if (out.topic != "other") out.order_id = order_id_of(data);
+    // A dropship message is about an assignment (distr_order_id), not an order the host could fetch.
+    if (out.topic == "order" || out.topic == "refund") out.order_id = order_id_of(data);
     batch.messages.push_back(std::move(out));
   }
   batch.reply = sdk::PushReply{200, "application/json", std::string(kPushSuccess)};

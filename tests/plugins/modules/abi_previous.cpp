@@ -1,7 +1,9 @@
-// A plugin built against the previous SDK ABI (kAbiVersion - 1; at ABI 4 that is ABI 3, from before
-// OrderLine gained its shipping facts and DeliveryOrder::added_lines became AddedLine). Its structs'
-// layouts differ from the host's, so the host must refuse it from the file alone; its constructor
-// aborts to prove the host never loads it.
+// A plugin built against the previous SDK ABI (kAbiVersion - 1; at ABI 5 that is ABI 4, from before
+// PlatformAdapter gained the dropship calls list_factories, distribute, cancel_distribution,
+// list_dropship, get_dropship and return_waybill, and Capabilities gained `dropship`). Its adapter's
+// virtual table is shorter than the host's, so a dropship call would run whatever sits past its end,
+// and the byte the host reads as Capabilities::dropship is padding the plugin never set. The host
+// must refuse it from the file alone; its constructor aborts to prove the host never loads it.
 
 #include <cstdlib>
 #include <memory>
@@ -11,7 +13,7 @@
 namespace {
 
 constexpr erp::sdk::PluginManifest previous_manifest() {
-  auto m = erp::sdk::make_manifest(erp::sdk::PluginKind::warehouse, "test_abiprev", "0.3.0");
+  auto m = erp::sdk::make_manifest(erp::sdk::PluginKind::platform, "test_abiprev", "0.4.0");
   m.abi_version = erp::sdk::kAbiVersion - 1;
   return m;
 }
