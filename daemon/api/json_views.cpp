@@ -149,6 +149,57 @@ json outbox_item_to_json(const store::OutboxItem& item) {
               {"updated_at", format_rfc3339(item.updated_at)}};
 }
 
+json binding_to_json(const store::DropshipBinding& b) {
+  return json{{"id", b.id},
+              {"platform", b.platform},
+              {"shop", b.shop},
+              {"factory", b.factory},
+              {"state", store::to_string(b.state)},
+              {"requested_at", format_rfc3339(b.requested_at)},
+              {"bound_at", instant_or_null(b.bound_at)},
+              {"ended_at", instant_or_null(b.ended_at)},
+              {"ended_by", b.ended_by},
+              {"message", b.detail}};
+}
+
+json dropship_line_to_json(const store::DropshipLine& l) {
+  const bool may_ship = l.state == store::DropshipLineState::assigned && !l.buyer_cancelled;
+  return json{{"id", l.id},
+              {"side", store::to_string(l.side)},
+              {"platform", l.platform},
+              {"shop", l.shop},
+              {"order_id", l.order_id},
+              {"line_id", l.line_id},
+              {"factory", l.factory},
+              {"state", store::to_string(l.state)},
+              {"buyer_cancelled", l.buyer_cancelled},
+              {"cancel_reason", l.cancel_reason},
+              {"may_ship", may_ship},
+              {"rule", l.rule_id},
+              {"source", l.source},
+              {"distr_order_id", l.distr_order_id},
+              {"merchant_shop_id", l.merchant_shop_id},
+              {"sku", l.sku},
+              {"outer_sku", l.outer_sku},
+              {"title", l.title},
+              {"quantity", l.quantity},
+              {"region", {{"province", l.province}, {"city", l.city}, {"district", l.district}}},
+              {"waybill", l.waybill},
+              {"carrier", l.carrier},
+              {"shipped_by", l.shipped_by},
+              {"shipped_at", instant_or_null(l.shipped_at)},
+              {"assigned_at", format_rfc3339(l.assigned_at)},
+              {"updated_at", format_rfc3339(l.updated_at)},
+              {"ended_at", instant_or_null(l.ended_at)},
+              {"message", l.detail}};
+}
+
+json receiver_access_to_json(const store::ReceiverAccess& a) {
+  return json{{"id", a.id},           {"factory", a.factory},   {"dropship_line", a.dropship_line},
+              {"platform", a.platform}, {"shop", a.shop},        {"order_id", a.order_id},
+              {"outcome", a.outcome},   {"at", format_rfc3339(a.at)}};
+}
+
 void strip_ciphertext(json& j) {
   if (j.is_object()) {
     j.erase("ciphertext");

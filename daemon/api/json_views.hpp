@@ -40,6 +40,20 @@ nlohmann::json alert_to_json(const store::Alert& alert);
 /// ciphertext removed), state, attempts, next_attempt_at, last_error, created_at, updated_at.
 nlohmann::json outbox_item_to_json(const store::OutboxItem& item);
 
+/// The binding JSON of docs/dropship.md (rule D2): id, shop, platform, factory, state,
+/// requested_at, bound_at, ended_at, ended_by, message.
+nlohmann::json binding_to_json(const store::DropshipBinding& binding);
+
+/// The dropship line JSON of docs/dropship.md (rules D4-D8): id, side, platform, shop, order_id,
+/// line_id, factory, state, buyer_cancelled, cancel_reason, may_ship, rule, source,
+/// distr_order_id, merchant_shop_id, sku, outer_sku, title, quantity, region {province, city,
+/// district}, waybill, carrier, shipped_by, shipped_at, assigned_at, updated_at, ended_at, message.
+/// Never the receiver ciphertext.
+nlohmann::json dropship_line_to_json(const store::DropshipLine& line);
+
+/// id, factory, dropship_line, platform, shop, order_id, outcome, at (rule D10's audit).
+nlohmann::json receiver_access_to_json(const store::ReceiverAccess& access);
+
 /// Removes every "ciphertext" member at any depth: receiver ciphertext never leaves via the API.
 void strip_ciphertext(nlohmann::json& json);
 

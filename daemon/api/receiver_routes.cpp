@@ -300,4 +300,27 @@ ApiResponse get_receiver(ApiDeps& deps, const OrderKey& key) {
   return no_store(json_response(200, entry_json(e)));
 }
 
+ApiResponse factory_receiver(ApiDeps& deps, const std::string& shop, const sdk::ReceiverCipher& cipher,
+                             const sdk::Receiver& region, const std::function<void(const std::string&)>& audit) {
+  DecryptSlot slot;
+  if (!slot.held()) return busy();
+  Entry e;
+  e.key.shop = shop;
+  e.key.order_id = cipher.order_id;
+  e.ciphertext = cipher.ciphertext;
+  e.stored = region;
+  if (e.ciphertext.empty()) e.fail(kUnsupported, "the platform gave no receiver ciphertext for this item");
+  try {
+    if (e.pending()) decrypt_shop(deps, shop, {&e}, Clock::now() + kRetryBudget);
+  } catch (const StillRateLimited& limited) {
+    audit("rate_limited");
+    return rate_limited(limited);
+  }
+  audit(e.decrypted ? "decrypted" : e.code);
+  if (!e.decrypted) return no_store(json_response(single_status(e.code), error_json(e.code, e.message)));
+  json body = entry_json(e);
+  body.erase("platform");
+  return no_store(json_response(200, body));
+}
+
 }  // namespace erp::daemon::api::receiver_routes

@@ -3,10 +3,12 @@
 // GET /v1/orders/{platform}/{shop}/{order_id}/receiver. The plaintext lives in the response only:
 // never logged, never stored; every decryption handed out is an audit event on its order.
 
+#include <functional>
 #include <string>
 
 #include "api/router.hpp"
 #include "core/order_key.hpp"
+#include "erp/adapter.hpp"
 
 namespace erp::daemon::api::receiver_routes {
 
@@ -24,5 +26,13 @@ ApiResponse post_decrypt(ApiDeps& deps, const std::string& body);
 /// gives no decryption or the order has no ciphertext; 503 no running adapter, rate limited or
 /// busy; 502 the platform refused or failed.
 ApiResponse get_receiver(ApiDeps& deps, const OrderKey& key);
+
+/// A dropship factory's receiver for printing (rule D10): `cipher` decrypted through `shop`'s
+/// adapter, with the same busy and rate-limit answers as above. `region` gives province, city and
+/// district. `audit` is called with the outcome ("decrypted", or the error code) before anything
+/// is answered; an order the daemon does not store (a factory shop's item) has no event log, so
+/// the caller keeps the audit.
+ApiResponse factory_receiver(ApiDeps& deps, const std::string& shop, const sdk::ReceiverCipher& cipher,
+                             const sdk::Receiver& region, const std::function<void(const std::string&)>& audit);
 
 }  // namespace erp::daemon::api::receiver_routes

@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "api/dropship_routes.hpp"
+#include "api/factory_routes.hpp"
 #include "api/gift_routes.hpp"
 #include "api/http_util.hpp"
 #include "api/intercept_routes.hpp"
@@ -351,6 +353,53 @@ const std::vector<Route>& routes() {
          {{"GET", [](Call& c) { return gift_routes::list(c.deps, c.query); }}},
          {"state", "platform", "shop", "limit"},
          false},
+        {order + "/dropship", {}, {{"GET", [](Call& c) { return dropship_routes::of_order(c.deps, c.key()); }}}, {}, false},
+        {"/v1/dropship/factories",
+         {},
+         {{"GET", [](Call& c) { return dropship_routes::list_factories(c.deps); }}},
+         {},
+         false},
+        {"/v1/dropship/bindings",
+         {},
+         {{"GET", [](Call& c) { return dropship_routes::list_bindings(c.deps, c.query); }},
+          {"POST", [](Call& c) { return dropship_routes::post_binding(c.deps, c.body); }}},
+         {"shop", "factory", "state", "limit"},
+         false},
+        {"/v1/dropship/bindings/{id}/unbind",
+         {},
+         {{"POST", [](Call& c) { return dropship_routes::post_unbind(c.deps, c.params.at(0)); }}},
+         {},
+         false},
+        {"/v1/dropship/assign",
+         {},
+         {{"POST", [](Call& c) { return dropship_routes::post_assign(c.deps, c.body); }}},
+         {},
+         false},
+        {"/v1/dropship/lines",
+         {},
+         {{"GET", [](Call& c) { return dropship_routes::list_lines(c.deps, c.query); }}},
+         {"factory", "shop", "state", "order_id", "after", "limit"},
+         false},
+        {"/v1/dropship/lines/{id}",
+         {},
+         {{"GET", [](Call& c) { return dropship_routes::get_line(c.deps, c.params.at(0)); }}},
+         {},
+         false},
+        {"/v1/dropship/lines/{id}/unassign",
+         {},
+         {{"POST", [](Call& c) { return dropship_routes::post_unassign(c.deps, c.params.at(0)); }}},
+         {},
+         false},
+        {"/v1/dropship/audit",
+         {},
+         {{"GET", [](Call& c) { return dropship_routes::list_audit(c.deps, c.query); }}},
+         {"factory", "limit"},
+         false},
+        {"/v1/dropship/reconcile",
+         {},
+         {{"POST", [](Call& c) { return dropship_routes::post_reconcile(c.deps); }}},
+         {},
+         false},
         {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},
         {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, false},
         {"/v1/quarantine",
@@ -456,6 +505,8 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
       return r;
     }
   }
+  // The factory API authenticates factories' own tokens, never the daemon's (rule D5).
+  if (factory_routes::is_factory_path(target.substr(0, qmark))) return factory_routes::handle(deps_, request);
   const auto segments = split_path(target.substr(0, qmark));
   std::vector<std::string> params;
   const Route* route = segments ? match(*segments, params) : nullptr;

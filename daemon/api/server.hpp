@@ -10,13 +10,19 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "erp/adapter.hpp"
 #include "holds/release_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "store/store.hpp"
 #include "workflows/intercept/intercept_service.hpp"
+
+namespace erp::daemon::workflows::dropship {
+class DropshipService;
+}
 
 namespace erp::daemon::api {
 
@@ -45,6 +51,12 @@ struct ApiDeps {
   std::function<std::shared_ptr<sdk::PlatformAdapter>(const std::string& shop)> adapter = {};
   /// The intercept workflow (rules I1-I9). Null: the intercept routes answer 503.
   workflows::intercept::InterceptService* intercepts = nullptr;
+  /// The dropship hub (rules D1-D11). Null: the dropship and factory routes answer 503 / 401.
+  workflows::dropship::DropshipService* dropship = nullptr;
+  /// The factory whose token this is (compared in constant time), for the factory API. Unset: none.
+  std::function<std::optional<std::string>(std::string_view token)> factory_for_token = {};
+  /// Reads the platforms' dropship state again now (rule D11). Unset: POST answers 503.
+  std::function<void()> dropship_reconcile = {};
 };
 
 /// Limits that keep a slow or hostile local client from tying the daemon up.

@@ -33,7 +33,7 @@ ApiResponse post_shipment(ApiDeps& deps, const OrderKey& key, const std::string&
   }
   auto shipment = shipping::parse_posted_shipment(parsed);
   if (!shipment) return error_reply(shipment.error());
-  auto recorded = shipping::record_shipment(deps.store, key, *shipment, now_utc(), deps.intercepts);
+  auto recorded = shipping::record_shipment(deps.store, key, *shipment, now_utc(), deps.intercepts, deps.dropship);
   if (!recorded) {
     if (recorded.error().code == sdk::ErrorCode::conflict) {
       if (auto intercepted = intercept_routes::intercepted_shipment(deps, key, recorded.error().message)) {

@@ -22,6 +22,8 @@
 #include "shipping/shipment_recorder.hpp"
 #include "warehouse/delivery.hpp"
 #include "warehouse/lock_handler.hpp"
+#include "dropship/dropship_handlers.hpp"
+#include "workflows/dropship/dropship_workflow.hpp"
 #include "workflows/gift/gift_workflow.hpp"
 #include "workflows/intercept/intercept_workflow.hpp"
 
@@ -160,6 +162,10 @@ sdk::Result<void> Daemon::start() {
                                    if (refetcher_) refetcher_->request(key);
                                  }});
   pipeline_->add(std::make_shared<workflows::gift::GiftWorkflow>(*gifts_));
+  dropship_ = std::make_unique<workflows::dropship::DropshipService>(
+      *store_, *gate_, workflows::dropship::Hooks{[this] { outbox_->wake(); }});
+  // Last: it places its DROPSHIP hold seeing what the other workflows decided.
+  pipeline_->add(std::make_shared<workflows::dropship::DropshipWorkflow>(*dropship_));
   // Workers start in apply(), once the shops' adapters exist.
   sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
   // Fetches look the adapter up when they run, so a reloaded shop's new adapter is used.
@@ -169,6 +175,9 @@ sdk::Result<void> Daemon::start() {
   refetcher_ = std::make_unique<sync::OrderRefetcher>(
       sync::PushDeps{*store_, *pipeline_, metrics_, [this](const std::string& shop) { return shops_.adapter(shop); }},
       clock_);
+  dropship_poller_ = std::make_unique<sync::DropshipPoller>(
+      *store_, *dropship_, [this](const std::string& shop) { return shops_.adapter(shop); }, clock_);
+  push_->on_dropship_message([this](const std::string& shop) { dropship_poller_->nudge(shop); });
   register_metrics();
   if (auto applied = apply(config); !applied) return applied;
 
@@ -181,7 +190,9 @@ sdk::Result<void> Daemon::start() {
           [this] { return sync_alerts_json(); }, [this](const std::string& shop) { return sync_->sync_now(shop); },
           [this](const std::string& path) { return push_->is_push_path(path); },
           [this](const std::string& path, const sdk::PushRequest& request) { return push_->receive(path, request); },
-          [this](const std::string& shop) { return shops_.adapter(shop); }, intercepts_.get()},
+          [this](const std::string& shop) { return shops_.adapter(shop); }, intercepts_.get(), dropship_.get(),
+          [this](std::string_view presented) { return factory_tokens_.factory_of(presented); },
+          [this] { dropship_poller_->nudge(); }},
       std::move(token).value());
   if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
     return std::move(listening).error();
@@ -214,6 +225,7 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   }
   intercept_settings_.apply(config.shops, [this](const std::string& shop) { return shops_.adapter(shop); });
   gift_settings_.apply(config.shops);
+  if (auto dropship = apply_dropship(config); !dropship) return dropship;
   std::vector<sync::ShopSyncSpec> syncing;
   for (const auto& shop : shops_.snapshot()) {
     if (!shop.adapter) continue;  // disabled, or its adapter could not be made
@@ -244,7 +256,35 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   // Waybill uploads look the adapter up when they run, so a reloaded shop's new adapter is used.
   handlers[shipping::kPlatformShipKind] = std::make_shared<shipping::PlatformShipHandler>(
       *store_, [this](const std::string& shop) { return shops_.adapter(shop); });
+  const dropship::AdapterLookup adapters = [this](const std::string& shop) { return shops_.adapter(shop); };
+  handlers[workflows::dropship::kDistributeKind] = std::make_shared<dropship::DistributeHandler>(*dropship_, adapters);
+  handlers[workflows::dropship::kCancelKind] = std::make_shared<dropship::CancelDistributionHandler>(adapters);
+  handlers[workflows::dropship::kWaybillReturnKind] =
+      std::make_shared<dropship::WaybillReturnHandler>(*dropship_, adapters);
+  handlers[workflows::dropship::kNotifyKind] = std::make_shared<dropship::FactoryNotifyHandler>(*dropship_, http_);
   outbox_->configure(config.outbox, std::move(handlers));
+  return {};
+}
+
+sdk::Result<void> Daemon::apply_dropship(const config::Config& config) {
+  if (auto tokens = factory_tokens_.load(config.workflows.dropship.factories); !tokens) return tokens;
+  workflows::dropship::Settings settings;
+  settings.config = config.workflows.dropship;
+  std::vector<sync::DropshipShop> polled;
+  for (const auto& shop : config.shops) {
+    const auto adapter = shops_.adapter(shop.id);
+    const bool channel = adapter && adapter->capabilities().dropship;
+    settings.shops[shop.id] = {shop.platform, shop.dropship_role, channel};
+    const bool factory = shop.dropship_role == config::DropshipRole::factory;
+    if (channel) polled.push_back({shop.platform, shop.id, factory});
+  }
+  dropship_->apply(std::move(settings));
+  // D1: a shop's identity is fixed once it has a binding; refusing here keeps the old config.
+  if (const auto conflicts = dropship_->settle_roles(now_utc()); !conflicts.empty())
+    return sdk::fail(sdk::ErrorCode::config_error, conflicts.front());
+  sync::DropshipPollerOptions options;
+  options.every = config.workflows.dropship.reconcile_every;
+  dropship_poller_->configure(options, std::move(polled));
   return {};
 }
 
@@ -341,6 +381,7 @@ void Daemon::stop() {
     // After the sync: its stop also ends the shops' waits for request budget.
     if (push_) push_->stop();
     if (refetcher_) refetcher_->stop();
+    if (dropship_poller_) dropship_poller_->stop();
     if (!outbox_->stop(kOutboxDrainDeadline)) {
       spdlog::warn("an outbox side effect was still in flight after {} s; it will be retried with the same "
                    "idempotency key on the next start",

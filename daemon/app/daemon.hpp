@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/server.hpp"
+#include "app/factory_tokens.hpp"
 #include "app/gift_settings.hpp"
 #include "app/intercept_settings.hpp"
 #include "app/shop_registry.hpp"
@@ -26,10 +27,12 @@
 #include "outbox/dispatcher.hpp"
 #include "plugin_host/plugin_host.hpp"
 #include "store/store.hpp"
+#include "sync/dropship_poller.hpp"
 #include "sync/order_refetcher.hpp"
 #include "sync/push_intake.hpp"
 #include "sync/sync_clock.hpp"
 #include "sync/sync_engine.hpp"
+#include "workflows/dropship/dropship_service.hpp"
 #include "workflows/gift/gift_service.hpp"
 #include "workflows/order_pipeline.hpp"
 #include "workflows/release_delay.hpp"
@@ -54,6 +57,8 @@ class Daemon {
   void stop();
   /// Shops, warehouse connector, outbox policy and log level: what a reload may change.
   sdk::Result<void> apply(const config::Config& config);
+  /// The dropship hub's part of apply(): factory tokens, settings, D1 roles, the poller.
+  sdk::Result<void> apply_dropship(const config::Config& config);
   void sweep_holds();
   void ping_watchdog();
   nlohmann::json status_json();
@@ -87,6 +92,8 @@ class Daemon {
   std::chrono::steady_clock::time_point next_unlock_sweep_{};
   GiftSettingsTable gift_settings_;
   std::unique_ptr<workflows::gift::GiftService> gifts_;
+  std::unique_ptr<workflows::dropship::DropshipService> dropship_;
+  FactoryTokens factory_tokens_;
   std::chrono::steady_clock::time_point next_gift_sweep_{};
   /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
   std::unique_ptr<sync::SyncEngine> sync_;
@@ -94,6 +101,7 @@ class Daemon {
   std::unique_ptr<sync::PushIntake> push_;
   /// Single orders fetched again for the gift workflow (rule G2). Also destroyed before the store.
   std::unique_ptr<sync::OrderRefetcher> refetcher_;
+  std::unique_ptr<sync::DropshipPoller> dropship_poller_;
   std::unique_ptr<outbox::Dispatcher> outbox_;
   std::unique_ptr<api::Server> api_;
   SystemdNotifier notify_;

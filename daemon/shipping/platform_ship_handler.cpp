@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/time_format.hpp"
-#include "shipping/posted_shipment.hpp"
+#include "core/posted_shipment.hpp"
 
 namespace erp::daemon::shipping {
 namespace {

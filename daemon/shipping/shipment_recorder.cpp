@@ -39,13 +39,10 @@ bool posted_before(store::Store& store, const OrderKey& key, const std::string& 
 
 }  // namespace
 
-std::string shipment_key(const OrderKey& key, const std::string& shipment_id) {
-  return std::string(kPlatformShipKind) + ":" + key.to_string() + "#" + shipment_id;
-}
-
 sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKey& key,
                                               const PostedShipment& shipment, store::Instant now,
-                                              workflows::intercept::InterceptService* intercepts) {
+                                              workflows::intercept::InterceptService* intercepts,
+                                              workflows::dropship::DropshipService* dropship) {
   auto tx = store.begin();
   const auto stored = store.get_order(*tx, key);
   if (!stored) return fail(ErrorCode::not_found, "order " + key.to_string() + " not found");
@@ -72,15 +69,21 @@ sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKe
     return recorded;
   }
   if (auto ok = check_order_can_ship(stored->order, shipment); !ok) return ok.error();
+  std::vector<std::string> lines;
+  bool whole_order = false;
+  for (const auto& p : shipment.packages) {
+    whole_order = whole_order || p.line_ids.empty();
+    lines.insert(lines.end(), p.line_ids.begin(), p.line_ids.end());
+  }
+  if (dropship) {
+    // In this transaction, so a factory's shipment and the warehouse's of the same line are
+    // decided one after the other: exactly one of them ships it (D7).
+    auto settled = dropship->settle_merchant_shipment(*tx, key, whole_order ? std::vector<std::string>{} : lines, now);
+    if (!settled) return settled.error();
+  }
   if (intercepts) {
     // In this transaction, so an intercept and a shipment posted at the same moment are decided
     // one after the other: exactly one of them wins.
-    std::vector<std::string> lines;
-    bool whole_order = false;
-    for (const auto& p : shipment.packages) {
-      whole_order = whole_order || p.line_ids.empty();
-      lines.insert(lines.end(), p.line_ids.begin(), p.line_ids.end());
-    }
     auto settled = intercepts->settle_shipment(*tx, key, whole_order ? std::vector<std::string>{} : lines, now);
     if (!settled) return fail(ErrorCode::conflict, settled.refusal->message);
     recorded.intercept_too_late = std::move(*settled.value);

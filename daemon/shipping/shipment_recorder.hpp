@@ -8,13 +8,12 @@
 
 #include "core/order_key.hpp"
 #include "erp/result.hpp"
-#include "shipping/posted_shipment.hpp"
+#include "core/posted_shipment.hpp"
 #include "store/store.hpp"
+#include "workflows/dropship/dropship_service.hpp"
 #include "workflows/intercept/intercept_service.hpp"
 
 namespace erp::daemon::shipping {
-
-inline constexpr const char* kPlatformShipKind = "platform.ship";
 
 struct RecordedShipment {
   std::int64_t outbox_id = 0;
@@ -25,14 +24,13 @@ struct RecordedShipment {
   std::optional<store::Intercept> intercept_too_late;
 };
 
-/// The outbox idempotency key of one warehouse shipment of one order.
-std::string shipment_key(const OrderKey& key, const std::string& shipment_id);
-
 /// not_found for an unknown order; invalid_input for a line the order does not have; conflict for
 /// an order that cannot ship (unpaid, closed), a line a locked intercept covers (`intercepts`,
-/// rule I4), or a shipment id posted before with other parcels.
+/// rule I4), a line a factory shipped already or a whole-order shipment of an order with factory
+/// lines (`dropship`, rules D6, D7), or a shipment id posted before with other parcels.
 sdk::Result<RecordedShipment> record_shipment(store::Store& store, const OrderKey& key,
                                               const PostedShipment& shipment, store::Instant now,
-                                              workflows::intercept::InterceptService* intercepts = nullptr);
+                                              workflows::intercept::InterceptService* intercepts = nullptr,
+                                              workflows::dropship::DropshipService* dropship = nullptr);
 
 }  // namespace erp::daemon::shipping

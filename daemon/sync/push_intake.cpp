@@ -136,6 +136,7 @@ void PushIntake::take(const Served& served, const sdk::PushMessage& message) {
     // About no order (a product or shop message): nothing to fetch, only remembered.
     const bool first = message.msg_id.empty() || deps_.store.record_push(platform, shop, message.msg_id, clock_->now());
     count(shop, first ? "accepted" : "duplicate");
+    if (first && message.topic == "dropship" && dropship_listener_) dropship_listener_(shop);
     return;
   }
   switch (served.fetcher->enqueue(message.order_id, message.msg_id)) {
@@ -149,6 +150,10 @@ void PushIntake::take(const Served& served, const sdk::PushMessage& message) {
       count(shop, "queue_full");
       break;
   }
+}
+
+void PushIntake::on_dropship_message(std::function<void(const std::string& shop)> listener) {
+  dropship_listener_ = std::move(listener);
 }
 
 void PushIntake::count(const std::string& shop, const char* outcome) {

@@ -8,6 +8,7 @@
 // order, so nothing here is the record of an order: the fetch reads the order's current state,
 // and the shop's sync keeps polling for whatever a push never told.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,10 @@ class PushIntake {
   /// paths: starts a fetcher for each new one and stops those of shops that are gone or no
   /// longer take pushes (what they had queued is dropped; the sync reads it).
   void configure(const std::vector<PushShop>& shops);
+
+  /// Called (on the push's thread) for each new message about no order whose topic is
+  /// "dropship": the dropship poller reads the shop again (rule D11). Set before pushes arrive.
+  void on_dropship_message(std::function<void(const std::string& shop)> listener);
 
   /// True when some served shop takes pushes on `path` (the raw request path).
   bool is_push_path(const std::string& path) const;
@@ -70,6 +75,7 @@ class PushIntake {
   std::map<std::string, Served> shops_;  ///< By shop id.
   bool stopped_ = false;
   std::optional<Instant> last_prune_;
+  std::function<void(const std::string& shop)> dropship_listener_;
 };
 
 }  // namespace erp::daemon::sync

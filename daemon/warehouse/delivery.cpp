@@ -1,5 +1,8 @@
 #include "warehouse/delivery.hpp"
 
+#include <algorithm>
+
+#include "workflows/dropship/dropship_service.hpp"
 #include "workflows/gift/gift_lines.hpp"
 
 namespace erp::daemon::warehouse {
@@ -29,6 +32,11 @@ sdk::Result<void> DeliverHandler::execute(const store::OutboxItem& item) noexcep
     if (!stored) return fail(ErrorCode::not_found, "order " + item.key->to_string() + " is not stored");
     sdk::DeliveryOrder delivery;
     delivery.order = std::move(stored->order);
+    // D6: lines assigned to factories ship from there; the warehouse gets the others only.
+    const auto factory_lines = workflows::dropship::factory_line_ids(store_, *item.key);
+    std::erase_if(delivery.order.lines, [&](const sdk::OrderLine& line) {
+      return std::find(factory_lines.begin(), factory_lines.end(), line.line_id) != factory_lines.end();
+    });
     // G4: the reservation gifts ride in this order's parcel.
     delivery.added_lines = workflows::gift::gift_lines(store_, *item.key);
     delivery.idempotency_key = item.idempotency_key;

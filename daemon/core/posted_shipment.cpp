@@ -1,4 +1,4 @@
-#include "shipping/posted_shipment.hpp"
+#include "core/posted_shipment.hpp"
 
 #include <set>
 

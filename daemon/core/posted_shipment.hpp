@@ -6,10 +6,19 @@
 #include <string>
 #include <vector>
 
+#include "core/order_key.hpp"
 #include "erp/model.hpp"
 #include "erp/result.hpp"
 
 namespace erp::daemon::shipping {
+
+/// The outbox kind that uploads a shipment's waybills through the shop's adapter.
+inline constexpr const char* kPlatformShipKind = "platform.ship";
+
+/// The outbox idempotency key of one shipment (its shipment_id) of one order.
+inline std::string shipment_key(const OrderKey& key, const std::string& shipment_id) {
+  return std::string(kPlatformShipKind) + ":" + key.to_string() + "#" + shipment_id;
+}
 
 /// Longest waybill or carrier code accepted; platforms' own limits are well below this.
 inline constexpr std::size_t kMaxCodeLength = 64;

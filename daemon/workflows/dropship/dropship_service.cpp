@@ -1,0 +1,803 @@
+#include "workflows/dropship/dropship_service.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "core/posted_shipment.hpp"
+#include "core/time_format.hpp"
+
+namespace erp::daemon::workflows::dropship {
+namespace {
+
+using sdk::ErrorCode;
+using sdk::fail;
+using store::BindingState;
+using store::DropshipLine;
+using store::DropshipLineState;
+using store::DropshipSide;
+using json = nlohmann::json;
+
+bool live(DropshipLineState state) {
+  return state == DropshipLineState::assigning || state == DropshipLineState::assigned ||
+         state == DropshipLineState::shipped;
+}
+
+bool line_shipped(const sdk::OrderLine& line) {
+  return line.shipped_at.has_value() || line.status == sdk::OrderStatus::shipped ||
+         line.status == sdk::OrderStatus::completed;
+}
+
+/// D8: the buyer cancelled this line (refunded before it shipped, or the order closed).
+bool line_cancelled(const sdk::Order& order, const sdk::OrderLine& line) {
+  return order.status == sdk::OrderStatus::closed || line.status == sdk::OrderStatus::closed ||
+         line.refund_status == sdk::RefundStatus::refunded;
+}
+
+const sdk::OrderLine* find_line(const sdk::Order& order, const std::string& id) {
+  for (const auto& line : order.lines)
+    if (line.line_id == id) return &line;
+  return nullptr;
+}
+
+std::string role_name(config::DropshipRole role) {
+  return role == config::DropshipRole::factory ? "factory" : "merchant";
+}
+
+json line_detail(const DropshipLine& line) {
+  return json{{"dropship_line", line.id},   {"line_id", line.line_id},  {"factory", line.factory},
+              {"state", std::string(store::to_string(line.state))}, {"distr_order_id", line.distr_order_id}};
+}
+
+}  // namespace
+
+std::vector<std::string> factory_line_ids(store::Store& store, const OrderKey& key) {
+  std::vector<std::string> out;
+  for (const auto& l : store.dropship_lines_of(key))
+    if (live(l.state)) out.push_back(l.line_id);
+  return out;
+}
+
+DropshipService::DropshipService(store::Store& store, holds::ReleaseGate& gate, Hooks hooks)
+    : store_(store), gate_(gate), hooks_(std::move(hooks)) {}
+
+void DropshipService::apply(Settings settings) {
+  std::lock_guard lock(mutex_);
+  settings_ = std::move(settings);
+}
+
+Settings DropshipService::settings() const {
+  std::lock_guard lock(mutex_);
+  return settings_;
+}
+
+std::optional<config::FactoryConfig> DropshipService::factory(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& f : settings_.config.factories)
+    if (f.id == id) return f;
+  return std::nullopt;
+}
+
+std::optional<ShopFacts> DropshipService::shop(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = settings_.shops.find(id);
+  if (it == settings_.shops.end()) return std::nullopt;
+  return it->second;
+}
+
+// --- D1 -----------------------------------------------------------------------------------------
+
+std::vector<std::string> DropshipService::settle_roles(Instant now) {
+  std::vector<std::string> conflicts;
+  const auto current = settings();
+  auto tx = store_.begin();
+  for (const auto& [id, facts] : current.shops) {
+    const std::string wanted = role_name(facts.role);
+    const auto stored = store_.dropship_role(facts.platform, id);
+    if (stored == wanted) continue;
+    if (stored && store_.has_any_binding(facts.platform, id)) {
+      conflicts.push_back("shop " + id + " is a dropship " + *stored + " with bindings; its dropship.role cannot become " +
+                          wanted + " (rule D1: the identity is fixed once a binding was requested or received)");
+      continue;
+    }
+    store_.set_dropship_role(*tx, facts.platform, id, wanted, now);
+  }
+  tx->commit();
+  return conflicts;
+}
+
+// --- D2 -----------------------------------------------------------------------------------------
+
+sdk::Result<store::DropshipBinding> DropshipService::request_binding(const std::string& shop_id,
+                                                                     const std::string& factory_id, Instant now) {
+  const auto facts = shop(shop_id);
+  if (!facts) return fail(ErrorCode::not_found, "no shop '" + shop_id + "' in the config");
+  const auto f = factory(factory_id);
+  if (!f) return fail(ErrorCode::not_found, "no factory '" + factory_id + "' under workflows.dropship.factories");
+  if (facts->role != config::DropshipRole::merchant)
+    return fail(ErrorCode::conflict, "shop " + shop_id + " is a dropship factory; only a merchant binds factories (D1)");
+  auto tx = store_.begin();
+  if (auto open = store_.open_binding(facts->platform, shop_id, factory_id))
+    return fail(ErrorCode::conflict, "shop " + shop_id + " already has binding " + std::to_string(open->id) +
+                                         " with factory " + factory_id + " (" +
+                                         std::string(store::to_string(open->state)) + ")");
+  store::DropshipBinding b;
+  b.platform = facts->platform;
+  b.shop = shop_id;
+  b.factory = factory_id;
+  b.state = BindingState::requested;
+  b.requested_at = now;
+  const bool on_platform = facts->channel && !f->douyin_shop_id.empty();
+  b.detail = on_platform ? "requested; the factory confirms on Douyin, and the daemon sees the binding at its next "
+                           "reconciliation (D2, D11)"
+                         : "requested; the factory confirms it through the factory API (D2)";
+  b.id = store_.add_binding(*tx, b);
+  tx->commit();
+  return b;
+}
+
+sdk::Result<store::DropshipBinding> DropshipService::confirm_binding(std::int64_t id, const std::string& factory_id,
+                                                                     Instant now) {
+  auto tx = store_.begin();
+  auto b = store_.get_binding(id);
+  if (!b || b->factory != factory_id) return fail(ErrorCode::not_found, "no binding " + std::to_string(id) + " of yours");
+  if (b->state == BindingState::bound) return *b;  // confirming twice changes nothing
+  if (b->state != BindingState::requested)
+    return fail(ErrorCode::conflict, "binding " + std::to_string(id) + " was ended; the merchant must ask again");
+  const auto facts = shop(b->shop);
+  const auto f = factory(factory_id);
+  if (facts && f && facts->channel && !f->douyin_shop_id.empty())
+    return fail(ErrorCode::conflict, "binding " + std::to_string(id) +
+                                         " is a Douyin binding: confirm it on Douyin (the daemon reads it from there)");
+  b->state = BindingState::bound;
+  b->bound_at = now;
+  b->detail = "confirmed by the factory; orders created from now on may be assigned (D2, D3)";
+  store_.update_binding(*tx, *b);
+  tx->commit();
+  return *b;
+}
+
+sdk::Result<store::DropshipBinding> DropshipService::end_binding(std::int64_t id, const std::string& by,
+                                                                 const std::string& factory_id, Instant now) {
+  auto tx = store_.begin();
+  auto b = store_.get_binding(id);
+  if (!b || (!factory_id.empty() && b->factory != factory_id))
+    return fail(ErrorCode::not_found, "no binding " + std::to_string(id) + (factory_id.empty() ? "" : " of yours"));
+  if (b->state == BindingState::unbound) return *b;
+  b->state = BindingState::unbound;
+  b->ended_at = now;
+  b->ended_by = by;
+  b->detail = "unbound by the " + by + " (D2)";
+  store_.update_binding(*tx, *b);
+  // Lines not shipped yet go back to the merchant: nobody else may ship them now.
+  store::DropshipLineFilter filter;
+  filter.side = DropshipSide::merchant;
+  filter.factory = b->factory;
+  filter.platform = b->platform;
+  filter.shop = b->shop;
+  filter.states = {DropshipLineState::assigning, DropshipLineState::assigned};
+  filter.limit = 1000;
+  std::set<OrderKey> touched;
+  for (auto line : store_.list_dropship_lines(filter)) {
+    if (line.binding_id != b->id) continue;
+    line.state = DropshipLineState::unassigned;
+    line.rule_id = "D2";
+    line.ended_at = now;
+    line.updated_at = now;
+    line.detail = "the binding ended before it shipped; the merchant ships it";
+    store_.update_dropship_line(*tx, line);
+    record(*tx, line, "dropship.unassigned", "D2", line.detail, now);
+    notify_factory(*tx, line, "unassigned", now);
+    touched.insert(OrderKey{line.platform, line.shop, line.order_id});
+  }
+  for (const auto& key : touched) settle_and_evaluate(*tx, key, now);
+  tx->commit();
+  return *b;
+}
+
+void DropshipService::reconcile_platform_bindings(const std::string& shop_id,
+                                                  const std::vector<sdk::FactoryBinding>& bound, Instant now) {
+  const auto current = settings();
+  const auto facts = shop(shop_id);
+  if (!facts) return;
+  std::vector<std::int64_t> ended;
+  auto tx = store_.begin();
+  for (const auto& f : current.config.factories) {
+    if (f.douyin_shop_id.empty()) continue;
+    const auto seen = std::find_if(bound.begin(), bound.end(),
+                                   [&](const sdk::FactoryBinding& b) { return b.factory_shop_id == f.douyin_shop_id; });
+    auto open = store_.open_binding(facts->platform, shop_id, f.id);
+    if (seen != bound.end()) {
+      if (open && open->state == BindingState::bound) continue;
+      if (open) {
+        open->state = BindingState::bound;
+        open->bound_at = seen->bound_at;
+        open->detail = "bound on Douyin (D2), seen by reconciliation (D11)";
+        store_.update_binding(*tx, *open);
+      } else {
+        store::DropshipBinding b;
+        b.platform = facts->platform;
+        b.shop = shop_id;
+        b.factory = f.id;
+        b.state = BindingState::bound;
+        b.requested_at = seen->bound_at;
+        b.bound_at = seen->bound_at;
+        b.detail = "bound on Douyin (D2), seen by reconciliation (D11)";
+        store_.add_binding(*tx, b);
+      }
+    } else if (open && open->state == BindingState::bound) {
+      ended.push_back(open->id);  // the platform no longer lists it: unbound there, by either side
+    }
+  }
+  tx->commit();
+  for (const auto id : ended) {
+    if (auto unbound = end_binding(id, "platform", "", now); !unbound) continue;  // gone meanwhile: nothing to end
+  }
+}
+
+sdk::Result<store::DropshipBinding> DropshipService::binding_in_force(const std::string& shop_id,
+                                                                      const std::string& factory_id) {
+  const auto facts = shop(shop_id);
+  if (!facts) return fail(ErrorCode::not_found, "no shop '" + shop_id + "' in the config");
+  if (!factory(factory_id)) return fail(ErrorCode::not_found, "no factory '" + factory_id + "' in the config");
+  const auto b = store_.open_binding(facts->platform, shop_id, factory_id);
+  if (!b || b->state != BindingState::bound || !b->bound_at)
+    return fail(ErrorCode::conflict, "shop " + shop_id + " has no binding in force with factory " + factory_id +
+                                         (b ? " (binding " + std::to_string(b->id) + " is still requested)" : "") +
+                                         " (D2)");
+  return *b;
+}
+
+// --- D3, D4 -------------------------------------------------------------------------------------
+
+sdk::Result<std::vector<AssignOutcome>> DropshipService::assign(const OrderKey& key,
+                                                                const std::vector<std::string>& line_ids,
+                                                                const std::string& factory_id,
+                                                                const std::string& source, Instant now) {
+  auto binding = binding_in_force(key.shop, factory_id);
+  if (!binding) return binding.error();
+  const auto f = factory(factory_id);
+  auto tx = store_.begin();
+  const auto stored = store_.get_order(*tx, key);
+  if (!stored) return fail(ErrorCode::not_found, "order " + key.to_string() + " not found");
+  const sdk::Order& order = stored->order;
+  if (order.created_at < *binding->bound_at)
+    return fail(ErrorCode::conflict, "order " + order.order_id + " was created before binding " +
+                                         std::to_string(binding->id) + " took effect (" +
+                                         format_rfc3339(*binding->bound_at) +
+                                         "); it keeps the normal flow (D3)");
+  if (order.status != sdk::OrderStatus::paid && order.status != sdk::OrderStatus::partially_shipped)
+    return fail(ErrorCode::conflict, "order " + order.order_id + " is " + std::string(sdk::to_string(order.status)) +
+                                         "; only paid lines are assigned (D4)");
+  std::vector<std::string> wanted = line_ids;
+  if (wanted.empty())
+    for (const auto& line : order.lines) wanted.push_back(line.line_id);
+
+  std::vector<AssignOutcome> outcomes;
+  std::vector<std::string> assignable;
+  for (const auto& id : wanted) {
+    AssignOutcome out;
+    out.line_id = id;
+    const auto* line = find_line(order, id);
+    auto refuse = [&](std::string code, std::string message) {
+      out.refusal = std::move(code);
+      out.message = std::move(message);
+    };
+    if (!line) {
+      refuse("not_found", "order " + order.order_id + " has no line '" + id + "'");
+    } else if (auto existing = store_.live_dropship_line(key, id)) {
+      refuse(existing->state == DropshipLineState::shipped ? "already_shipped" : "already_assigned",
+             "line " + id + " is " + std::string(store::to_string(existing->state)) + " (factory " +
+                 existing->factory + ", dropship line " + std::to_string(existing->id) + ")");
+    } else if (line_shipped(*line)) {
+      refuse("already_shipped", "line " + id + " has shipped (D7)");
+    } else if (line_cancelled(order, *line)) {
+      refuse("buyer_cancelled", "line " + id + " was cancelled by the buyer (D8)");
+    } else if (line->refund_status == sdk::RefundStatus::requested ||
+               line->refund_status == sdk::RefundStatus::in_progress) {
+      refuse("refund_pending", "line " + id + " has a refund under way");
+    } else {
+      assignable.push_back(id);
+    }
+    outcomes.push_back(std::move(out));
+  }
+  const auto added = assign_lines(*tx, order, *binding, *f, assignable, source, now);
+  for (auto& out : outcomes) {
+    for (const auto& d : added) {
+      if (d.line_id != out.line_id) continue;
+      out.line = d;
+      out.message = "assigned to factory " + factory_id + " (D4)";
+    }
+  }
+  settle_and_evaluate(*tx, key, now);
+  tx->commit();
+  if (hooks_.wake_outbox) hooks_.wake_outbox();
+  return outcomes;
+}
+
+sdk::Result<store::DropshipLine> DropshipService::unassign(std::int64_t id, Instant now) {
+  auto tx = store_.begin();
+  auto line = store_.get_dropship_line(id);
+  if (!line || line->side != DropshipSide::merchant) return fail(ErrorCode::not_found, "no dropship line " + std::to_string(id));
+  if (line->state == DropshipLineState::shipped)
+    return fail(ErrorCode::already_shipped, "line " + line->line_id + " shipped already; it cannot be taken back (D7)");
+  if (!live(line->state)) return *line;  // taken back before: nothing changes
+  const bool on_platform = !line->distr_order_id.empty();
+  line->state = DropshipLineState::unassigned;
+  line->rule_id = "D4";
+  line->ended_at = now;
+  line->updated_at = now;
+  line->detail = "taken back by the merchant";
+  if (on_platform) {
+    store::NewOutboxItem effect;
+    effect.idempotency_key = std::string(kCancelKind) + ":" + line->distr_order_id;
+    effect.kind = kCancelKind;
+    effect.target = line->shop;
+    effect.key = OrderKey{line->platform, line->shop, line->order_id};
+    effect.payload = {{"distr_order_id", line->distr_order_id}, {"dropship_line", line->id}};
+    line->outbox_id = store_.enqueue(*tx, effect, now);
+  }
+  store_.update_dropship_line(*tx, *line);
+  record(*tx, *line, "dropship.unassigned", "D4", "line " + line->line_id + " taken back from factory " + line->factory, now);
+  notify_factory(*tx, *line, "unassigned", now);
+  const OrderKey key{line->platform, line->shop, line->order_id};
+  settle_and_evaluate(*tx, key, now);
+  tx->commit();
+  if (hooks_.wake_outbox) hooks_.wake_outbox();
+  return *line;
+}
+
+void DropshipService::distribution_answered(std::int64_t id, const sdk::DistributeResult& result, Instant now) {
+  auto tx = store_.begin();
+  auto line = store_.get_dropship_line(id);
+  if (!line || line->state != DropshipLineState::assigning) return;
+  line->updated_at = now;
+  if (result.refusal == sdk::DropshipRefusal::none) {
+    line->state = DropshipLineState::assigned;
+    line->distr_order_id = result.distr_order_id;
+    line->detail = "assigned on Douyin as dropship order " + result.distr_order_id;
+    record(*tx, *line, "dropship.distributed", "D4", line->detail, now);
+  } else if (result.refusal == sdk::DropshipRefusal::already_assigned) {
+    // An earlier attempt whose answer was lost went through: the platform has it.
+    line->state = DropshipLineState::assigned;
+    line->detail = "assigned on Douyin by an earlier attempt (" + result.detail + ")";
+    record(*tx, *line, "dropship.distributed", "D4", line->detail, now);
+  } else {
+    line->state = DropshipLineState::refused;
+    line->ended_at = now;
+    line->detail = "Douyin refused the assignment: " + std::string(result.detail.empty() ? "no reason given" : result.detail);
+    const std::string rule = result.refusal == sdk::DropshipRefusal::before_binding ? "D3"
+                             : result.refusal == sdk::DropshipRefusal::not_bound   ? "D2"
+                                                                                    : "D4";
+    line->rule_id = rule;
+    record(*tx, *line, "dropship.refused", rule, line->detail, now);
+  }
+  store_.update_dropship_line(*tx, *line);
+  const OrderKey key{line->platform, line->shop, line->order_id};
+  settle_and_evaluate(*tx, key, now);
+  tx->commit();
+}
+
+// --- D5-D8 --------------------------------------------------------------------------------------
+
+sdk::Result<store::DropshipLine> DropshipService::factory_ship(std::int64_t id, const std::string& factory_id,
+                                                               const std::string& carrier, const std::string& waybill,
+                                                               Instant now) {
+  const auto f = factory(factory_id);
+  if (!f) return fail(ErrorCode::not_found, "no factory '" + factory_id + "'");
+  auto tx = store_.begin();
+  auto line = store_.get_dropship_line(id);
+  // A token sees its own lines only: another factory's line is "not found", never "forbidden".
+  const DropshipSide side = f->shop.empty() ? DropshipSide::merchant : DropshipSide::factory;
+  if (!line || line->factory != factory_id || line->side != side)
+    return fail(ErrorCode::not_found, "no dropship line " + std::to_string(id) + " of factory " + factory_id);
+  if (line->state == DropshipLineState::shipped) {
+    if (line->shipped_by == "factory" && line->waybill == waybill && line->carrier == carrier) return *line;  // a retry
+    return fail(ErrorCode::already_shipped, "line " + std::to_string(id) + " was shipped already by the " +
+                                                line->shipped_by + " (waybill " + line->waybill + "); nothing "
+                                                "ships twice (D7)");
+  }
+  if (line->buyer_cancelled)
+    return fail(ErrorCode::conflict, "buyer_cancelled: the buyer cancelled line " + std::to_string(id) +
+                                         "; it must not ship (D8)");
+  if (line->state != DropshipLineState::assigned)
+    return fail(ErrorCode::conflict, "not_assigned: line " + std::to_string(id) + " is " +
+                                         std::string(store::to_string(line->state)));
+  store::NewOutboxItem effect;
+  if (line->side == DropshipSide::merchant) {
+    const OrderKey key{line->platform, line->shop, line->order_id};
+    const auto stored = store_.get_order(*tx, key);
+    if (!stored) return fail(ErrorCode::not_found, "order " + key.to_string() + " is not stored");
+    const auto* platform_line = find_line(stored->order, line->line_id);
+    if (!platform_line || line_cancelled(stored->order, *platform_line)) {
+      buyer_cancelled(*tx, *line, "the platform shows the line cancelled", now);
+      tx->commit();
+      return fail(ErrorCode::conflict, "buyer_cancelled: the buyer cancelled line " + std::to_string(id) +
+                                           "; it must not ship (D8)");
+    }
+    shipping::PostedShipment shipment;
+    shipment.shipment_id = "dropship-" + std::to_string(line->id);
+    shipment.packages.push_back(sdk::Package{waybill, carrier, {line->line_id}});
+    effect.idempotency_key = shipping::shipment_key(key, shipment.shipment_id);
+    effect.kind = shipping::kPlatformShipKind;
+    effect.target = line->shop;
+    effect.key = key;
+    effect.payload = shipping::to_json(shipment);
+  } else {
+    effect.idempotency_key = std::string(kWaybillReturnKind) + ":" + line->shop + "/" + line->distr_order_id;
+    effect.kind = kWaybillReturnKind;
+    effect.target = line->shop;
+    effect.payload = {{"distr_order_id", line->distr_order_id},
+                      {"merchant_shop_id", line->merchant_shop_id},
+                      {"carrier", carrier},
+                      {"waybill", waybill},
+                      {"dropship_line", line->id}};
+  }
+  line->state = DropshipLineState::shipped;
+  line->shipped_by = "factory";
+  line->shipped_at = now;
+  line->waybill = waybill;
+  line->carrier = carrier;
+  line->rule_id = "D5";
+  line->updated_at = now;
+  line->detail = "shipped by the factory; the waybill goes to the platform";
+  line->outbox_id = store_.enqueue(*tx, effect, now);
+  store_.update_dropship_line(*tx, *line);
+  record(*tx, *line, "dropship.shipped", "D5",
+         "factory " + factory_id + " shipped line " + line->line_id + ": " + carrier + " " + waybill, now);
+  tx->commit();
+  if (hooks_.wake_outbox) hooks_.wake_outbox();
+  return *line;
+}
+
+void DropshipService::waybill_returned(std::int64_t id, const sdk::DropshipShipReceipt& receipt, Instant now) {
+  if (receipt.refusal == sdk::DropshipRefusal::none) return;
+  auto tx = store_.begin();
+  auto line = store_.get_dropship_line(id);
+  if (!line) return;
+  line->updated_at = now;
+  if (receipt.refusal == sdk::DropshipRefusal::already_shipped) {
+    line->detail = "Douyin says it shipped already (D7): " + receipt.detail;
+  } else if (receipt.refusal == sdk::DropshipRefusal::buyer_cancelled) {
+    // The cancel reached the platform before our listing did: the shipment did not happen.
+    line->state = DropshipLineState::assigned;
+    line->shipped_at.reset();
+    line->shipped_by.clear();
+    line->buyer_cancelled = true;
+    line->rule_id = "D8";
+    line->detail = "Douyin refused the shipment: the buyer cancelled (D8)";
+  } else {
+    line->state = DropshipLineState::assigned;
+    line->shipped_at.reset();
+    line->shipped_by.clear();
+    line->detail = "Douyin refused the shipment: " + receipt.detail;
+  }
+  store_.update_dropship_line(*tx, *line);
+  tx->commit();
+}
+
+sdk::Result<void> DropshipService::settle_merchant_shipment(store::Tx& tx, const OrderKey& key,
+                                                            const std::vector<std::string>& line_ids, Instant now) {
+  const auto lines = store_.dropship_lines_of(key);
+  bool any_live = false;
+  for (const auto& l : lines) any_live = any_live || live(l.state);
+  if (!any_live) return {};
+  if (line_ids.empty()) {
+    return fail(ErrorCode::conflict, "order " + key.order_id +
+                                         " has lines assigned to factories, which ship on their own (D6): post the "
+                                         "lines the warehouse ships");
+  }
+  for (const auto& id : line_ids) {
+    for (const auto& l : lines) {
+      if (l.line_id != id || !live(l.state)) continue;
+      if (l.state == DropshipLineState::shipped)
+        return fail(ErrorCode::conflict, "already_shipped: line " + id + " was shipped already by the " + l.shipped_by +
+                                             " (waybill " + l.waybill + "); nothing ships twice (D7)");
+    }
+  }
+  for (const auto& id : line_ids) {
+    for (auto l : lines) {
+      if (l.line_id != id || !live(l.state)) continue;
+      l.state = DropshipLineState::shipped;
+      l.shipped_by = "merchant";
+      l.shipped_at = now;
+      l.rule_id = "D7";
+      l.updated_at = now;
+      l.detail = "shipped by the merchant's warehouse; the factory must not ship it";
+      store_.update_dropship_line(tx, l);
+      record(tx, l, "dropship.shipped", "D7", "the merchant shipped line " + id + " itself; factory " + l.factory +
+                                                  " may no longer ship it", now);
+      notify_factory(tx, l, "shipped_by_merchant", now);
+    }
+  }
+  return {};
+}
+
+// --- pipeline and reconciliation ----------------------------------------------------------------
+
+void DropshipService::on_order_changed(store::Tx& tx, const store::StoredOrder& stored, Instant now) {
+  {
+    std::lock_guard lock(mutex_);
+    if (settings_.config.factories.empty()) return;  // no dropship configured: nothing to look at
+  }
+  const sdk::Order& order = stored.order;
+  const OrderKey key{order.platform, order.shop, order.order_id};
+  for (auto& line : store_.dropship_lines_of(key)) {
+    if (!live(line.state) || line.state == DropshipLineState::shipped) continue;
+    const auto* platform_line = find_line(order, line.line_id);
+    if (platform_line && line_shipped(*platform_line)) {
+      line_shipped_on_platform(tx, line, *platform_line, now);
+    } else if (!line.buyer_cancelled && (!platform_line || line_cancelled(order, *platform_line))) {
+      buyer_cancelled(tx, line, "the platform shows the line cancelled or refunded", now);
+    }
+  }
+  if (!stored.released) apply_rules(tx, stored, now);
+  settle_hold(tx, key, now);
+}
+
+void DropshipService::line_shipped_on_platform(store::Tx& tx, DropshipLine line, const sdk::OrderLine& platform_line,
+                                               Instant now) {
+  line.state = DropshipLineState::shipped;
+  line.shipped_by = "platform";
+  line.shipped_at = platform_line.shipped_at.value_or(now);
+  line.waybill = platform_line.waybill;
+  line.carrier = platform_line.carrier;
+  line.rule_id = "D7";
+  line.updated_at = now;
+  line.detail = "the platform shows it shipped";
+  store_.update_dropship_line(tx, line);
+  record(tx, line, "dropship.shipped", "D7", "the platform shows line " + line.line_id + " shipped", now);
+}
+
+void DropshipService::buyer_cancelled(store::Tx& tx, DropshipLine line, const std::string& why, Instant now) {
+  line.buyer_cancelled = true;
+  line.cancel_reason = why;
+  line.rule_id = "D8";
+  line.updated_at = now;
+  line.detail = "the buyer cancelled; it stays assigned but must not ship (D8)";
+  store_.update_dropship_line(tx, line);
+  record(tx, line, "dropship.buyer_cancelled", "D8",
+         "the buyer cancelled line " + line.line_id + "; factory " + line.factory + " is told not to ship it", now);
+  notify_factory(tx, line, "buyer_cancelled", now);
+  if (hooks_.wake_outbox) hooks_.wake_outbox();
+}
+
+void DropshipService::apply_rules(store::Tx& tx, const store::StoredOrder& stored, Instant now) {
+  const auto current = settings();
+  if (current.config.rules.empty()) return;
+  const sdk::Order& order = stored.order;
+  if (order.status != sdk::OrderStatus::paid && order.status != sdk::OrderStatus::partially_shipped) return;
+  const auto facts = current.shops.find(order.shop);
+  if (facts == current.shops.end() || facts->second.role != config::DropshipRole::merchant) return;
+  const OrderKey key{order.platform, order.shop, order.order_id};
+  // The first matching rule per line, grouped by factory: one assignment per factory.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> by_factory;  // (factory, rule) -> lines
+  for (const auto& line : order.lines) {
+    if (line_shipped(line) || line_cancelled(order, line) || line.refund_status != sdk::RefundStatus::none) continue;
+    for (const auto& rule : current.config.rules) {
+      if (!rule.shops.empty() && std::find(rule.shops.begin(), rule.shops.end(), order.shop) == rule.shops.end())
+        continue;
+      const bool matches = std::find(rule.skus.begin(), rule.skus.end(), line.sku) != rule.skus.end() ||
+                           (!line.outer_sku.empty() &&
+                            std::find(rule.skus.begin(), rule.skus.end(), line.outer_sku) != rule.skus.end());
+      if (!matches) continue;
+      by_factory[{rule.factory, rule.name}].push_back(line.line_id);
+      break;
+    }
+  }
+  for (const auto& [target, lines] : by_factory) {
+    const auto& [factory_id, rule_name] = target;
+    const auto binding = store_.open_binding(order.platform, order.shop, factory_id);
+    // D2/D3: no binding in force, or the order predates it: the order keeps the normal flow.
+    if (!binding || binding->state != BindingState::bound || !binding->bound_at || order.created_at < *binding->bound_at)
+      continue;
+    const auto f = factory(factory_id);
+    if (!f) continue;
+    std::vector<std::string> free_lines;
+    for (const auto& id : lines)
+      if (!store_.live_dropship_line(key, id)) free_lines.push_back(id);
+    assign_lines(tx, order, *binding, *f, free_lines, "rule:" + rule_name, now);
+  }
+}
+
+void DropshipService::reconcile_factory_item(const std::string& shop_id, const sdk::DropshipOrder& item, Instant now) {
+  const auto current = settings();
+  const auto facts = current.shops.find(shop_id);
+  if (facts == current.shops.end()) return;
+  const auto f = std::find_if(current.config.factories.begin(), current.config.factories.end(),
+                              [&](const config::FactoryConfig& c) { return c.shop == shop_id; });
+  if (f == current.config.factories.end()) return;  // no factory of ours ships for this shop
+  auto tx = store_.begin();
+  auto existing = store_.dropship_line_by_distr(DropshipSide::factory, facts->second.platform, shop_id,
+                                                item.distr_order_id);
+  DropshipLine line = existing.value_or(DropshipLine{});
+  const bool is_new = !existing;
+  const bool was_cancelled = line.buyer_cancelled;
+  if (is_new) {
+    line.side = DropshipSide::factory;
+    line.platform = facts->second.platform;
+    line.shop = shop_id;
+    line.factory = f->id;
+    line.distr_order_id = item.distr_order_id;
+    line.source = "platform";
+    line.rule_id = "D5";
+    line.assigned_at = now;
+  }
+  if (item.status == sdk::DropshipStatus::unassigned && line.state != DropshipLineState::unassigned &&
+      line.state != DropshipLineState::shipped) {
+    line.state = DropshipLineState::unassigned;
+    line.ended_at = now;
+    line.detail = "the merchant took it back on the platform";
+  } else if (item.status == sdk::DropshipStatus::shipped && line.state != DropshipLineState::shipped) {
+    line.state = DropshipLineState::shipped;
+    line.shipped_by = "platform";
+    line.shipped_at = item.modified_at;
+    line.waybill = item.waybill;
+    line.carrier = item.carrier;
+    line.detail = "the platform shows it shipped (D7)";
+  } else if (is_new) {
+    line.state = item.status == sdk::DropshipStatus::to_ship ? DropshipLineState::assigned
+                                                             : DropshipLineState::unassigned;
+    line.detail = "assigned to this factory shop on the platform (D5)";
+  }
+  if (!item.order_id.empty()) line.order_id = item.order_id;
+  if (!item.line_id.empty()) line.line_id = item.line_id;
+  line.merchant_shop_id = item.merchant_shop_id;
+  line.sku = item.sku;
+  line.outer_sku = item.outer_sku;
+  line.title = item.title;
+  line.quantity = item.quantity;
+  if (!item.receiver.ciphertext.empty()) line.receiver_cipher = item.receiver.ciphertext;
+  line.province = item.receiver.province;
+  line.city = item.receiver.city;
+  line.district = item.receiver.district;
+  line.buyer_cancelled = item.buyer_cancelled;
+  line.cancel_reason = item.cancel_reason;
+  line.updated_at = now;
+  if (item.buyer_cancelled && !was_cancelled) {
+    line.rule_id = "D8";
+    line.detail = "the buyer cancelled; it stays assigned but must not ship (D8)";
+  }
+  if (is_new) {
+    line.id = store_.add_dropship_line(*tx, line);
+    notify_factory(*tx, line, "assigned", now);
+  } else {
+    store_.update_dropship_line(*tx, line);
+  }
+  if (item.buyer_cancelled && !was_cancelled) notify_factory(*tx, line, "buyer_cancelled", now);
+  tx->commit();
+  if (hooks_.wake_outbox) hooks_.wake_outbox();
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+std::vector<DropshipLine> DropshipService::assign_lines(store::Tx& tx, const sdk::Order& order,
+                                                        const store::DropshipBinding& binding,
+                                                        const config::FactoryConfig& f,
+                                                        const std::vector<std::string>& line_ids,
+                                                        const std::string& source, Instant now) {
+  const OrderKey key{order.platform, order.shop, order.order_id};
+  const auto facts = shop(order.shop);
+  // Through the platform's own channel when the shop has one and the factory is on it (Douyin).
+  const bool via_platform = facts && facts->channel && !f.douyin_shop_id.empty();
+  std::vector<DropshipLine> added;
+  json items = json::array();
+  for (const auto& id : line_ids) {
+    const auto* line = find_line(order, id);
+    if (!line) continue;
+    DropshipLine d;
+    d.side = DropshipSide::merchant;
+    d.platform = key.platform;
+    d.shop = key.shop;
+    d.order_id = key.order_id;
+    d.line_id = id;
+    d.factory = f.id;
+    d.binding_id = binding.id;
+    d.state = via_platform ? DropshipLineState::assigning : DropshipLineState::assigned;
+    d.rule_id = "D4";
+    d.source = source;
+    d.quantity = line->quantity;
+    d.sku = line->sku;
+    d.outer_sku = line->outer_sku;
+    d.title = line->title;
+    d.assigned_at = now;
+    d.updated_at = now;
+    d.detail = via_platform ? "assigned; on its way to Douyin (iop.sellerDistribute)" : "assigned to the factory";
+    d.id = store_.add_dropship_line(tx, d);
+    record(tx, d, "dropship.assigned", "D4", "line " + id + " assigned to factory " + f.id + " (" + source + ")", now);
+    if (via_platform) {
+      items.push_back({{"order_id", order.order_id}, {"line_id", id}, {"dropship_line", d.id}});
+    } else {
+      notify_factory(tx, d, "assigned", now);
+    }
+    added.push_back(std::move(d));
+  }
+  if (!items.empty()) {
+    std::string ids;
+    for (const auto& d : added) ids += (ids.empty() ? "" : ",") + std::to_string(d.id);
+    store::NewOutboxItem effect;
+    effect.idempotency_key = std::string(kDistributeKind) + ":" + key.to_string() + "#" + ids;
+    effect.kind = kDistributeKind;
+    effect.target = key.shop;
+    effect.key = key;
+    effect.payload = {{"factory_shop_id", f.douyin_shop_id}, {"items", items}};
+    const auto outbox_id = store_.enqueue(tx, effect, now);
+    for (auto& d : added) {
+      d.outbox_id = outbox_id;
+      store_.update_dropship_line(tx, d);
+    }
+  }
+  if (!added.empty() && hooks_.wake_outbox) hooks_.wake_outbox();
+  return added;
+}
+
+void DropshipService::settle_hold(store::Tx& tx, const OrderKey& key, Instant now) {
+  const auto stored = store_.get_order(tx, key);
+  if (!stored) return;
+  const sdk::Order& order = stored->order;
+  std::set<std::string> factory_lines;
+  bool factory_unshipped = false;
+  for (const auto& l : store_.dropship_lines_of(key)) {
+    if (!live(l.state)) continue;
+    factory_lines.insert(l.line_id);
+    factory_unshipped = factory_unshipped || l.state != DropshipLineState::shipped;
+  }
+  bool merchant_work = false;
+  for (const auto& line : order.lines)
+    if (!factory_lines.count(line.line_id) && !line_shipped(line) && !line_cancelled(order, line)) merchant_work = true;
+  const bool shippable = order.status == sdk::OrderStatus::paid || order.status == sdk::OrderStatus::partially_shipped;
+  const bool hold_wanted = shippable && !stored->released && factory_unshipped && !merchant_work;
+  std::optional<store::Hold> held;
+  for (const auto& h : stored->holds)
+    if (h.reason_code == kHold) held = h;
+  if (hold_wanted && !held) {
+    store::NewHold hold;
+    hold.reason_code = kHold;
+    hold.owner = kOwner;
+    hold.rule_id = "D4";
+    hold.note = "every line left to ship is assigned to a factory: the merchant's warehouse has nothing to ship";
+    store_.add_hold(tx, key, hold, now);
+  } else if (!hold_wanted && held) {
+    store_.release_hold(tx, held->id, kOwner,
+                        merchant_work ? "lines are left for the merchant's warehouse (D4)"
+                                      : "no factory line is left to ship (D4)",
+                        now);
+  }
+}
+
+void DropshipService::settle_and_evaluate(store::Tx& tx, const OrderKey& key, Instant now) {
+  settle_hold(tx, key, now);
+  gate_.evaluate(tx, key, now);
+}
+
+void DropshipService::notify_factory(store::Tx& tx, const DropshipLine& line, const std::string& event, Instant now) {
+  const auto f = factory(line.factory);
+  if (!f || f->notify_url.empty()) return;  // the factory polls its lines
+  store::NewOutboxItem effect;
+  effect.idempotency_key = std::string(kNotifyKind) + ":" + line.factory + "/" + std::to_string(line.id) + "#" + event;
+  effect.kind = kNotifyKind;
+  effect.target = "factory:" + line.factory;
+  effect.payload = {{"event", event},
+                    {"factory", line.factory},
+                    {"line", line.id},
+                    {"order_id", line.order_id},
+                    {"line_id", line.line_id},
+                    {"distr_order_id", line.distr_order_id},
+                    {"buyer_cancelled", line.buyer_cancelled},
+                    {"at", format_rfc3339(now)}};
+  store_.enqueue(tx, effect, now);
+}
+
+void DropshipService::record(store::Tx& tx, const DropshipLine& line, const std::string& kind, const std::string& rule,
+                             const std::string& reason, Instant now) {
+  // Factory-side lines belong to orders of other shops the daemon does not store: no order log.
+  if (line.side != DropshipSide::merchant) return;
+  store::NewEvent event;
+  event.kind = kind;
+  event.rule_id = rule;
+  event.actor = kOwner;
+  event.reason = reason;
+  event.detail = line_detail(line);
+  store_.append_event(tx, OrderKey{line.platform, line.shop, line.order_id}, event, now);
+}
+
+}  // namespace erp::daemon::workflows::dropship
