@@ -90,6 +90,37 @@ class GuardedAdapter final : public sdk::PlatformAdapter, private Guard<sdk::Pla
     return guarded<sdk::Result<std::vector<sdk::PlainReceiver>>>(
         "decrypt_receivers", [&](sdk::PlatformAdapter& a) { return a.decrypt_receivers(ciphers); });
   }
+
+  sdk::Result<std::vector<sdk::FactoryBinding>> list_factories() noexcept override {
+    return guarded<sdk::Result<std::vector<sdk::FactoryBinding>>>(
+        "list_factories", [&](sdk::PlatformAdapter& a) { return a.list_factories(); });
+  }
+
+  sdk::Result<std::vector<sdk::DistributeResult>> distribute(const sdk::DistributeRequest& request) noexcept override {
+    return guarded<sdk::Result<std::vector<sdk::DistributeResult>>>(
+        "distribute", [&](sdk::PlatformAdapter& a) { return a.distribute(request); });
+  }
+
+  sdk::Result<void> cancel_distribution(const std::string& distr_order_id) noexcept override {
+    return guarded<sdk::Result<void>>("cancel_distribution",
+                                      [&](sdk::PlatformAdapter& a) { return a.cancel_distribution(distr_order_id); });
+  }
+
+  sdk::Result<sdk::DropshipPage> list_dropship(const sdk::ModifiedWindow& window,
+                                               const std::string& page) noexcept override {
+    return guarded<sdk::Result<sdk::DropshipPage>>(
+        "list_dropship", [&](sdk::PlatformAdapter& a) { return a.list_dropship(window, page); });
+  }
+
+  sdk::Result<sdk::DropshipOrder> get_dropship(const std::string& distr_order_id) noexcept override {
+    return guarded<sdk::Result<sdk::DropshipOrder>>(
+        "get_dropship", [&](sdk::PlatformAdapter& a) { return a.get_dropship(distr_order_id); });
+  }
+
+  sdk::Result<sdk::DropshipShipReceipt> return_waybill(const sdk::DropshipShipment& shipment) noexcept override {
+    return guarded<sdk::Result<sdk::DropshipShipReceipt>>(
+        "return_waybill", [&](sdk::PlatformAdapter& a) { return a.return_waybill(shipment); });
+  }
 };
 
 class GuardedConnector final : public sdk::WarehouseConnector, private Guard<sdk::WarehouseConnector> {
