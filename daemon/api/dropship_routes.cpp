@@ -275,6 +275,17 @@ ApiResponse list_audit(ApiDeps& deps, const Query& query) {
   });
 }
 
+json factory_lines_json(ApiDeps& deps, const OrderKey& key) {
+  json out = json::array();
+  for (const auto& l : deps.store.dropship_lines_of(key)) {
+    if (l.state != store::DropshipLineState::assigning && l.state != store::DropshipLineState::assigned &&
+        l.state != store::DropshipLineState::shipped)
+      continue;
+    out.push_back({{"line_id", l.line_id}, {"factory", l.factory}, {"state", store::to_string(l.state)}});
+  }
+  return out;
+}
+
 ApiResponse post_reconcile(ApiDeps& deps) {
   if (!deps.dropship_reconcile) return error(503, "unavailable", "dropship reconciliation is not running");
   deps.dropship_reconcile();

@@ -42,6 +42,10 @@ ApiResponse list_audit(ApiDeps& deps, const Query& query);
 /// POST /v1/dropship/reconcile: 202; the platforms are read again now (D11).
 ApiResponse post_reconcile(ApiDeps& deps);
 
+/// The order JSON's `factory_lines`: the lines factories ship, which the merchant's warehouse
+/// leaves out (D6): [{line_id, factory, state}], [] for most orders (one indexed read).
+nlohmann::json factory_lines_json(ApiDeps& deps, const OrderKey& key);
+
 /// Answer for an error a dropship decision returned: 400, 404, 409 (conflict, already shipped)
 /// with the code in `error.code`.
 ApiResponse refused(const sdk::Error& error);

@@ -147,8 +147,8 @@ ApiResponse get_status(Call& call) {
   return json_response(200, call.deps.status ? call.deps.status() : json::object());
 }
 
-/// The stored order with its open intercept (rules I1-I9) and its gift role and gift lines
-/// (rules G1-G4), as every order route serves it.
+/// The stored order with its open intercept (rules I1-I9), its gift role and gift lines (rules
+/// G1-G4) and the lines factories ship (rule D6), as every order route serves it.
 json order_json(ApiDeps& deps, const store::StoredOrder& order) {
   json j = stored_order_to_json(order);
   const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
@@ -156,6 +156,7 @@ json order_json(ApiDeps& deps, const store::StoredOrder& order) {
   auto gift = gift_routes::order_gift(deps, key);
   j["gift"] = std::move(gift.gift);
   j["gift_lines"] = std::move(gift.gift_lines);
+  j["factory_lines"] = dropship_routes::factory_lines_json(deps, key);
   return j;
 }
 

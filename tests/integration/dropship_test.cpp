@@ -9,6 +9,8 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <thread>
 
 #include "integration/douyin_day.hpp"
@@ -31,6 +33,7 @@ struct World {
   TempDir dir;
   std::unique_ptr<Erpd> erpd;
   std::vector<std::string> shop_ids;
+  ConfigOptions options;
   std::string api, token;
 
   /// With the simulator started (the shops' config points at its port).
@@ -38,7 +41,6 @@ struct World {
              std::vector<std::string> shops) {
     shop_ids = std::move(shops);
     sim_admin(sim, "POST", "/admin/scenario?name=shops.yaml", "shops:\n" + scenario_shops);
-    ConfigOptions options;
     options.shops_yaml = shops_yaml;
     options.extra_yaml = "sync:\n  backfill: 1d\n  window: 2h\n  lag: 0s\n  overlap: 1m\n  reconcile_every: 1h\n"
                          "  reconcile_span: 1d\nworkflows:\n  release_delay: 1h\n  dropship:\n" +
@@ -285,6 +287,17 @@ TEST_CASE("D2 D3 D4 D5 D6 D7 D8 D10 Taobao: two factories ship their own lines t
   const std::string log = w.erpd->log();
   CHECK(log.find(kBuyerName) == std::string::npos);
   CHECK(log.find(kBuyerPhone) == std::string::npos);
+
+  // D1: the shop had bindings, so it cannot become a factory; erpd refuses to start and says why.
+  w.erpd->signal(SIGTERM);
+  REQUIRE(w.erpd->wait() == 0);
+  ConfigOptions changed = w.options;
+  changed.shops_yaml += "    dropship:\n      role: factory\n";
+  write_config(w.dir, changed);
+  Erpd refused(w.dir / "erpd.yaml", w.dir.path());
+  CHECK_FALSE(refused.start(10s));
+  CHECK(refused.wait(10s).value_or(0) != 0);
+  CHECK(refused.log().find("its dropship.role cannot become factory (rule D1") != std::string::npos);
 }
 
 // --- Douyin: iop.* on both sides ----------------------------------------------------------------
