@@ -423,7 +423,9 @@ sdk::Result<store::DropshipLine> DropshipService::factory_ship(std::int64_t id, 
     effect.key = key;
     effect.payload = shipping::to_json(shipment);
   } else {
-    effect.idempotency_key = std::string(kWaybillReturnKind) + ":" + line->shop + "/" + line->distr_order_id;
+    // Per attempt (the previous item's id): a waybill the platform refused does not swallow the next one.
+    effect.idempotency_key = std::string(kWaybillReturnKind) + ":" + line->shop + "/" + line->distr_order_id + "#" +
+                             std::to_string(line->outbox_id.value_or(0));
     effect.kind = kWaybillReturnKind;
     effect.target = line->shop;
     effect.payload = {{"distr_order_id", line->distr_order_id},
