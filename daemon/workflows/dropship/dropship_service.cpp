@@ -594,9 +594,12 @@ void DropshipService::apply_rules(store::Tx& tx, const store::StoredOrder& store
       continue;
     const auto f = factory(factory_id);
     if (!f) continue;
+    // A rule assigns a line once: one the merchant took back (or the platform refused) stays theirs.
+    const auto history = store_.dropship_lines_of(key);
     std::vector<std::string> free_lines;
     for (const auto& id : lines)
-      if (!store_.live_dropship_line(key, id)) free_lines.push_back(id);
+      if (std::none_of(history.begin(), history.end(), [&](const DropshipLine& d) { return d.line_id == id; }))
+        free_lines.push_back(id);
     assign_lines(tx, order, *binding, *f, free_lines, "rule:" + rule_name, now);
   }
 }
@@ -652,8 +655,9 @@ void DropshipService::reconcile_factory_item(const std::string& shop_id, const s
   line.province = item.receiver.province;
   line.city = item.receiver.city;
   line.district = item.receiver.district;
-  line.buyer_cancelled = item.buyer_cancelled;
-  line.cancel_reason = item.cancel_reason;
+  // A cancellation is never undone: an older listing arriving late must not clear it (D8, D11).
+  line.buyer_cancelled = was_cancelled || item.buyer_cancelled;
+  if (!item.cancel_reason.empty()) line.cancel_reason = item.cancel_reason;
   line.updated_at = now;
   if (item.buyer_cancelled && !was_cancelled) {
     line.rule_id = "D8";

@@ -448,6 +448,11 @@ TEST_CASE("D4 automatic rules assign matching lines of a paid, unreleased order 
   // A later version changes nothing that is assigned already.
   f.ingest(newer(paid));
   CHECK(f.store->dropship_lines_of(key).size() == 1);
+  // The merchant takes the line back: a rule assigns a line once, so a later version keeps it theirs.
+  REQUIRE(f.service.unassign(lines[0].id, kNow).ok());
+  f.ingest(newer(paid, 90s));
+  CHECK_FALSE(f.store->live_dropship_line(key, "R-1-2").has_value());
+  CHECK(f.store->dropship_lines_of(key).size() == 1);
 
   // A rule for other shops does not apply; unbound factory: the order keeps the normal flow.
   CHECK_FALSE(f.store->live_dropship_line(key, "R-1-3").has_value());
@@ -833,6 +838,10 @@ TEST_CASE("D11 reconcile_factory_item creates, updates and cancels factory-side 
   CHECK(l.rule_id == "D8");
   CHECK(l.state == DropshipLineState::assigned);
   CHECK(f.notices(id, "buyer_cancelled").size() == 1);
+  // An older listing arriving late (D11) does not undo the cancellation.
+  f.service.reconcile_factory_item(kFactoryShop, listed, kNow + 3min + 30s);
+  CHECK(f.line(id).buyer_cancelled);
+  CHECK(f.line(id).cancel_reason == "买家取消");
   CHECK(f.service.factory_ship(id, "fac-self", "SF", "SF1", kNow + 4min)
             .error()
             .message.starts_with("buyer_cancelled: "));
