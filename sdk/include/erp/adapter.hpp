@@ -82,7 +82,7 @@ struct PushMessage {
   std::string msg_id;    ///< The platform's message id: the host dedupes by it.
   std::string tag;       ///< The platform's message type, verbatim ("101", "206" ...).
   std::string order_id;  ///< The order it concerns; empty when the message is about no order.
-  std::string topic;     ///< "order", "refund" or "other".
+  std::string topic;     ///< "order", "refund", "dropship" (the host reads the factory side again, D11) or "other".
 };
 
 /// How to answer the platform: its own acknowledgement shape.
