@@ -17,6 +17,7 @@
 
 #include "core/time_format.hpp"
 #include "ctl/client.hpp"
+#include "ctl/dropship_commands.hpp"
 #include "ctl/gift_commands.hpp"
 #include "ctl/intercept_commands.hpp"
 #include "ctl/render.hpp"
@@ -42,9 +43,9 @@ struct Args {
   }
 };
 
-const std::set<std::string> kValueOptions{"config", "platform", "shop",    "state",   "limit",       "reason",
-                                          "until",  "by",       "waybill", "carrier", "lines",       "shipment-id",
-                                          "before"};
+const std::set<std::string> kValueOptions{"config", "platform",    "shop",   "state",   "limit",
+                                          "reason", "until",       "by",     "waybill", "carrier",
+                                          "lines",  "shipment-id", "before", "factory", "order"};
 const std::set<std::string> kFlagOptions{"json", "help", "all", "force"};
 
 std::optional<Args> parse_args(int argc, char** argv, Failure& failure) {
@@ -118,7 +119,7 @@ std::string segment_path(const std::string& platform, const std::string& shop, c
 
 /// ORDER is "platform/shop/order_id" (the order id may itself hold '/'), "shop/order_id", or a
 /// bare order id; the shorter forms are looked up and must match exactly one stored order.
-std::optional<std::string> order_path(const Context& ctx, const std::string& ref, Failure& failure) {
+std::optional<OrderRef> resolve_order(const Context& ctx, const std::string& ref, Failure& failure) {
   if (ref.empty()) {
     failure = {kUsage, "ORDER is empty"};
     return std::nullopt;
@@ -126,14 +127,12 @@ std::optional<std::string> order_path(const Context& ctx, const std::string& ref
   const auto first = ref.find('/');
   const auto second = first == std::string::npos ? std::string::npos : ref.find('/', first + 1);
   if (second != std::string::npos) {
-    const std::string platform = ref.substr(0, first);
-    const std::string shop = ref.substr(first + 1, second - first - 1);
-    const std::string order_id = ref.substr(second + 1);
-    if (platform.empty() || shop.empty() || order_id.empty()) {
+    OrderRef order{ref.substr(0, first), ref.substr(first + 1, second - first - 1), ref.substr(second + 1)};
+    if (order.platform.empty() || order.shop.empty() || order.order_id.empty()) {
       failure = {kUsage, "ORDER '" + ref + "' is not platform/shop/order_id"};
       return std::nullopt;
     }
-    return segment_path(platform, shop, order_id);
+    return order;
   }
   std::string query = "/v1/orders?order_id=";
   if (first != std::string::npos) {
@@ -155,7 +154,14 @@ std::optional<std::string> order_path(const Context& ctx, const std::string& ref
     failure = {kUsage, message};
     return std::nullopt;
   }
-  return segment_path(text(orders[0], "platform"), text(orders[0], "shop"), text(orders[0], "order_id"));
+  return OrderRef{text(orders[0], "platform"), text(orders[0], "shop"), text(orders[0], "order_id")};
+}
+
+/// ORDER resolved as above, as "/v1/orders/{platform}/{shop}/{order_id}".
+std::optional<std::string> order_path(const Context& ctx, const std::string& ref, Failure& failure) {
+  const auto order = resolve_order(ctx, ref, failure);
+  if (!order) return std::nullopt;
+  return segment_path(order->platform, order->shop, order->order_id);
 }
 
 /// `method` on the order the first word names, plus `suffix` ("/why", "/holds" ...): the answer,
@@ -398,11 +404,30 @@ int cmd_gift_list(const Context& ctx) { return gift_list(gift_args(ctx)); }
 int cmd_gift_show(const Context& ctx) { return gift_show(gift_args(ctx)); }
 int cmd_alerts_clear(const Context& ctx) { return alerts_clear(gift_args(ctx)); }
 
+/// The dropship commands live in dropship_commands.cpp, handed the same as the gift commands
+/// (they name no operator: the dropship routes record none).
+DropshipArgs dropship_args(const Context& ctx) {
+  return {ctx.client, ctx.args.words, ctx.args.options, ctx.args.json,
+          [&ctx](const std::string& ref, Failure& failure) { return resolve_order(ctx, ref, failure); }};
+}
+
+int cmd_dropship_factories(const Context& ctx) { return dropship_factories(dropship_args(ctx)); }
+int cmd_dropship_bindings(const Context& ctx) { return dropship_bindings(dropship_args(ctx)); }
+int cmd_dropship_bind(const Context& ctx) { return dropship_bind(dropship_args(ctx)); }
+int cmd_dropship_unbind(const Context& ctx) { return dropship_unbind(dropship_args(ctx)); }
+int cmd_dropship_assign(const Context& ctx) { return dropship_assign(dropship_args(ctx)); }
+int cmd_dropship_unassign(const Context& ctx) { return dropship_unassign(dropship_args(ctx)); }
+int cmd_dropship_lines(const Context& ctx) { return dropship_lines(dropship_args(ctx)); }
+int cmd_dropship_show(const Context& ctx) { return dropship_show(dropship_args(ctx)); }
+int cmd_dropship_audit(const Context& ctx) { return dropship_audit(dropship_args(ctx)); }
+int cmd_dropship_reconcile(const Context& ctx) { return dropship_reconcile(dropship_args(ctx)); }
+
 // --- the command table --------------------------------------------------------------------------
 
 struct Command {
   std::vector<std::string> path;
-  std::vector<std::string> positionals;  ///< Names, for usage and the exact count.
+  /// Names, for usage and the exact count; a last name ending in "..." takes one or more words.
+  std::vector<std::string> positionals;
   std::set<std::string> options;
   std::string usage;
   std::string summary;
@@ -582,6 +607,110 @@ const std::vector<Command>& commands() {
        "the repurchase carries to the warehouse (G4).\n"
        "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
        cmd_gift_show},
+      {{"dropship", "factories"},
+       {},
+       {},
+       "dropship factories",
+       "the configured dropship factories and their bindings",
+       "Lists workflows.dropship.factories (rules D1-D11, docs/dropship.md): id, name, the factory's\n"
+       "Douyin shop id, the factory's own shop run by this erpd, whether erpd POSTs its line events\n"
+       "to a notify_url (else the factory polls), and its bindings: merchant shop and state.\n",
+       cmd_dropship_factories},
+      {{"dropship", "bindings"},
+       {},
+       {"shop", "factory", "state"},
+       "dropship bindings [--shop S] [--factory F] [--state ST]",
+       "merchant shops' bindings with factories, newest first",
+       "Lists bindings (rule D2), newest first: shop, factory, state, when requested, bound and ended\n"
+       "(China time), and the latest outcome in words.\n"
+       "  --shop S       only this merchant shop id\n"
+       "  --factory F    only this factory id\n"
+       "  --state ST     requested (the factory has not confirmed yet), bound (in force: orders\n"
+       "                 created from then on may be assigned, D3), unbound (ended by either side)\n",
+       cmd_dropship_bindings},
+      {{"dropship", "bind"},
+       {"SHOP", "FACTORY"},
+       {},
+       "dropship bind SHOP FACTORY",
+       "ask a factory for a binding",
+       "Requests a binding of the merchant shop SHOP with the factory FACTORY (rule D2). The factory\n"
+       "confirms it through the factory API (POST /v1/factory/bindings/{id}/confirm), or on Douyin\n"
+       "for a Douyin shop and a factory with a douyin_shop_id, which erpd sees at its next\n"
+       "reconciliation. Only orders created after it is bound may be assigned (D3).\n"
+       "Exit code 1 when the shop is a dropship factory (D1), already has an open binding with\n"
+       "the factory, or either is not configured.\n",
+       cmd_dropship_bind},
+      {{"dropship", "unbind"},
+       {"BINDING_ID"},
+       {},
+       "dropship unbind BINDING_ID",
+       "end a binding",
+       "Ends a binding (rule D2, see `dropship bindings` for the ids). Its lines not shipped yet are\n"
+       "taken back from the factory (it is told when it has a notify_url); the merchant's warehouse\n"
+       "ships them. Unbinding an ended binding changes nothing.\n",
+       cmd_dropship_unbind},
+      {{"dropship", "assign"},
+       {"FACTORY", "ORDER[:LINE[,LINE...]]..."},
+       {},
+       "dropship assign FACTORY ORDER[:LINE[,LINE...]] ...",
+       "hand orders or some of their lines to a factory",
+       "Assigns lines to the factory (rule D4): every line of ORDER, or the line ids after a colon\n"
+       "(tmall/shop1/4001:4001-1,4001-2). Name as many orders as you like; each is resolved first, so\n"
+       "a typo assigns nothing. Prints one row per line: assigned (with the dropship line id) or\n"
+       "refused with the reason: no binding in force (D2), the order was created before the binding\n"
+       "(D3), a line already assigned, shipped (D7), cancelled by the buyer (D8) or with a refund\n"
+       "under way. Exit code 1 when anything was refused; what could be assigned still is.\n"
+       "While every line left to ship is a factory's, the order is held (DROPSHIP); otherwise the\n"
+       "warehouse gets the order without the factories' lines (D6).\n"
+       "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
+       cmd_dropship_assign},
+      {{"dropship", "unassign"},
+       {"LINE_ID"},
+       {},
+       "dropship unassign LINE_ID",
+       "take a line back from its factory",
+       "Takes the dropship line LINE_ID (the ID column of `dropship lines`) back from its factory: the\n"
+       "merchant's warehouse ships it. Exit code 1 once it shipped (D7): nothing ships twice.\n",
+       cmd_dropship_unassign},
+      {{"dropship", "lines"},
+       {},
+       {"factory", "shop", "state", "order"},
+       "dropship lines [--factory F] [--shop S] [--state ST] [--order ORDER_ID]",
+       "lines assigned to factories, oldest first",
+       "Lists dropship lines, oldest first, every page: order, line, factory, state, whether the buyer\n"
+       "cancelled (D8: it stays assigned but must not ship), the waybill and who shipped it (D7).\n"
+       "  --factory F       only this factory id\n"
+       "  --shop S          only this shop id\n"
+       "  --state ST        assigning (on its way to the platform), assigned, shipped, unassigned,\n"
+       "                    refused (the platform refused the assignment)\n"
+       "  --order ORDER_ID  only lines of this order id\n",
+       cmd_dropship_lines},
+      {{"dropship", "show"},
+       {"ORDER"},
+       {},
+       "dropship show ORDER",
+       "an order's lines assigned to factories",
+       "Shows every dropship line of the order, live and ended, oldest first.\n"
+       "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
+       cmd_dropship_show},
+      {{"dropship", "audit"},
+       {},
+       {"factory"},
+       "dropship audit [--factory F]",
+       "which factory was handed which receiver, newest first",
+       "Lists the receiver audit (rule D10), newest first: every time a factory asked for a receiver\n"
+       "to print a waybill, with the outcome (decrypted, or why not). The receivers themselves are\n"
+       "never stored and never shown.\n"
+       "  --factory F   only this factory id\n",
+       cmd_dropship_audit},
+      {{"dropship", "reconcile"},
+       {},
+       {},
+       "dropship reconcile",
+       "read the dropship state from the platforms now",
+       "Asks erpd to read bindings and the items assigned to its factory shops from the platforms now\n"
+       "instead of at the next workflows.dropship.reconcile_every (rule D11: pushes can be lost).\n",
+       cmd_dropship_reconcile},
       {{"outbox", "list"},
        {},
        {"state", "limit"},
@@ -738,7 +867,9 @@ int run(int argc, char** argv) {
     return kUsage;
   }
   args->words.erase(args->words.begin(), args->words.begin() + static_cast<std::ptrdiff_t>(command->path.size()));
-  if (args->words.size() != command->positionals.size()) {
+  const bool variadic = !command->positionals.empty() && command->positionals.back().ends_with("...");
+  if (args->words.size() < command->positionals.size() ||
+      (!variadic && args->words.size() != command->positionals.size())) {
     std::cerr << "erpctl: " << (args->words.size() < command->positionals.size() ? "missing " : "too many ")
               << "arguments\n\n"
               << command_help(*command);

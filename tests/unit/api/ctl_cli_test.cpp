@@ -3,10 +3,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "integration/harness.hpp"
 #include "unit/api/api_fixture.hpp"
+#include "unit/api/ctl_dropship_fixture.hpp"
 
 using namespace erp::test::api_support;
 using erp::test::TempDir;
@@ -327,4 +329,367 @@ TEST_CASE("erpctl gift list, gift show and alerts clear (rules G1, G4, G5)") {
                             "alerts clear KIND SUBJECT [--by NAME]"}) {
     CHECK_MESSAGE(help.out.find(usage) != std::string::npos, usage);
   }
+}
+
+// --- erpctl dropship (rules D1-D11, docs/dropship.md) -------------------------------------------
+
+namespace {
+
+/// erpctl against an API with the dropship hub (tests/unit/api/ctl_dropship_fixture.hpp).
+struct DropshipSetup {
+  DropshipApi api;
+  TempDir dir;
+  fs::path config;
+  DropshipSetup() { config = write_config(dir, "127.0.0.1:" + std::to_string(api.server->port())); }
+  Run operator()(std::vector<std::string> args) { return erpctl(config, std::move(args)); }
+};
+
+/// The output line holding `needle` ("" when none): one table row.
+std::string row_with(const std::string& out, const std::string& needle) {
+  std::size_t start = 0;
+  while (start < out.size()) {
+    const auto end = std::min(out.find('\n', start), out.size());
+    const std::string line = out.substr(start, end - start);
+    if (line.find(needle) != std::string::npos) return line;
+    start = end + 1;
+  }
+  return {};
+}
+
+bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+/// An order of shop s1 created after the bindings of DropshipApi::bind took effect (D3).
+erp::sdk::Order dropship_order(const std::string& id, const std::string& shop = "s1") { return make_order(shop, id); }
+
+}  // namespace
+
+TEST_CASE("D2 erpctl dropship factories lists each factory with its bindings") {
+  DropshipSetup ctl;
+  ctl.api.bind("s1", "acme");
+  REQUIRE(ctl.api.service->request_binding("s2", "acme", now_utc()).ok());
+
+  const auto table = ctl({"dropship", "factories"});
+  REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+  CHECK(table.out.find("ID    NAME        DOUYIN SHOP  OWN SHOP  NOTIFIES    BINDINGS") == 0);
+  const auto acme = row_with(table.out, "acme");
+  CHECK(has(acme, "Acme Shoes"));
+  CHECK(has(acme, "yes"));
+  CHECK(has(acme, "s2 requested, s1 bound"));
+  const auto bolt = row_with(table.out, "bolt");
+  CHECK(has(bolt, "7000002"));
+  CHECK(has(bolt, "no (polls)"));
+  CHECK(has(bolt, "none"));
+
+  const auto j = ctl({"dropship", "factories", "--json"});
+  REQUIRE(j.exit_code == 0);
+  const json factories = json::parse(j.out)["factories"];
+  REQUIRE(factories.size() == 2);
+  CHECK(factories[0]["id"] == "acme");
+  CHECK(factories[0]["notifies"] == true);
+  CHECK(factories[0]["bindings"].size() == 2);
+  CHECK(factories[1]["douyin_shop_id"] == "7000002");
+}
+
+TEST_CASE("D2 erpctl dropship bind and bindings") {
+  DropshipSetup ctl;
+  const auto bind = ctl({"dropship", "bind", "s1", "acme"});
+  REQUIRE_MESSAGE(bind.exit_code == 0, bind.err);
+  CHECK(bind.out.find("Binding 1: shop s1 with factory acme is requested.\n") == 0);
+  CHECK(has(bind.out, "the factory confirms it through the factory API (D2)"));
+
+  const auto again = ctl({"dropship", "bind", "s1", "acme"});
+  CHECK(again.exit_code == 1);
+  CHECK(has(again.err, "shop s1 already has binding 1 with factory acme (requested) (HTTP 409)"));
+  const auto factory_shop = ctl({"dropship", "bind", "dy-f", "acme"});  // D1: a factory binds nothing
+  CHECK(factory_shop.exit_code == 1);
+  CHECK(has(factory_shop.err, "(D1)"));
+  const auto unknown = ctl({"dropship", "bind", "s1", "nobody"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(has(unknown.err, "no factory 'nobody'"));
+  CHECK(has(unknown.err, "(HTTP 404)"));
+
+  const auto second = ctl({"dropship", "bind", "s2", "bolt", "--json"});
+  REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+  const json requested = json::parse(second.out);
+  CHECK(requested["state"] == "requested");
+  CHECK(requested["shop"] == "s2");
+  const auto bolt_binding = requested["id"].get<std::int64_t>();
+
+  // The factory confirms with its own token (D2).
+  const auto confirmed = ctl.api.factory("POST", "/v1/factory/bindings/1/confirm");
+  REQUIRE(confirmed.status == 200);
+
+  const auto table = ctl({"dropship", "bindings"});
+  REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+  CHECK(table.out.find("ID  PLATFORM  SHOP  FACTORY  STATE      REQUESTED (UTC+8)") == 0);
+  CHECK(has(row_with(table.out, "acme"), "bound"));
+  CHECK(has(row_with(table.out, "acme"), "confirmed by the factory"));
+  CHECK(has(row_with(table.out, "bolt"), "requested"));
+  CHECK(line_count(table.out) == 3);
+  CHECK(line_count(ctl({"dropship", "bindings", "--state", "bound"}).out) == 2);
+  const auto filtered = ctl({"dropship", "bindings", "--factory", "bolt", "--shop", "s2", "--json"});
+  REQUIRE(filtered.exit_code == 0);
+  REQUIRE(json::parse(filtered.out)["bindings"].size() == 1);
+  CHECK(json::parse(filtered.out)["bindings"][0]["id"] == bolt_binding);
+  CHECK(ctl({"dropship", "bindings", "--shop", "nope"}).out == "No bindings.\n");
+  const auto bad_state = ctl({"dropship", "bindings", "--state", "lost"});
+  CHECK(bad_state.exit_code == 1);
+  CHECK(has(bad_state.err, "state: must be requested, bound or unbound (HTTP 400)"));
+
+  const auto unbind = ctl({"dropship", "unbind", "1"});
+  REQUIRE_MESSAGE(unbind.exit_code == 0, unbind.err);
+  CHECK(unbind.out.find("Binding 1: shop s1 with factory acme is unbound.\nunbound by the merchant (D2)\n") == 0);
+  CHECK(has(unbind.out, "taken back from factory acme"));
+  CHECK(has(row_with(ctl({"dropship", "bindings", "--state", "unbound"}).out, "acme"), "unbound"));
+  CHECK(ctl({"dropship", "unbind", "1"}).exit_code == 0);  // ending an ended binding changes nothing
+  const auto missing = ctl({"dropship", "unbind", "999"});
+  CHECK(missing.exit_code == 1);
+  CHECK(has(missing.err, "no binding 999 (HTTP 404)"));
+  CHECK(ctl({"dropship", "unbind", "one"}).exit_code == 1);
+  // A new binding may be asked for once the old one ended.
+  CHECK(ctl({"dropship", "bind", "s1", "acme"}).exit_code == 0);
+}
+
+TEST_CASE("D4 erpctl dropship assign prints each line's outcome and exits non-zero on a refusal") {
+  DropshipSetup ctl;
+  ctl.api.bind("s1", "acme");
+  ctl.api.seed(dropship_order("4001"));
+  ctl.api.seed(dropship_order("4002"));
+  auto old = dropship_order("3999");
+  old.created_at = *parse_rfc3339("2026-10-20T00:00:00Z");  // before the binding took effect
+  ctl.api.seed(old);
+  ctl.api.seed(dropship_order("4101", "s2"));  // s2 has no binding
+
+  const auto one = ctl({"dropship", "assign", "acme", "tmall/s1/4001:4001-1"});
+  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  CHECK(one.out.find("ORDER          LINE    OUTCOME   DROPSHIP LINE  MESSAGE") == 0);
+  CHECK(has(row_with(one.out, "4001-1"), "assigned"));
+  CHECK(has(row_with(one.out, "4001-1"), "assigned to factory acme (D4)"));
+  CHECK(has(one.out, "1 assigned, 0 refused.\n"));
+
+  const auto batch = ctl({"dropship", "assign", "acme", "4001:4001-1,4001-2", "s1/4002", "3999", "tmall/s2/4101"});
+  CHECK(batch.exit_code == 1);
+  CHECK(has(row_with(batch.out, "4001-1"), "refused (already_assigned)"));
+  CHECK(has(row_with(batch.out, "4001-2"), "assigned"));
+  for (const char* line : {"4002-1", "4002-2", "4002-3"})
+    CHECK_MESSAGE(has(row_with(batch.out, line), "assigned"), line);
+  const auto before = row_with(batch.out, "tmall/s1/3999");
+  CHECK(has(before, "(order)"));
+  CHECK(has(before, "refused (conflict)"));
+  CHECK(has(before, "(D3)"));
+  const auto unbound = row_with(batch.out, "tmall/s2/4101");
+  CHECK(has(unbound, "refused (conflict)"));
+  CHECK(has(unbound, "no binding in force with factory acme (D2)"));
+  CHECK(has(batch.out, "4 assigned, 3 refused.\n"));
+
+  const auto j = ctl({"dropship", "assign", "acme", "4001:4001-9", "--json"});
+  CHECK(j.exit_code == 1);
+  const json results = json::parse(j.out)["results"];
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]["refusal"] == "not_found");
+  CHECK(results[0]["order"] == "tmall/s1/4001");
+
+  // Every line of 4002 is a factory's: held as DROPSHIP, the warehouse gets nothing (D6).
+  const json held = json::parse(ctl({"orders", "show", "4002", "--json"}).out);
+  REQUIRE(held["holds"].size() == 1);
+  CHECK(held["holds"][0]["reason_code"] == "DROPSHIP");
+  // 4001-3 is left for the merchant's warehouse: no hold, the order goes there without the rest.
+  CHECK(json::parse(ctl({"orders", "show", "4001", "--json"}).out)["holds"].empty());
+
+  // An ORDER that does not resolve assigns nothing at all.
+  const auto lines_before = ctl.api.store->dropship_lines_of(OrderKey{"tmall", "s1", "4001"}).size();
+  const auto typo = ctl({"dropship", "assign", "acme", "4001:4001-3", "9999"});
+  CHECK(typo.exit_code == 1);
+  CHECK(has(typo.err, "order 9999 not found"));
+  CHECK(ctl.api.store->dropship_lines_of(OrderKey{"tmall", "s1", "4001"}).size() == lines_before);
+
+  CHECK(ctl({"dropship", "assign", "acme"}).exit_code == 2);
+  for (const char* bad : {"4001:", "4001:4001-1,,4001-2", "4001:4001-1 4001-2", ":4001-1"}) {
+    const auto refused = ctl({"dropship", "assign", "acme", bad});
+    CHECK_MESSAGE(refused.exit_code == 2, bad);
+    CHECK(has(refused.err, "is not ORDER[:LINE[,LINE...]]"));
+  }
+}
+
+TEST_CASE("D7 D8 erpctl dropship lines, show and unassign") {
+  DropshipSetup ctl;
+  ctl.api.bind("s1", "acme");
+  ctl.api.seed(dropship_order("4001"));
+  ctl.api.seed(dropship_order("4002"));
+  const auto ids = ctl.api.assign(OrderKey{"tmall", "s1", "4001"}, "acme");
+  REQUIRE(ids.size() == 3);
+  REQUIRE(ctl.api.service->factory_ship(ids[0], "acme", "SF", "SF100", now_utc()).ok());  // D5
+  {
+    auto line = *ctl.api.store->get_dropship_line(ids[1]);
+    line.buyer_cancelled = true;  // D8: stays assigned, must not ship
+    line.detail = "the buyer cancelled; it stays assigned but must not ship (D8)";
+    auto tx = ctl.api.store->begin();
+    ctl.api.store->update_dropship_line(*tx, line);
+    tx->commit();
+  }
+
+  const auto table = ctl({"dropship", "lines"});
+  REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+  CHECK(table.out.find("ID  ORDER          LINE    FACTORY  STATE     CANCELLED  WAYBILL             MESSAGE") == 0);
+  CHECK(has(row_with(table.out, "4001-1"), "shipped"));
+  CHECK(has(row_with(table.out, "4001-1"), "SF SF100 (factory)"));
+  CHECK(has(row_with(table.out, "4001-2"), "yes"));
+  CHECK(has(row_with(table.out, "4001-2"), "must not ship (D8)"));
+  CHECK(has(row_with(table.out, "4001-3"), "assigned"));
+  CHECK(line_count(table.out) == 4);
+  CHECK(!has(table.out, kCiphertext));
+  CHECK(!has(table.out, "138****5678"));
+
+  const auto shipped = ctl({"dropship", "lines", "--state", "shipped", "--json"});
+  REQUIRE(shipped.exit_code == 0);
+  REQUIRE(json::parse(shipped.out)["lines"].size() == 1);
+  CHECK(json::parse(shipped.out)["lines"][0]["waybill"] == "SF100");
+  CHECK(line_count(ctl({"dropship", "lines", "--order", "4001", "--factory", "acme", "--shop", "s1"}).out) == 4);
+  CHECK(ctl({"dropship", "lines", "--factory", "bolt"}).out == "No dropship lines.\n");
+  const auto bad_state = ctl({"dropship", "lines", "--state", "lost"});
+  CHECK(bad_state.exit_code == 1);
+  CHECK(has(bad_state.err, "state: must be assigning, assigned, shipped, unassigned or refused"));
+
+  const auto show = ctl({"dropship", "show", "4001"});
+  REQUIRE_MESSAGE(show.exit_code == 0, show.err);
+  CHECK(show.out.find("tmall/s1/4001\nID  ORDER") == 0);
+  CHECK(line_count(show.out) == 5);
+  CHECK(json::parse(ctl({"dropship", "show", "tmall/s1/4001", "--json"}).out)["lines"].size() == 3);
+  CHECK(ctl({"dropship", "show", "4002"}).out ==
+        "tmall/s1/4002: no line of this order was ever assigned to a factory; the merchant ships it.\n");
+  CHECK(ctl({"dropship", "show", "9999"}).exit_code == 1);
+
+  const auto unassign = ctl({"dropship", "unassign", std::to_string(ids[2])});
+  REQUIRE_MESSAGE(unassign.exit_code == 0, unassign.err);
+  CHECK(unassign.out == "Dropship line " + std::to_string(ids[2]) +
+                            " (tmall/s1/4001 line 4001-3, factory acme) is unassigned: taken back by the merchant.\n");
+  const auto too_late = ctl({"dropship", "unassign", std::to_string(ids[0])});  // D7: it shipped
+  CHECK(too_late.exit_code == 1);
+  CHECK(has(too_late.err, "shipped already; it cannot be taken back (D7) (HTTP 409)"));
+  CHECK(ctl({"dropship", "unassign", "999"}).exit_code == 1);
+  CHECK(has(row_with(ctl({"dropship", "lines"}).out, "4001-3"), "unassigned"));
+}
+
+TEST_CASE("D4 erpctl dropship lines follows next_after through every page") {
+  DropshipSetup ctl;
+  ctl.api.bind("s1", "acme");
+  auto big = dropship_order("4200");
+  big.lines.clear();
+  for (int i = 1; i <= 205; ++i) {
+    erp::sdk::OrderLine line;
+    line.line_id = "4200-" + std::to_string(i);
+    line.sku = "sku";
+    line.title = "袜子";
+    line.quantity = 1;
+    line.status = erp::sdk::OrderStatus::paid;
+    big.lines.push_back(line);
+  }
+  ctl.api.seed(big);
+  REQUIRE(ctl.api.assign(OrderKey{"tmall", "s1", "4200"}, "acme").size() == 205);
+
+  const auto j = ctl({"dropship", "lines", "--json"});
+  REQUIRE_MESSAGE(j.exit_code == 0, j.err);
+  const json all = json::parse(j.out);
+  CHECK(all["lines"].size() == 205);
+  CHECK(all["next_after"].is_null());
+  CHECK(all["lines"].back()["line_id"] == "4200-205");
+  const auto table = ctl({"dropship", "lines"});
+  CHECK(line_count(table.out) == 206);
+}
+
+TEST_CASE("D10 erpctl dropship audit lists receiver hand-outs, never a receiver") {
+  DropshipSetup ctl;
+  ctl.api.bind("s1", "acme");
+  ctl.api.seed(dropship_order("4001"));
+  const auto ids = ctl.api.assign(OrderKey{"tmall", "s1", "4001"}, "acme", {"4001-1"});
+  // The factory asks for the receiver: no running adapter for the Tmall shop here, so none is
+  // handed out, and the attempt is on record.
+  const auto asked = ctl.api.factory("POST", "/v1/factory/lines/" + std::to_string(ids[0]) + "/receiver");
+  CHECK(asked.status == 503);
+  CHECK(asked.error_code() == "unavailable");
+  {
+    auto tx = ctl.api.store->begin();
+    ctl.api.store->log_receiver_access(
+        *tx, store::ReceiverAccess{0, "bolt", 77, "douyin", "dy-f", "6930001", "decrypted", now_utc()});
+    tx->commit();
+  }
+
+  const auto table = ctl({"dropship", "audit"});
+  REQUIRE_MESSAGE(table.exit_code == 0, table.err);
+  CHECK(table.out.find("ID  AT (UTC+8)           FACTORY  DROPSHIP LINE  ORDER                OUTCOME") == 0);
+  CHECK(has(row_with(table.out, "acme"), "tmall/s1/4001"));
+  CHECK(has(row_with(table.out, "acme"), "unavailable"));
+  CHECK(has(row_with(table.out, "bolt"), "douyin/dy-f/6930001"));
+  CHECK(has(row_with(table.out, "bolt"), "decrypted"));
+  CHECK(line_count(table.out) == 3);
+  CHECK(table.out.find("bolt") < table.out.find("acme"));  // newest first
+  for (const char* secret : {kCiphertext, "138****5678", "张*"}) CHECK_MESSAGE(!has(table.out, secret), secret);
+
+  const auto acme = ctl({"dropship", "audit", "--factory", "acme", "--json"});
+  REQUIRE(acme.exit_code == 0);
+  const json accesses = json::parse(acme.out)["accesses"];
+  REQUIRE(accesses.size() == 1);
+  CHECK(accesses[0]["dropship_line"] == ids[0]);
+  CHECK(!has(acme.out, kCiphertext));
+  CHECK(ctl({"dropship", "audit", "--factory", "nobody"}).out ==
+        "No receiver was handed to a factory, nor asked for.\n");
+}
+
+TEST_CASE("D11 erpctl dropship reconcile, and a daemon without the dropship workflow") {
+  DropshipSetup ctl;
+  const auto reconcile = ctl({"dropship", "reconcile"});
+  REQUIRE_MESSAGE(reconcile.exit_code == 0, reconcile.err);
+  CHECK(reconcile.out.find("Reconciliation started (D11)") == 0);
+  CHECK(ctl.api.reconciles == 1);
+  const auto j = ctl({"dropship", "reconcile", "--json"});
+  REQUIRE(j.exit_code == 0);
+  CHECK(json::parse(j.out) == json{{"reconciling", true}});
+  CHECK(ctl.api.reconciles == 2);
+
+  Setup plain;  // no DropshipService, no reconciliation
+  const auto factories = plain({"dropship", "factories"});
+  CHECK(factories.exit_code == 1);
+  CHECK(has(factories.err, "the dropship workflow is not running (HTTP 503)"));
+  const auto none = plain({"dropship", "reconcile"});
+  CHECK(none.exit_code == 1);
+  CHECK(has(none.err, "dropship reconciliation is not running (HTTP 503)"));
+}
+
+TEST_CASE("erpctl dropship: usage errors are caught before anything is asked, and help lists the commands") {
+  Setup ctl;
+  CHECK(ctl({"dropship"}).exit_code == 2);
+  const auto unknown = ctl({"dropship", "ship"});
+  CHECK(unknown.exit_code == 2);
+  CHECK(has(unknown.err, "unknown subcommand 'ship'"));
+  CHECK(ctl({"dropship", "bind", "s1"}).exit_code == 2);
+  CHECK(ctl({"dropship", "bind", "s1", "acme", "extra"}).exit_code == 2);
+  CHECK(ctl({"dropship", "unbind"}).exit_code == 2);
+  CHECK(ctl({"dropship", "unassign"}).exit_code == 2);
+  CHECK(ctl({"dropship", "show"}).exit_code == 2);
+  CHECK(ctl({"dropship", "lines", "--order"}).exit_code == 2);  // no value
+  const auto wrong_option = ctl({"dropship", "audit", "--state", "bound"});
+  CHECK(wrong_option.exit_code == 2);
+  CHECK(has(wrong_option.err, "option --state does not apply here"));
+  CHECK(ctl({"dropship", "reconcile", "now"}).exit_code == 2);
+
+  const auto help = ctl({"--help"});
+  REQUIRE(help.exit_code == 0);
+  for (const char* usage :
+       {"dropship factories", "dropship bindings [--shop S] [--factory F] [--state ST]", "dropship bind SHOP FACTORY",
+        "dropship unbind BINDING_ID", "dropship assign FACTORY ORDER[:LINE[,LINE...]] ...", "dropship unassign LINE_ID",
+        "dropship lines [--factory F] [--shop S] [--state ST] [--order ORDER_ID]", "dropship show ORDER",
+        "dropship audit [--factory F]", "dropship reconcile"}) {
+    CHECK_MESSAGE(has(help.out, usage), usage);
+  }
+  const auto group = ctl({"dropship", "--help"});
+  CHECK(group.exit_code == 0);
+  CHECK(has(group.out, "dropship assign FACTORY"));
+  const auto assign_help = ctl({"help", "dropship", "assign"});
+  CHECK(assign_help.exit_code == 0);
+  CHECK(has(assign_help.out, "(D3)"));
+  CHECK(has(assign_help.out, "DROPSHIP"));
 }
