@@ -4,7 +4,8 @@
 # starts erpd against it with config/demo.yaml, and walks one order through erpctl: synced, held,
 # released, shipped back; then a Douyin order arrives by push and its receiver is decrypted; then
 # buyers ask not to ship: intercepts by erpctl and by a memo written on Douyin (rules I1-I9); then a
-# Tmall 1-yuan reservation gift ships inside the buyer's repurchase parcel (rules G1-G13).
+# Tmall 1-yuan reservation gift ships inside the buyer's repurchase parcel (rules G1-G13); then a
+# Douyin item goes to a factory, which ships it through its own API token (rules D1-D11).
 # In a terminal both keep running until Ctrl-C; otherwise (CI, a pipe) they stop at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +47,8 @@ shops:
     push_url: http://127.0.0.1:7878/push/gen-douyin-1
   # A Tmall luxury shop whose orders come from the gift step's scenario below.
   - {id: lux-tmall-1, platform: tmall, app_key: lux-tmall-1-key, app_secret: lux-tmall-1-secret, session: lux-tmall-1-session}
+  # Acme's Douyin shop, a dropship factory the Douyin shop binds (the dropship step below).
+  - {id: "7000009", platform: douyin, role: factory, app_key: 7000009-key, app_secret: 7000009-secret, access_token: 7000009-session}
 YAML
 echo "simulator at $sim (log: build/demo/platform-sim.log)"
 
@@ -182,6 +185,62 @@ wait_for 40 "Tmall to ship the reservation with the repurchase's waybill" gift_s
 ctl gift show "$rkey"
 ctl gift list --shop lux-tmall-1
 ctl why "$rkey"
+
+step "dropship (D2): the Douyin shop binds Acme on Douyin; erpd reads the binding back (D11)"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - {at: "+0s", shop: gen-douyin-1, type: bind_factory, factory_shop_id: "7000009"}
+YAML
+sleep 1  # Douyin times are whole seconds: the next order is created after the binding
+ctl dropship reconcile
+bound() { json dropship bindings --state bound | grep -q '"factory": *"acme"'; }
+wait_for 15 "erpd to see the binding" bound
+ctl dropship bindings
+
+step "a two-item Douyin order: the cup goes to Acme (D4, iop.sellerDistribute), the lid stays with the warehouse"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - at: "+0s"
+    shop: gen-douyin-1
+    type: order
+    order_id: "6920000000000000101"
+    paid: true
+    receiver: {name: 李四海, phone: "13900001111", province: 广东省, city: 深圳市, town: 南山区, street: 粤海街道, detail: 科技园1号}
+    skus:
+      - {sku_order_id: "6920000000000000102", sku_id: "1001", code: CUP-RED, product_name: 保温杯, qty: 1, price: "59.00"}
+      - {sku_order_id: "6920000000000000103", sku_id: "1002", code: LID-RED, product_name: 杯盖, qty: 1, price: "9.00"}
+YAML
+dskey=douyin/gen-douyin-1/6920000000000000101
+dsstored() { json orders show "$dskey" | grep -q '"order_id"'; }
+wait_for 10 "the pushed Douyin order" dsstored
+ctl dropship assign acme "$dskey:6920000000000000102"
+assigned() { json dropship show "$dskey" | grep -q '"state": *"assigned"'; }
+wait_for 15 "Douyin to take the assignment" assigned
+ctl dropship show "$dskey"
+
+step "Acme's printing system, with Acme's own token, lists its lines, prints and ships (D5, D10)"
+factory() { curl -s --noproxy '*' -H "Authorization: Bearer $(cat build/demo/factory-acme.token)" \
+  -H 'Content-Type: application/json' "$@"; }
+acme_line() { factory http://127.0.0.1:7878/v1/factory/lines | grep -o '"id":[0-9]*' | head -1 | grep -o '[0-9]*$'; }
+wait_for 20 "Acme's shop to list the item" acme_line
+line=$(acme_line)
+echo "\$ curl -H 'Authorization: Bearer <acme token>' http://127.0.0.1:7878/v1/factory/lines"
+factory http://127.0.0.1:7878/v1/factory/lines; echo
+echo "\$ curl -X POST .../v1/factory/lines/$line/receiver   (decrypted for Acme's label printer; audited)"
+factory -X POST "http://127.0.0.1:7878/v1/factory/lines/$line/receiver" | grep -o '"city":"[^"]*"'
+echo "\$ curl -X POST .../v1/factory/lines/$line/shipment -d '{\"carrier\": \"shunfeng\", \"waybill\": \"SF6920000101\"}'"
+factory -X POST -d '{"carrier": "shunfeng", "waybill": "SF6920000101"}' \
+  "http://127.0.0.1:7878/v1/factory/lines/$line/shipment" | grep -o '"state":"[a-z]*"'
+echo "the same line again (D7):"
+factory -X POST -d '{"carrier": "yuantong", "waybill": "YT6920000101"}' \
+  "http://127.0.0.1:7878/v1/factory/lines/$line/shipment"; echo
+iop_shipped() { admin GET "/admin/counters?order_id=6920000000000000101" | grep -q '"iop.ship"'; }
+wait_for 15 "iop.waybillReturn" iop_shipped
+echo "platform-sim's write counters for the order: $(admin GET "/admin/counters?order_id=6920000000000000101")"
+ctl dropship audit
+if grep -q 13900001111 build/demo/erpd.log build/demo/erpd.db*; then
+  echo "demo: the receiver's phone number reached erpd's log or database" >&2; exit 1
+fi
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
