@@ -145,8 +145,38 @@ inline erp::sdk::Order make_order(const std::string& shop, const std::string& id
   return o;
 }
 
+/// The serving half every API fixture shares: a Server on 127.0.0.1 (any free port) run by two
+/// threads. A fixture calls serve() last in its constructor and stop() first in its destructor,
+/// before the store and services the server's handlers use go away.
+struct ServedApi {
+  boost::asio::io_context io;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::unique_ptr<erp::daemon::api::Server> server;
+  std::vector<std::thread> threads;
+
+  void serve(erp::daemon::api::ApiDeps deps, erp::daemon::api::ServerOptions options = {}) {
+    server = std::make_unique<erp::daemon::api::Server>(io, std::move(deps), kToken, options);
+    auto listening = server->listen("127.0.0.1", 0);
+    REQUIRE_MESSAGE(listening.ok(), listening.error().message);
+    REQUIRE(server->port() != 0);
+    work.emplace(io.get_executor());
+    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
+  }
+  void stop() {
+    if (!server) return;
+    server->stop();
+    work.reset();
+    io.stop();
+    for (auto& t : threads) t.join();
+    threads.clear();
+  }
+  ~ServedApi() { stop(); }
+
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server->port()) + path; }
+};
+
 /// A running API over a fresh store.
-struct Api {
+struct Api : ServedApi {
   TempDir dir;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<holds::ReleaseGate> gate;
@@ -160,10 +190,6 @@ struct Api {
   json status{{"state", "running"}, {"version", "0.1.0"}};
   json alerts = json::array();        ///< What the daemon's sync_alerts would answer.
   std::atomic<int> sync_requests{0};  ///< "Sync now" calls; shop "tb-1" has a worker.
-  boost::asio::io_context io;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
-  std::unique_ptr<erp::daemon::api::Server> server;
-  std::vector<std::thread> threads;
 
   explicit Api(erp::daemon::api::ServerOptions options = {}) {
     auto opened = store::Store::open(dir.path() / "erpd.db");
@@ -191,21 +217,9 @@ struct Api {
                                      return shop == "tb-1";
                                    }};
     deps.intercepts = intercepts.get();
-    server = std::make_unique<erp::daemon::api::Server>(io, std::move(deps), kToken, options);
-    auto listening = server->listen("127.0.0.1", 0);
-    REQUIRE_MESSAGE(listening.ok(), listening.error().message);
-    REQUIRE(server->port() != 0);
-    work.emplace(io.get_executor());
-    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
+    serve(std::move(deps), options);
   }
-  ~Api() {
-    server->stop();
-    work.reset();
-    io.stop();
-    for (auto& t : threads) t.join();
-  }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server->port()) + path; }
+  ~Api() { stop(); }
 
   Reply get(const std::string& path, const std::optional<std::string>& token = std::string(kToken)) {
     return HttpClient().request("GET", url(path), token);

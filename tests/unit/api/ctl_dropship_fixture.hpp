@@ -18,7 +18,7 @@ namespace dropship = erp::daemon::workflows::dropship;
 
 inline constexpr const char* kAcmeToken = "acme-factory-token-0123456789";
 
-struct DropshipApi {
+struct DropshipApi : ServedApi {
   TempDir dir;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<holds::ReleaseGate> gate;
@@ -28,10 +28,6 @@ struct DropshipApi {
   std::atomic<int> wakes{0};
   std::atomic<int> releases{0};
   std::atomic<int> reconciles{0};
-  boost::asio::io_context io;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
-  std::unique_ptr<erp::daemon::api::Server> server;
-  std::vector<std::thread> threads;
 
   static dropship::Settings settings() {
     namespace config = erp::daemon::config;
@@ -68,20 +64,9 @@ struct DropshipApi {
       return std::nullopt;
     };
     deps.dropship_reconcile = [this] { ++reconciles; };
-    server = std::make_unique<erp::daemon::api::Server>(io, std::move(deps), kToken);
-    auto listening = server->listen("127.0.0.1", 0);
-    REQUIRE_MESSAGE(listening.ok(), listening.error().message);
-    work.emplace(io.get_executor());
-    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
+    serve(std::move(deps));
   }
-  ~DropshipApi() {
-    server->stop();
-    work.reset();
-    io.stop();
-    for (auto& t : threads) t.join();
-  }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server->port()) + path; }
+  ~DropshipApi() { stop(); }
 
   /// A request to the factory API with this factory token.
   Reply factory(const std::string& method, const std::string& path, const std::string& token = kAcmeToken,

@@ -59,7 +59,7 @@ class FakeDecryptAdapter final : public erp::sdk::PlatformAdapter {
 };
 
 /// A running API with the dropship hub over a fresh store.
-struct DropshipApi {
+struct DropshipApi : ServedApi {
   TempDir dir;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<holds::ReleaseGate> gate;
@@ -69,10 +69,6 @@ struct DropshipApi {
   std::shared_ptr<FakeDecryptAdapter> adapter = std::make_shared<FakeDecryptAdapter>();
   metrics::Registry metrics;
   std::atomic<int> reconciles{0};
-  boost::asio::io_context io;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
-  std::unique_ptr<erp::daemon::api::Server> server;
-  std::vector<std::thread> threads;
 
   DropshipApi() {
     auto opened = store::Store::open(dir.path() / "erpd.db");
@@ -106,20 +102,9 @@ struct DropshipApi {
       return std::nullopt;
     };
     deps.dropship_reconcile = [this] { ++reconciles; };
-    server = std::make_unique<erp::daemon::api::Server>(io, std::move(deps), kToken);
-    auto listening = server->listen("127.0.0.1", 0);
-    REQUIRE_MESSAGE(listening.ok(), listening.error().message);
-    work.emplace(io.get_executor());
-    for (int i = 0; i < 2; ++i) threads.emplace_back([this] { io.run(); });
+    serve(std::move(deps));
   }
-  ~DropshipApi() {
-    server->stop();
-    work.reset();
-    io.stop();
-    for (auto& t : threads) t.join();
-  }
-
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(server->port()) + path; }
+  ~DropshipApi() { stop(); }
 
   /// One request with `token` as the bearer token (none when nullopt).
   Reply call(const std::string& method, const std::string& path, const std::optional<std::string>& token,
