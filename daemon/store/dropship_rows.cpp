@@ -60,14 +60,6 @@ std::string state_list(const std::vector<Enum>& states) {
 
 int clamp_limit(int limit) { return std::clamp(limit, 1, 1000); }
 
-void bind_optional_id(SQLite::Statement& s, int index, const std::optional<std::int64_t>& id) {
-  if (id) {
-    s.bind(index, *id);
-  } else {
-    s.bind(index);  // NULL
-  }
-}
-
 // --- roles ---
 
 constexpr const char* kRole = "SELECT role FROM dropship_roles WHERE platform = ?1 AND shop = ?2";

@@ -140,14 +140,6 @@ std::vector<GiftLink> read_links(SQLite::Statement& s) {
   return out;
 }
 
-void bind_optional_id(SQLite::Statement& s, int index, const std::optional<std::int64_t>& id) {
-  if (id) {
-    s.bind(index, *id);
-  } else {
-    s.bind(index);  // NULL
-  }
-}
-
 void bind_changing(SQLite::Statement& s, const GiftLink& link) {
   s.bind(7, std::string(to_string(link.state)));
   s.bind(8, link.waybill);

@@ -57,6 +57,15 @@ inline void bind_instant(SQLite::Statement& s, int index, const std::optional<In
   }
 }
 
+/// A row id that may be absent (a hold, an outbox item): NULL when it is.
+inline void bind_optional_id(SQLite::Statement& s, int index, const std::optional<std::int64_t>& id) {
+  if (id) {
+    s.bind(index, *id);
+  } else {
+    s.bind(index);  // NULL
+  }
+}
+
 inline void bind_bool(SQLite::Statement& s, int index, bool value) { s.bind(index, value ? 1 : 0); }
 
 inline Instant column_instant(const SQLite::Statement& s, int index) {
