@@ -24,6 +24,22 @@ class Workflow {
                                 Instant now) = 0;
 };
 
+/// The workflow of a service whose decisions on a changed order are
+/// `service.on_order_changed(tx, order, now)`: the intercept, gift and dropship workflows are
+/// this, named by the service's kWorkflowName.
+template <class Service>
+class ServiceWorkflow final : public Workflow {
+ public:
+  explicit ServiceWorkflow(Service& service) : service_(service) {}
+  const char* name() const noexcept override { return Service::kWorkflowName; }
+  void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome, Instant now) override {
+    service_.on_order_changed(tx, order, now);
+  }
+
+ private:
+  Service& service_;
+};
+
 class OrderPipeline {
  public:
   OrderPipeline(store::Store& store, holds::ReleaseGate& gate);

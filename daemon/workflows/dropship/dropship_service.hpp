@@ -70,6 +70,8 @@ std::vector<std::string> factory_line_ids(store::Store& store, const OrderKey& k
 
 class DropshipService {
  public:
+  static constexpr const char* kWorkflowName = "dropship";
+
   DropshipService(store::Store& store, holds::ReleaseGate& gate, Hooks hooks);
 
   void apply(Settings settings);

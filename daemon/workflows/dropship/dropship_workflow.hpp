@@ -7,17 +7,6 @@
 
 namespace erp::daemon::workflows::dropship {
 
-class DropshipWorkflow final : public Workflow {
- public:
-  explicit DropshipWorkflow(DropshipService& service) : service_(service) {}
-  const char* name() const noexcept override { return "dropship"; }
-  void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome,
-                        Instant now) override {
-    service_.on_order_changed(tx, order, now);
-  }
-
- private:
-  DropshipService& service_;
-};
+using DropshipWorkflow = ServiceWorkflow<DropshipService>;
 
 }  // namespace erp::daemon::workflows::dropship

@@ -57,6 +57,8 @@ struct SweepReport {
 
 class GiftService {
  public:
+  static constexpr const char* kWorkflowName = "gift";
+
   GiftService(store::Store& store, holds::ReleaseGate& gate, SettingsLookup settings, GiftHooks hooks);
 
   /// Reacts to a new platform version of an order inside the pipeline's transaction.

@@ -7,17 +7,6 @@
 
 namespace erp::daemon::workflows::gift {
 
-class GiftWorkflow final : public Workflow {
- public:
-  explicit GiftWorkflow(GiftService& service) : service_(service) {}
-  const char* name() const noexcept override { return "gift"; }
-  void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome,
-                        Instant now) override {
-    service_.on_order_changed(tx, order, now);
-  }
-
- private:
-  GiftService& service_;
-};
+using GiftWorkflow = ServiceWorkflow<GiftService>;
 
 }  // namespace erp::daemon::workflows::gift

@@ -95,6 +95,8 @@ struct Decision {
 
 class InterceptService {
  public:
+  static constexpr const char* kWorkflowName = "intercept";
+
   InterceptService(store::Store& store, holds::ReleaseGate& gate, SettingsLookup settings, ServiceHooks hooks);
 
   /// I2-I4, I8: records the request, writes the memo through the outbox and locks what can be

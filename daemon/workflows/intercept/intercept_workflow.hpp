@@ -7,17 +7,6 @@
 
 namespace erp::daemon::workflows::intercept {
 
-class InterceptWorkflow final : public Workflow {
- public:
-  explicit InterceptWorkflow(InterceptService& service) : service_(service) {}
-  const char* name() const noexcept override { return "intercept"; }
-  void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome,
-                        Instant now) override {
-    service_.on_order_changed(tx, order, now);
-  }
-
- private:
-  InterceptService& service_;
-};
+using InterceptWorkflow = ServiceWorkflow<InterceptService>;
 
 }  // namespace erp::daemon::workflows::intercept
