@@ -13,20 +13,11 @@ namespace {
 using nlohmann::json;
 using store::DropshipSide;
 
-struct Call {
-  ApiDeps& deps;
-  workflows::dropship::DropshipService& service;
-  config::FactoryConfig factory;
-  std::vector<std::string> params;
-  std::map<std::string, std::string> query;
-  const std::string& body;
-
-  /// The side whose lines this factory ships: a factory running its own platform shop ships
-  /// the items merchants assign to that shop; any other ships the merchant's lines.
-  DropshipSide side() const { return factory.shop.empty() ? DropshipSide::merchant : DropshipSide::factory; }
-};
-
-using Handler = ApiResponse (*)(Call&);
+/// The side whose lines this factory ships: a factory running its own platform shop ships the
+/// items merchants assign to that shop; any other ships the merchant's lines.
+DropshipSide side_of(const config::FactoryConfig& factory) {
+  return factory.shop.empty() ? DropshipSide::merchant : DropshipSide::factory;
+}
 
 ApiResponse error(unsigned status, std::string_view code, std::string_view message) {
   return json_response(status, error_json(code, message));
@@ -35,25 +26,45 @@ ApiResponse error(unsigned status, std::string_view code, std::string_view messa
 std::optional<std::int64_t> id_of(const std::string& text) { return parse_bounded_int(text, 1, INT64_MAX); }
 
 /// The factory's own line, or nullopt (another factory's line is not found, never forbidden).
-std::optional<store::DropshipLine> own_line(Call& c) {
+std::optional<store::DropshipLine> own_line(const FactoryCall& c) {
   const auto id = id_of(c.params.at(0));
   if (!id) return std::nullopt;
   auto line = c.deps.store.get_dropship_line(*id);
-  if (!line || line->factory != c.factory.id || line->side != c.side()) return std::nullopt;
+  if (!line || line->factory != c.factory.id || line->side != side_of(c.factory)) return std::nullopt;
   return line;
 }
 
-ApiResponse line_not_found(const Call& c) {
+ApiResponse line_not_found(const FactoryCall& c) {
   return error(404, "not_found", "no dropship line " + c.params.at(0) + " of factory " + c.factory.id);
 }
 
-ApiResponse get_me(Call& c) {
-  return json_response(200, json{{"id", c.factory.id},
-                                  {"name", c.factory.name.empty() ? c.factory.id : c.factory.name},
-                                  {"ships", store::to_string(c.side())}});
+/// D10: every hand-out (or attempt) is on record, in the factory's audit and, for an order the
+/// daemon stores, in its event log; neither holds any plaintext.
+void audit(ApiDeps& deps, const config::FactoryConfig& factory, const store::DropshipLine& line,
+           const std::string& outcome) {
+  const auto now = now_utc();
+  auto tx = deps.store.begin();
+  deps.store.log_receiver_access(
+      *tx, store::ReceiverAccess{0, factory.id, line.id, line.platform, line.shop, line.order_id, outcome, now});
+  if (line.side == DropshipSide::merchant && outcome == "decrypted") {
+    deps.store.append_event(*tx, OrderKey{line.platform, line.shop, line.order_id},
+                            store::NewEvent{"receiver.decrypted", "handed to factory " + factory.id + " for printing",
+                                            "D10", "factory:" + factory.id,
+                                            json{{"dropship_line", line.id}, {"fields", {"name", "phone", "address"}}}},
+                            now);
+  }
+  tx->commit();
 }
 
-ApiResponse list_bindings(Call& c) {
+}  // namespace
+
+ApiResponse get_me(const FactoryCall& c) {
+  return json_response(200, json{{"id", c.factory.id},
+                                  {"name", c.factory.name.empty() ? c.factory.id : c.factory.name},
+                                  {"ships", store::to_string(side_of(c.factory))}});
+}
+
+ApiResponse list_bindings(const FactoryCall& c) {
   store::BindingFilter filter;
   filter.factory = c.factory.id;
   json bindings = json::array();
@@ -61,7 +72,7 @@ ApiResponse list_bindings(Call& c) {
   return json_response(200, json{{"bindings", std::move(bindings)}});
 }
 
-ApiResponse confirm_binding(Call& c) {
+ApiResponse confirm_binding(const FactoryCall& c) {
   const auto id = id_of(c.params.at(0));
   if (!id) return error(404, "not_found", "no binding " + c.params.at(0) + " of yours");
   auto b = c.service.confirm_binding(*id, c.factory.id, now_utc());
@@ -69,7 +80,7 @@ ApiResponse confirm_binding(Call& c) {
   return json_response(200, binding_to_json(*b));
 }
 
-ApiResponse end_binding(Call& c) {
+ApiResponse end_binding(const FactoryCall& c) {
   const auto id = id_of(c.params.at(0));
   if (!id) return error(404, "not_found", "no binding " + c.params.at(0) + " of yours");
   auto b = c.service.end_binding(*id, "factory", c.factory.id, now_utc());
@@ -77,9 +88,9 @@ ApiResponse end_binding(Call& c) {
   return json_response(200, binding_to_json(*b));
 }
 
-ApiResponse list_lines(Call& c) {
+ApiResponse list_lines(const FactoryCall& c) {
   store::DropshipLineFilter filter;
-  filter.side = c.side();
+  filter.side = side_of(c.factory);
   filter.factory = c.factory.id;  // D5: a factory token fetches its own lines, nothing else
   if (const auto it = c.query.find("state"); it != c.query.end()) {
     const auto state = store::dropship_line_state_from_string(it->second);
@@ -104,31 +115,13 @@ ApiResponse list_lines(Call& c) {
                                   {"next_after", more ? json(found.back().id) : json(nullptr)}});
 }
 
-ApiResponse get_line(Call& c) {
+ApiResponse get_line(const FactoryCall& c) {
   const auto line = own_line(c);
   if (!line) return line_not_found(c);
   return json_response(200, dropship_line_to_json(*line));
 }
 
-/// D10: every hand-out (or attempt) is on record, in the factory's audit and, for an order the
-/// daemon stores, in its event log; neither holds any plaintext.
-void audit(ApiDeps& deps, const config::FactoryConfig& factory, const store::DropshipLine& line,
-           const std::string& outcome) {
-  const auto now = now_utc();
-  auto tx = deps.store.begin();
-  deps.store.log_receiver_access(
-      *tx, store::ReceiverAccess{0, factory.id, line.id, line.platform, line.shop, line.order_id, outcome, now});
-  if (line.side == DropshipSide::merchant && outcome == "decrypted") {
-    deps.store.append_event(*tx, OrderKey{line.platform, line.shop, line.order_id},
-                            store::NewEvent{"receiver.decrypted", "handed to factory " + factory.id + " for printing",
-                                            "D10", "factory:" + factory.id,
-                                            json{{"dropship_line", line.id}, {"fields", {"name", "phone", "address"}}}},
-                            now);
-  }
-  tx->commit();
-}
-
-ApiResponse post_receiver(Call& c) {
+ApiResponse post_receiver(const FactoryCall& c) {
   const auto line = own_line(c);
   if (!line) return line_not_found(c);
   // Only the party that ships gets the receiver (D10), and only while it may ship (D7, D8).
@@ -157,7 +150,7 @@ ApiResponse post_receiver(Call& c) {
                                            [&](const std::string& outcome) { audit(c.deps, c.factory, *line, outcome); });
 }
 
-ApiResponse post_shipment(Call& c) {
+ApiResponse post_shipment(const FactoryCall& c) {
   const auto line = own_line(c);
   if (!line) return line_not_found(c);
   json body;
@@ -180,98 +173,6 @@ ApiResponse post_shipment(Call& c) {
   auto shipped = c.service.factory_ship(line->id, c.factory.id, *carrier, *waybill, now_utc());
   if (!shipped) return dropship_routes::refused(shipped.error());
   return json_response(202, dropship_line_to_json(*shipped));
-}
-
-struct Route {
-  std::string pattern;
-  std::vector<std::string> segments;
-  std::string method;
-  Handler handler;
-  std::set<std::string> query;
-};
-
-const std::vector<Route>& routes() {
-  static const std::vector<Route> table = [] {
-    std::vector<Route> r{
-        {"/v1/factory/me", {}, "GET", get_me, {}},
-        {"/v1/factory/bindings", {}, "GET", list_bindings, {}},
-        {"/v1/factory/bindings/{id}/confirm", {}, "POST", confirm_binding, {}},
-        {"/v1/factory/bindings/{id}/unbind", {}, "POST", end_binding, {}},
-        {"/v1/factory/lines", {}, "GET", list_lines, {"state", "after", "limit"}},
-        {"/v1/factory/lines/{id}", {}, "GET", get_line, {}},
-        {"/v1/factory/lines/{id}/receiver", {}, "POST", post_receiver, {}},
-        {"/v1/factory/lines/{id}/shipment", {}, "POST", post_shipment, {}},
-    };
-    for (auto& route : r) route.segments = *split_path(route.pattern);
-    return r;
-  }();
-  return table;
-}
-
-}  // namespace
-
-bool is_factory_path(std::string_view path) noexcept {
-  return path == kPrefix || (path.starts_with(kPrefix) && path.size() > kPrefix.size() && path[kPrefix.size()] == '/');
-}
-
-ApiResponse handle(ApiDeps& deps, const ApiRequest& request) {
-  const std::string_view target = request.target;
-  const auto qmark = target.find('?');
-  auto finish = [](ApiResponse r, std::string route) {
-    r.route = std::move(route);
-    return r;
-  };
-  const auto token = bearer_token(request.authorization);
-  const auto factory_id = token && deps.factory_for_token ? deps.factory_for_token(*token) : std::nullopt;
-  const auto factory = factory_id && deps.dropship ? deps.dropship->factory(*factory_id) : std::nullopt;
-  if (!factory) {
-    ApiResponse r = error(401, "unauthorized",
-                          "the factory API takes a factory's own token (workflows.dropship.factories[].token_file)");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"erpd-factory\"");
-    return finish(std::move(r), std::string(kPrefix));
-  }
-  const auto segments = split_path(target.substr(0, qmark));
-  if (!segments) return finish(error(400, "invalid_input", "malformed request path"), std::string(kPrefix));
-  const Route* found = nullptr;
-  std::vector<std::string> params;
-  std::string allow;
-  for (const auto& route : routes()) {
-    if (route.segments.size() != segments->size()) continue;
-    std::vector<std::string> captured;
-    bool ok = true;
-    for (std::size_t i = 0; i < segments->size() && ok; ++i) {
-      if (route.segments[i].starts_with('{')) {
-        captured.push_back((*segments)[i]);
-      } else {
-        ok = route.segments[i] == (*segments)[i];
-      }
-    }
-    if (!ok) continue;
-    allow += (allow.empty() ? "" : ", ") + route.method;
-    if (route.method == request.method) {
-      found = &route;
-      params = std::move(captured);
-    }
-  }
-  if (!found && allow.empty())
-    return finish(error(404, "not_found", "no route " + std::string(target.substr(0, qmark))), "other");
-  if (!found) {
-    ApiResponse r = error(405, "method_not_allowed", request.method + " is not allowed here (allowed: " + allow + ")");
-    r.headers.emplace_back("Allow", allow);
-    return finish(std::move(r), "other");
-  }
-  std::string bad;
-  auto query = parse_query(qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1), bad);
-  if (!query) return finish(error(400, "invalid_input", "malformed query parameter '" + bad + "'"), found->pattern);
-  for (const auto& [name, value] : *query)
-    if (!found->query.contains(name))
-      return finish(error(400, "invalid_input", "unknown query parameter '" + name + "'"), found->pattern);
-  Call call{deps, *deps.dropship, *factory, std::move(params), std::move(*query), request.body};
-  try {
-    return finish(found->handler(call), found->pattern);
-  } catch (const std::exception& e) {
-    return finish(error(500, "internal", std::string("the daemon could not answer: ") + e.what()), found->pattern);
-  }
 }
 
 }  // namespace erp::daemon::api::factory_routes

@@ -17,6 +17,7 @@
 #include "api/shipment_routes.hpp"
 #include "api/sync_routes.hpp"
 #include "api/why_text.hpp"
+#include "workflows/dropship/dropship_service.hpp"
 #include "core/time_format.hpp"
 
 namespace erp::daemon::api {
@@ -70,6 +71,12 @@ struct Call {
   std::vector<std::string> params;
   Query query;
   const std::string& body;
+  /// The factory whose token called a factory route (rule D5); unset on the others.
+  std::optional<config::FactoryConfig> factory;
+
+  factory_routes::FactoryCall factory_call() const {
+    return factory_routes::FactoryCall{deps, *deps.dropship, *factory, params, query, body};
+  }
 
   OrderKey key() const { return OrderKey{params.at(0), params.at(1), params.at(2)}; }
   std::string param(const char* name) const {
@@ -272,12 +279,19 @@ ApiResponse retry_outbox(Call& call) {
 
 using Handler = ApiResponse (*)(Call&);
 
+/// Who may call a route.
+enum class Access {
+  daemon,   ///< The daemon's own token (api.token_file).
+  open,     ///< Anyone (the health check).
+  factory,  ///< A dropship factory's own token, and nothing else (rule D5).
+};
+
 struct Route {
   std::string pattern;
   std::vector<std::string> segments;
   std::vector<std::pair<std::string, Handler>> methods;
   std::set<std::string> query;  ///< Known query parameters; others are a 400 (typos never widen a filter).
-  bool open = false;            ///< No token needed.
+  Access access = Access::daemon;
 };
 
 std::vector<std::string> pattern_segments(const std::string& pattern) {
@@ -296,129 +310,166 @@ const std::vector<Route>& routes() {
   static const std::vector<Route> table = [] {
     const std::string order = "/v1/orders/{platform}/{shop}/{order_id}";
     std::vector<Route> r{
-        {"/healthz", {}, {{"GET", get_healthz}}, {}, true},
-        {"/metrics", {}, {{"GET", get_metrics}}, {}, false},
-        {"/v1/status", {}, {{"GET", get_status}}, {}, false},
-        {"/v1/orders", {}, {{"GET", list_orders}}, {"platform", "shop", "state", "cursor", "limit", "order_id"}, false},
-        {order, {}, {{"GET", get_order}}, {}, false},
-        {order + "/why", {}, {{"GET", get_why}}, {}, false},
-        {order + "/holds", {}, {{"GET", list_holds}, {"POST", post_hold}}, {}, false},
+        {"/healthz", {}, {{"GET", get_healthz}}, {}, Access::open},
+        {"/metrics", {}, {{"GET", get_metrics}}, {}, Access::daemon},
+        {"/v1/status", {}, {{"GET", get_status}}, {}, Access::daemon},
+        {"/v1/orders", {}, {{"GET", list_orders}}, {"platform", "shop", "state", "cursor", "limit", "order_id"}, Access::daemon},
+        {order, {}, {{"GET", get_order}}, {}, Access::daemon},
+        {order + "/why", {}, {{"GET", get_why}}, {}, Access::daemon},
+        {order + "/holds", {}, {{"GET", list_holds}, {"POST", post_hold}}, {}, Access::daemon},
         {order + "/shipments", {}, {{"POST", [](Call& c) {
            return shipment_routes::post_shipment(c.deps, c.key(), c.body);
-         }}}, {}, false},
-        {order + "/holds/{hold_id}", {}, {{"DELETE", delete_hold}}, {"force", "by", "reason"}, false},
+         }}}, {}, Access::daemon},
+        {order + "/holds/{hold_id}", {}, {{"DELETE", delete_hold}}, {"force", "by", "reason"}, Access::daemon},
         {order + "/receiver",
          {},
          {{"GET", [](Call& c) { return receiver_routes::get_receiver(c.deps, c.key()); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/receivers/decrypt",
          {},
          {{"POST", [](Call& c) { return receiver_routes::post_decrypt(c.deps, c.body); }}},
          {},
-         false},
+         Access::daemon},
         {order + "/intercepts",
          {},
          {{"GET", [](Call& c) { return intercept_routes::list_of_order(c.deps, c.key()); }},
           {"POST", [](Call& c) { return intercept_routes::post_intercept(c.deps, c.key(), c.body); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/intercepts",
          {},
          {{"GET", [](Call& c) { return intercept_routes::list(c.deps, c.query); }}},
          {"state", "platform", "shop", "limit"},
-         false},
+         Access::daemon},
         {"/v1/intercepts/unlock",
          {},
          {{"POST", [](Call& c) { return intercept_routes::post_unlock(c.deps, c.body); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/intercepts/{id}",
          {},
          {{"GET", [](Call& c) { return intercept_routes::get(c.deps, c.params.at(0)); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/intercepts/{id}/confirm",
          {},
          {{"POST", [](Call& c) { return intercept_routes::post_confirm(c.deps, c.params.at(0), c.body); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/intercepts/{id}/cancel",
          {},
          {{"POST", [](Call& c) { return intercept_routes::post_cancel(c.deps, c.params.at(0), c.body); }}},
          {},
-         false},
-        {order + "/gift", {}, {{"GET", [](Call& c) { return gift_routes::of_order(c.deps, c.key()); }}}, {}, false},
+         Access::daemon},
+        {order + "/gift", {}, {{"GET", [](Call& c) { return gift_routes::of_order(c.deps, c.key()); }}}, {}, Access::daemon},
         {"/v1/gifts",
          {},
          {{"GET", [](Call& c) { return gift_routes::list(c.deps, c.query); }}},
          {"state", "platform", "shop", "limit"},
-         false},
-        {order + "/dropship", {}, {{"GET", [](Call& c) { return dropship_routes::of_order(c.deps, c.key()); }}}, {}, false},
+         Access::daemon},
+        {order + "/dropship", {}, {{"GET", [](Call& c) { return dropship_routes::of_order(c.deps, c.key()); }}}, {}, Access::daemon},
         {"/v1/dropship/factories",
          {},
          {{"GET", [](Call& c) { return dropship_routes::list_factories(c.deps); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/dropship/bindings",
          {},
          {{"GET", [](Call& c) { return dropship_routes::list_bindings(c.deps, c.query); }},
           {"POST", [](Call& c) { return dropship_routes::post_binding(c.deps, c.body); }}},
          {"shop", "factory", "state", "limit"},
-         false},
+         Access::daemon},
         {"/v1/dropship/bindings/{id}/unbind",
          {},
          {{"POST", [](Call& c) { return dropship_routes::post_unbind(c.deps, c.params.at(0)); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/dropship/assign",
          {},
          {{"POST", [](Call& c) { return dropship_routes::post_assign(c.deps, c.body); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/dropship/lines",
          {},
          {{"GET", [](Call& c) { return dropship_routes::list_lines(c.deps, c.query); }}},
          {"factory", "shop", "state", "order_id", "after", "limit"},
-         false},
+         Access::daemon},
         {"/v1/dropship/lines/{id}",
          {},
          {{"GET", [](Call& c) { return dropship_routes::get_line(c.deps, c.params.at(0)); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/dropship/lines/{id}/unassign",
          {},
          {{"POST", [](Call& c) { return dropship_routes::post_unassign(c.deps, c.params.at(0)); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/dropship/audit",
          {},
          {{"GET", [](Call& c) { return dropship_routes::list_audit(c.deps, c.query); }}},
          {"factory", "limit"},
-         false},
+         Access::daemon},
         {"/v1/dropship/reconcile",
          {},
          {{"POST", [](Call& c) { return dropship_routes::post_reconcile(c.deps); }}},
          {},
-         false},
-        {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, false},
-        {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, false},
+         Access::daemon},
+        {"/v1/factory/me", {}, {{"GET", [](Call& c) { return factory_routes::get_me(c.factory_call()); }}}, {},
+         Access::factory},
+        {"/v1/factory/bindings",
+         {},
+         {{"GET", [](Call& c) { return factory_routes::list_bindings(c.factory_call()); }}},
+         {},
+         Access::factory},
+        {"/v1/factory/bindings/{id}/confirm",
+         {},
+         {{"POST", [](Call& c) { return factory_routes::confirm_binding(c.factory_call()); }}},
+         {},
+         Access::factory},
+        {"/v1/factory/bindings/{id}/unbind",
+         {},
+         {{"POST", [](Call& c) { return factory_routes::end_binding(c.factory_call()); }}},
+         {},
+         Access::factory},
+        {"/v1/factory/lines",
+         {},
+         {{"GET", [](Call& c) { return factory_routes::list_lines(c.factory_call()); }}},
+         {"state", "after", "limit"},
+         Access::factory},
+        {"/v1/factory/lines/{id}",
+         {},
+         {{"GET", [](Call& c) { return factory_routes::get_line(c.factory_call()); }}},
+         {},
+         Access::factory},
+        {"/v1/factory/lines/{id}/receiver",
+         {},
+         {{"POST", [](Call& c) { return factory_routes::post_receiver(c.factory_call()); }}},
+         {},
+         Access::factory},
+        {"/v1/factory/lines/{id}/shipment",
+         {},
+         {{"POST", [](Call& c) { return factory_routes::post_shipment(c.factory_call()); }}},
+         {},
+         Access::factory},
+        {"/v1/outbox", {}, {{"GET", list_outbox}}, {"state", "limit"}, Access::daemon},
+        {"/v1/outbox/{id}/retry", {}, {{"POST", retry_outbox}}, {}, Access::daemon},
         {"/v1/quarantine",
          {},
          {{"GET", [](Call& c) { return sync_routes::list_quarantine(c.deps, c.query); }}},
          {"shop", "limit", "payload"},
-         false},
-        {"/v1/alerts", {}, {{"GET", [](Call& c) { return sync_routes::get_alerts(c.deps); }}}, {}, false},
+         Access::daemon},
+        {"/v1/alerts", {}, {{"GET", [](Call& c) { return sync_routes::get_alerts(c.deps); }}}, {}, Access::daemon},
         {"/v1/alerts/clear",
          {},
          {{"POST", [](Call& c) { return sync_routes::post_clear_alert(c.deps, c.body); }}},
          {},
-         false},
+         Access::daemon},
         {"/v1/shops/{shop}/sync",
          {},
          {{"POST", [](Call& c) { return sync_routes::post_sync(c.deps, c.params.at(0)); }}},
          {},
-         false},
+         Access::daemon},
     };
     for (auto& route : r) route.segments = pattern_segments(route.pattern);
     return r;
@@ -456,6 +507,13 @@ Router::Router(ApiDeps deps, std::string token) : deps_(std::move(deps)), token_
 void Router::set_token(std::string token) {
   std::lock_guard lock(token_mutex_);
   token_ = std::move(token);
+}
+
+std::optional<config::FactoryConfig> Router::factory_of(std::string_view authorization) {
+  const auto presented = bearer_token(authorization);
+  if (!presented || !deps_.factory_for_token || !deps_.dropship) return std::nullopt;
+  const auto id = deps_.factory_for_token(*presented);
+  return id ? deps_.dropship->factory(*id) : std::nullopt;
 }
 
 bool Router::authorized(std::string_view authorization) {
@@ -506,8 +564,6 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
       return r;
     }
   }
-  // The factory API authenticates factories' own tokens, never the daemon's (rule D5).
-  if (factory_routes::is_factory_path(target.substr(0, qmark))) return factory_routes::handle(deps_, request);
   const auto segments = split_path(target.substr(0, qmark));
   std::vector<std::string> params;
   const Route* route = segments ? match(*segments, params) : nullptr;
@@ -518,13 +574,24 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
     return r;
   };
 
-  if ((!route || !route->open) && !authorized(request.authorization)) {
-    ApiResponse r = error_response(401, "unauthorized",
-                                   request.authorization.empty()
-                                       ? "missing bearer token: send 'Authorization: Bearer <token>' with the token "
-                                         "from api.token_file"
-                                       : "invalid bearer token");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"erpd\"");
+  // Who calls: the daemon's token, a factory's (rule D5: a factory token opens its own routes
+  // and nothing else), or nobody known.
+  const bool daemon_caller = authorized(request.authorization);
+  std::optional<config::FactoryConfig> factory;
+  if (!daemon_caller) factory = factory_of(request.authorization);
+  const Access access = route ? route->access : Access::daemon;
+  const bool allowed = access == Access::open || (access == Access::daemon && daemon_caller) ||
+                       (access == Access::factory && factory) || (!route && (daemon_caller || factory));
+  if (!allowed) {
+    ApiResponse r = error_response(
+        401, "unauthorized",
+        access == Access::factory
+            ? "this route takes a factory's own token (workflows.dropship.factories[].token_file)"
+        : request.authorization.empty()
+            ? "missing bearer token: send 'Authorization: Bearer <token>' with the token from api.token_file"
+            : "invalid bearer token");
+    r.headers.emplace_back("WWW-Authenticate",
+                           access == Access::factory ? "Bearer realm=\"erpd-factory\"" : "Bearer realm=\"erpd\"");
     return finish(std::move(r));
   }
   if (!segments) return finish(error_response(400, "invalid_input", "malformed request path"));
@@ -558,7 +625,7 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
     }
   }
 
-  Call call{deps_, std::move(params), std::move(*query), request.body};
+  Call call{deps_, std::move(params), std::move(*query), request.body, std::move(factory)};
   try {
     return finish(handler(call));
   } catch (const HttpError& e) {

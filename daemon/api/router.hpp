@@ -3,12 +3,14 @@
 // HTTP with Beast and hands each request here. Thread-safe (the Store locks internally).
 
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "api/server.hpp"
+#include "config/config.hpp"
 
 namespace erp::daemon::api {
 
@@ -52,6 +54,8 @@ class Router {
   ApiResponse dispatch(const ApiRequest& request);
   void count(const ApiResponse& response);
   bool authorized(std::string_view authorization);
+  /// The configured factory whose token this is, if any (rule D5).
+  std::optional<config::FactoryConfig> factory_of(std::string_view authorization);
 
   ApiDeps deps_;
   std::mutex token_mutex_;
