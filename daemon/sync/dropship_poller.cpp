@@ -117,6 +117,9 @@ void DropshipPoller::poll_assigned(const DropshipShop& shop, sdk::PlatformAdapte
   if (const auto cursor = store_.cursor(shop.platform, shop.shop, kCursor))
     if (const auto at = parse_rfc3339(*cursor)) from = *at - options.overlap;
   while (const auto window = next_window(from, now, options.window)) {
+    // As the order sync does: what could not be mapped is quarantined in the cursor's
+    // transaction, so a window read again after a failure does not quarantine it twice.
+    std::vector<sdk::Rejected> rejected;
     std::string page;
     do {
       auto listed = adapter.list_dropship(*window, page);
@@ -124,18 +127,7 @@ void DropshipPoller::poll_assigned(const DropshipShop& shop, sdk::PlatformAdapte
         spdlog::warn("dropship: listing the items assigned to shop {} failed: {}", shop.shop, listed.error().message);
         return;  // the cursor stays: the next pass reads this window again
       }
-      for (const auto& rejected : listed->rejected) {
-        store::QuarantineEntry entry;
-        entry.platform = shop.platform;
-        entry.shop = shop.shop;
-        entry.order_id = rejected.order_id;
-        entry.reason = "dropship item: " + rejected.reason;
-        entry.payload = rejected.payload;
-        entry.received_at = clock_->now();
-        auto tx = store_.begin();
-        store_.quarantine(*tx, entry);
-        tx->commit();
-      }
+      for (auto& r : listed->rejected) rejected.push_back(std::move(r));
       for (const auto& item : listed->orders) {
         // The listing leaves out the merchant's order id and the receiver; the detail has them.
         auto detail = adapter.get_dropship(item.distr_order_id);
@@ -143,9 +135,17 @@ void DropshipPoller::poll_assigned(const DropshipShop& shop, sdk::PlatformAdapte
       }
       page = listed->next_page;
     } while (!page.empty());
+    const auto at = clock_->now();
     auto tx = store_.begin();
-    store_.set_cursor(*tx, shop.platform, shop.shop, kCursor, format_rfc3339(window->to), clock_->now());
+    for (const auto& r : rejected) {
+      store_.quarantine(*tx, store::QuarantineEntry{0, shop.platform, shop.shop, r.order_id,
+                                                    "dropship item: " + r.reason, r.payload, at});
+    }
+    store_.set_cursor(*tx, shop.platform, shop.shop, kCursor, format_rfc3339(window->to), at);
     tx->commit();
+    for (const auto& r : rejected)
+      spdlog::warn("shop {}: dropship item quarantined ({}): {}", shop.shop, r.order_id.empty() ? "?" : r.order_id,
+                   r.reason);
     from = window->to;
   }
 }
