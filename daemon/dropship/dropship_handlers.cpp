@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/time_format.hpp"
+#include "outbox/event_post.hpp"
 
 namespace erp::daemon::dropship {
 namespace {
@@ -105,21 +106,13 @@ sdk::Result<void> FactoryNotifyHandler::execute(const store::OutboxItem& item) n
   try {
     const auto factory = service_.factory(item.payload.value("factory", ""));
     if (!factory || factory->notify_url.empty()) return {};  // removed from the config since: it polls
-    sdk::HttpRequest request;
-    request.method = "POST";
-    request.url = factory->notify_url;
-    request.timeout = std::chrono::seconds{10};
-    request.body = item.payload.dump();
-    request.headers = {{"Content-Type", "application/json"},
-                       {"Idempotency-Key", item.idempotency_key},
-                       {"X-Erpd-Event", "dropship." + item.payload.value("event", "")}};
-    auto response = http_->send(request);
-    if (!response) return std::move(response).error();
-    const int status = response->status;
-    if ((status >= 200 && status < 300) || status == 409) return {};
-    const std::string what = "factory " + factory->id + " notify_url answered HTTP " + std::to_string(status);
-    if (status == 408 || status == 429 || status >= 500) return fail(ErrorCode::transient, what);
-    return fail(ErrorCode::invalid_input, what + " (the factory refused the event)");
+    outbox::EventPost post;
+    post.url = factory->notify_url;
+    post.event = "dropship." + item.payload.value("event", "");
+    post.idempotency_key = item.idempotency_key;
+    post.body = item.payload.dump();
+    post.receiver = "factory " + factory->id + " notify_url";
+    return outbox::post_event(*http_, post);
   } catch (const std::exception& e) {
     return fail(ErrorCode::transient, std::string("notifying the factory failed: ") + e.what());
   }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/order_json.hpp"
+#include "outbox/event_post.hpp"
 
 namespace erp::daemon::warehouse {
 
@@ -56,23 +57,15 @@ sdk::Result<void> WebhookConnector::post_lock_event(const std::string& event,
 sdk::Result<void> WebhookConnector::post(const std::string& event, const std::string& idempotency_key,
                                          std::string body) noexcept {
   if (config_.webhook_url.empty()) return fail(ErrorCode::config_error, "warehouse.webhook_url is not set");
-  sdk::HttpRequest request;
-  request.method = "POST";
-  request.url = config_.webhook_url;
-  request.timeout = config_.webhook_timeout;
-  request.body = std::move(body);
-  request.headers = {{"Content-Type", "application/json"},
-                     {"Idempotency-Key", idempotency_key},
-                     {"X-Erpd-Event", event}};
-  if (config_.webhook_token) request.headers.emplace_back("Authorization", "Bearer " + config_.webhook_token->reveal());
-  auto response = http_->send(request);
-  if (!response) return std::move(response).error();
-  const int status = response->status;
-  // 409: the warehouse already has this key, which is what a repeated delivery should produce.
-  if ((status >= 200 && status < 300) || status == 409) return {};
-  const std::string what = "webhook " + config_.webhook_url + " answered HTTP " + std::to_string(status);
-  if (status == 408 || status == 429 || status >= 500) return fail(ErrorCode::transient, what);
-  return fail(ErrorCode::invalid_input, what + " (the warehouse refused the event; fix it, then retry)");
+  outbox::EventPost post;
+  post.url = config_.webhook_url;
+  post.event = event;
+  post.idempotency_key = idempotency_key;
+  post.body = std::move(body);
+  post.timeout = config_.webhook_timeout;
+  if (config_.webhook_token) post.bearer = config_.webhook_token->reveal();
+  post.receiver = "webhook " + config_.webhook_url;
+  return outbox::post_event(*http_, post);
 }
 
 }  // namespace erp::daemon::warehouse
