@@ -320,7 +320,7 @@ std::string dy_order(const std::string& order, int skus) {
 
 std::string dy_key(const std::string& order) { return "douyin/" + kMerchant.id + "/" + order; }
 
-TEST_CASE("D1 D2 D4 D5 D7 D8 D10 D11 Douyin: assigned through iop.sellerDistribute, shipped once through iop.waybillReturn") {
+TEST_CASE("D1 D2 D4 D5 D7 D8 D9 D10 D11 Douyin: assigned through iop.sellerDistribute, shipped once through iop.waybillReturn") {
   World w;
   REQUIRE(w.sim.start());
   const std::string scenario = douyin_scenario_shop(kMerchant) +
@@ -371,6 +371,13 @@ TEST_CASE("D1 D2 D4 D5 D7 D8 D10 D11 Douyin: assigned through iop.sellerDistribu
     return w.line(dy_key(x), x + "01")["state"] == "assigned" && w.line(dy_key(y), y + "01")["state"] == "assigned";
   }));
   CHECK_FALSE(w.line(dy_key(x), x + "01")["distr_order_id"].get<std::string>().empty());
+  // D9: the merchant's own order on Douyin says nothing of the assignment; erpd's tables do.
+  const json detail =
+      douyin_call(w.sim, kMerchant, "order.orderDetail", {{"shop_order_id", x}}, kMerchant.access_token());
+  REQUIRE(detail["code"] == 10000);
+  CHECK(detail["data"].dump().find("distr") == std::string::npos);
+  CHECK(detail["data"].dump().find(w.line(dy_key(x), x + "01")["distr_order_id"].get<std::string>()) ==
+        std::string::npos);
   // y's only line is the factory's: the merchant's warehouse has nothing to ship.
   const json y_order = w.order_or_null(dy_key(y));
   bool dropship_hold = false;
