@@ -583,15 +583,19 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
   const bool allowed = access == Access::open || (access == Access::daemon && daemon_caller) ||
                        (access == Access::factory && factory) || (!route && (daemon_caller || factory));
   if (!allowed) {
+    // A caller with no known token learns nothing about the path; a known caller on the other
+    // kind of route is told which token it takes.
+    const bool daemon_on_factory_route = daemon_caller && access == Access::factory;
     ApiResponse r = error_response(
         401, "unauthorized",
-        access == Access::factory
+        daemon_on_factory_route
             ? "this route takes a factory's own token (workflows.dropship.factories[].token_file)"
+        : factory ? "a factory's token opens the factory routes (/v1/factory/...) only"
         : request.authorization.empty()
             ? "missing bearer token: send 'Authorization: Bearer <token>' with the token from api.token_file"
             : "invalid bearer token");
-    r.headers.emplace_back("WWW-Authenticate",
-                           access == Access::factory ? "Bearer realm=\"erpd-factory\"" : "Bearer realm=\"erpd\"");
+    r.headers.emplace_back("WWW-Authenticate", daemon_on_factory_route ? "Bearer realm=\"erpd-factory\""
+                                                                       : "Bearer realm=\"erpd\"");
     return finish(std::move(r));
   }
   if (!segments) return finish(error_response(400, "invalid_input", "malformed request path"));
