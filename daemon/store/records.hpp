@@ -297,7 +297,8 @@ struct DropshipLine {
   std::string source;   ///< "manual", "rule:<name>" or "platform".
   std::string distr_order_id;    ///< The platform's id of the assignment, when it has a channel.
   std::string merchant_shop_id;  ///< Factory side: the platform shop that assigned it.
-  // Factory side: what to ship, as the platform described it (the merchant side reads its order).
+  // What to ship: as the platform described it (factory side), or copied from the order line at
+  // assignment (merchant side), so a factory's listing reads no orders.
   std::string sku;
   std::string outer_sku;
   std::string title;
