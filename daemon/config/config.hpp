@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "deadline/calendar.hpp"
+
 namespace erp::daemon::config {
 
 /// A secret value resolved from a literal, a `*_file` reference or an `${env:NAME}` reference.
@@ -157,6 +159,31 @@ struct DropshipConfig {
   friend bool operator==(const DropshipConfig&, const DropshipConfig&) = default;
 };
 
+/// workflows.deadlines (rules S1-S13): where the holiday calendars are and how early to warn.
+struct DeadlineConfig {
+  /// The holiday calendars' directory (config/calendars/*.yaml, rule S5); relative paths start at
+  /// the config file's directory. Default: "calendars" beside the config file.
+  std::filesystem::path calendars;
+  /// S1: paid time + this, unless a shop sets its own `deadlines.promised`.
+  std::chrono::milliseconds promised{std::chrono::hours{48}};
+  /// An order not shipped this long before its ship-by is "at risk" (alert deadline.at_risk).
+  std::chrono::milliseconds at_risk_before{std::chrono::hours{4}};
+  /// Holds with an auto-release time are released at least this long before the ship-by, so the
+  /// warehouse still has time to ship (and the order is marked urgent).
+  std::chrono::milliseconds warehouse_lead{std::chrono::hours{2}};
+  /// How often ship-by, pickup and after-sale deadlines are checked against the clock.
+  std::chrono::milliseconds sweep_every{std::chrono::minutes{1}};
+  friend bool operator==(const DeadlineConfig&, const DeadlineConfig&) = default;
+};
+
+/// A shop's `deadlines:` map.
+struct ShopDeadlines {
+  std::optional<std::chrono::milliseconds> promised;  ///< S1 per shop; workflows.deadlines.promised otherwise.
+  /// S8: ids of the holiday calendars whose "open during the holiday" activity the shop joined.
+  std::vector<std::string> activities;
+  friend bool operator==(const ShopDeadlines&, const ShopDeadlines&) = default;
+};
+
 struct ShopConfig {
   std::string id;
   std::string platform;  ///< Plugin name: taobao | tmall | douyin | any installed plugin.
@@ -180,6 +207,7 @@ struct ShopConfig {
   GiftConfig gift;
   /// `dropship.role` (D1); merchant when not set.
   DropshipRole dropship_role = DropshipRole::merchant;
+  ShopDeadlines deadlines;
   int line = 0;  ///< Where the entry starts, for messages.
 };
 
@@ -236,6 +264,7 @@ struct WorkflowsConfig {
   /// The gift defaults as written under workflows.gift; what a shop uses is ShopConfig::gift.
   GiftConfig gift;
   DropshipConfig dropship;
+  DeadlineConfig deadlines;
   friend bool operator==(const WorkflowsConfig&, const WorkflowsConfig&) = default;
 };
 
@@ -254,6 +283,8 @@ struct Config {
   SyncConfig sync;
   LogConfig log;
   WorkflowsConfig workflows;
+  /// The holiday calendars found in workflows.deadlines.calendars (rule S5), checked with the config.
+  deadline::Calendar calendar;
 };
 
 }  // namespace erp::daemon::config

@@ -351,6 +351,62 @@ std::optional<DropshipSide> dropship_side_from_string(std::string_view text) noe
 std::string_view to_string(DropshipLineState state) noexcept;
 std::optional<DropshipLineState> dropship_line_state_from_string(std::string_view text) noexcept;
 
+// --- deadlines (rules S1-S13) ---------------------------------------------------------------
+
+/// Where an order stands against its ship-by deadline.
+enum class DeadlineState {
+  open,     ///< Not shipped; the ship-by is ahead and not near.
+  at_risk,  ///< Not shipped and the ship-by is within workflows.deadlines.at_risk_before.
+  late,     ///< Not shipped by its ship-by.
+  shipped,  ///< The waybill went to the platform (the pickup clock, S2, runs from then).
+  exempt,   ///< No ship-by applies (virtual goods S1, a reservation order G1, closed).
+  waived,   ///< An approved report waived it (S4).
+};
+
+/// An order's deadlines as the deadline engine last computed them.
+struct OrderDeadline {
+  OrderKey key;
+  std::optional<Instant> ship_by;
+  std::string rule_id;  ///< What decided ship_by: "S1", "S5", "S7", "S4" (a report moved it) ...
+  std::string window;   ///< The holiday calendar's id when one decided.
+  std::string reason;   ///< In words.
+  DeadlineState state = DeadlineState::open;
+  std::optional<Instant> shipped_at;  ///< The waybill upload: the pickup clock starts (S2).
+  std::optional<Instant> pickup_due;  ///< S2 / S11.
+  std::string pickup_rule;
+  std::optional<Instant> picked_up_at;      ///< First pickup scan.
+  std::optional<Instant> first_hub_at;      ///< First sorting centre reached or left (S3).
+  std::optional<Instant> last_tracking_at;  ///< Latest tracking event of any kind (S9 stalls).
+  Instant updated_at{};
+};
+
+/// A force-majeure, abnormal-address or buyer-delay report (rule S4): once approved it waives the
+/// ship-by or moves it.
+struct DeadlineReport {
+  std::int64_t id = 0;
+  OrderKey key;
+  std::string kind;    ///< "force_majeure", "address" or "buyer_delay".
+  std::string action;  ///< "waive" or "move".
+  std::optional<Instant> new_ship_by;  ///< For "move".
+  std::string note;
+  std::string by;
+  Instant created_at{};
+};
+
+/// One tracking event of an order's parcel, from the platform, the warehouse or a carrier feed.
+struct TrackingEvent {
+  std::int64_t id = 0;
+  OrderKey key;
+  std::string waybill;
+  std::string kind;    ///< "pickup", "hub_arrival", "hub_departure", "transit", "delivered".
+  Instant at{};
+  std::string source;  ///< "platform", "warehouse", "carrier:<name>".
+  Instant received_at{};
+};
+
+std::string_view to_string(DeadlineState state) noexcept;
+std::optional<DeadlineState> deadline_state_from_string(std::string_view text) noexcept;
+
 std::string_view to_string(OutboxState state) noexcept;
 std::optional<OutboxState> outbox_state_from_string(std::string_view text) noexcept;
 std::string_view to_string(InterceptState state) noexcept;

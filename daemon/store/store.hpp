@@ -291,6 +291,31 @@ class Store {
   /// Newest first; only `factory`'s when it is set.
   std::vector<ReceiverAccess> receiver_accesses(const std::string& factory = "", int limit = 200);
 
+  // --- deadlines (deadline_rows.cpp) ---------------------------------------------------------
+  /// Stores the order's deadlines (insert or replace). Throws std::out_of_range when the order
+  /// is not stored.
+  void put_deadline(Tx& tx, const OrderDeadline& deadline);
+  std::optional<OrderDeadline> get_deadline(const OrderKey& key);
+  /// Orders in one of `states` whose ship-by is at or before `by`, earliest first (the sweep's
+  /// indexed range: what turns at risk or late).
+  std::vector<OrderDeadline> ship_by_due(const std::vector<DeadlineState>& states, Instant by, int limit = 1000);
+  /// Shipped orders with no pickup scan whose pickup is due at or before `by`, earliest first.
+  std::vector<OrderDeadline> pickups_due(Instant by, int limit = 1000);
+  /// How many orders stand in each state (for /metrics).
+  std::vector<std::pair<DeadlineState, std::int64_t>> deadline_counts();
+
+  /// Stores a report (its id is ignored) and returns its id. Throws std::out_of_range for an
+  /// order that is not stored.
+  std::int64_t add_deadline_report(Tx& tx, const DeadlineReport& report);
+  /// The order's reports, oldest first.
+  std::vector<DeadlineReport> deadline_reports(const OrderKey& key);
+
+  /// Stores a tracking event and returns its id; the same (order, waybill, kind, at) again is not
+  /// stored twice and returns the first one's id. Throws std::out_of_range for an unknown order.
+  std::int64_t add_tracking_event(Tx& tx, const TrackingEvent& event);
+  /// The order's tracking events, oldest `at` first.
+  std::vector<TrackingEvent> tracking_events(const OrderKey& key);
+
   Counts counts();
 
  private:
