@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "api/deadline_routes.hpp"
 #include "api/dropship_routes.hpp"
 #include "api/factory_routes.hpp"
 #include "api/gift_routes.hpp"
@@ -367,6 +368,21 @@ const std::vector<Route>& routes() {
          {},
          {{"GET", [](Call& c) { return gift_routes::list(c.deps, c.query); }}},
          {"state", "platform", "shop", "limit"},
+         Access::daemon},
+        {order + "/deadline",
+         {},
+         {{"GET", [](Call& c) { return deadline_routes::of_order(c.deps, c.key()); }}},
+         {},
+         Access::daemon},
+        {order + "/deadline/reports",
+         {},
+         {{"POST", [](Call& c) { return deadline_routes::post_report(c.deps, c.key(), c.body); }}},
+         {},
+         Access::daemon},
+        {order + "/tracking",
+         {},
+         {{"POST", [](Call& c) { return deadline_routes::post_tracking(c.deps, c.key(), c.body); }}},
+         {},
          Access::daemon},
         {order + "/dropship", {}, {{"GET", [](Call& c) { return dropship_routes::of_order(c.deps, c.key()); }}}, {}, Access::daemon},
         {"/v1/dropship/factories",

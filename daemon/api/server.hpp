@@ -23,6 +23,9 @@
 namespace erp::daemon::workflows::dropship {
 class DropshipService;
 }
+namespace erp::daemon::workflows::deadline {
+class DeadlineService;
+}
 
 namespace erp::daemon::api {
 
@@ -57,6 +60,8 @@ struct ApiDeps {
   std::function<std::optional<std::string>(std::string_view token)> factory_for_token = {};
   /// Reads the platforms' dropship state again now (rule D11). Unset: POST answers 503.
   std::function<void()> dropship_reconcile = {};
+  /// The deadline engine (rules S1-S13). Null: its write routes answer 503.
+  workflows::deadline::DeadlineService* deadlines = nullptr;
 };
 
 /// Limits that keep a slow or hostile local client from tying the daemon up.

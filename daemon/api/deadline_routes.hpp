@@ -1,0 +1,22 @@
+#pragma once
+// The deadline routes (rules S1-S4; docs/api.md "Deadlines"): one order's ship-by with the rule
+// that decided it, its pickup clock and tracking; force-majeure, address and buyer-delay reports
+// (S4); tracking events from the warehouse or a carrier feed (S2, S3).
+
+#include <string>
+
+#include "api/router.hpp"
+#include "core/order_key.hpp"
+
+namespace erp::daemon::api::deadline_routes {
+
+/// GET .../{order_id}/deadline: {"order", "deadline" (null before the engine saw the order),
+/// "reports", "tracking"}; 404 for an unknown order.
+ApiResponse of_order(ApiDeps& deps, const OrderKey& key);
+/// POST .../{order_id}/deadline/reports {"kind", "action", "new_ship_by"?, "note", "by"?}: 201
+/// with the order's deadline as it now stands.
+ApiResponse post_report(ApiDeps& deps, const OrderKey& key, const std::string& body);
+/// POST .../{order_id}/tracking {"waybill", "kind", "at", "source"?}: 202 with the deadline.
+ApiResponse post_tracking(ApiDeps& deps, const OrderKey& key, const std::string& body);
+
+}  // namespace erp::daemon::api::deadline_routes
