@@ -5,8 +5,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <iterator>
+#include <optional>
 #include <system_error>
+#include <vector>
 
+#include "config/calendar_file.hpp"
 #include "config/dropship_settings.hpp"
 #include "config/issues.hpp"
 #include "config/map_reader.hpp"
@@ -26,8 +30,9 @@ std::filesystem::path absolute_or_same(const std::filesystem::path& file) {
   return ec ? file : absolute.lexically_normal();
 }
 
+// `calendar_issues` receives the problems of the holiday calendars, each in its own file.
 Config walk(const YAML::Node& document, const std::filesystem::path& source, const LoadOptions& options,
-            IssueSink& sink) {
+            IssueSink& sink, std::vector<ConfigIssue>& calendar_issues) {
   Config config;
   config.source = source;
   const detail::ReadContext context{source.parent_path(), options.resolve_secrets};
@@ -38,7 +43,17 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   // Workflows before shops: a shop's workflow settings (intercept, gift) are merged over the defaults.
   detail::DropshipReferences dropship_references;
   config.workflows = detail::read_workflows(root, context, dropship_references);
-  config.shops = detail::read_shops(root, context, config.workflows);
+  // The calendars before shops: a shop's deadlines.activities name them (S8). An empty directory
+  // path: the given one was reported, nothing to read.
+  std::optional<LoadedCalendars> calendars;
+  if (!config.workflows.deadlines.calendars.empty()) {
+    calendars = load_calendars(config.workflows.deadlines.calendars);
+  }
+  config.shops = detail::read_shops(root, context, config.workflows, calendars ? &*calendars : nullptr);
+  if (calendars) {
+    config.calendar = std::move(calendars->calendar);
+    calendar_issues = std::move(calendars->issues);
+  }
   // Dropship after shops: factories and rules name shops by id and role (D1), and the API's token.
   detail::check_dropship_references(dropship_references, config.api, config.shops, sink);
   config.warehouse = detail::read_warehouse(root, context);
@@ -59,10 +74,11 @@ LoadResult load_config(const std::filesystem::path& file) { return load_config(f
 LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file, const LoadOptions& options) {
   LoadResult result;
   IssueSink sink(file.string());
+  std::vector<ConfigIssue> calendar_issues;
   try {
     if (const auto document = detail::parse_document(yaml, sink)) {
-      Config config = walk(*document, absolute_or_same(file), options, sink);
-      if (sink.empty()) result.config = std::move(config);
+      Config config = walk(*document, absolute_or_same(file), options, sink, calendar_issues);
+      if (sink.empty() && calendar_issues.empty()) result.config = std::move(config);
     }
   } catch (const std::exception& e) {
     // Not expected: every value is checked before use. Still a message, never a crash.
@@ -71,6 +87,9 @@ LoadResult parse_config(std::string_view yaml, const std::filesystem::path& file
     sink.add(0, "", "could not read the config: unknown error");
   }
   result.issues = sink.take();
+  // The config file's problems first, then the calendars', file by file.
+  result.issues.insert(result.issues.end(), std::make_move_iterator(calendar_issues.begin()),
+                       std::make_move_iterator(calendar_issues.end()));
   return result;
 }
 

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "config/deadline_settings.hpp"
 #include "config/dropship_settings.hpp"
 #include "config/gift_settings.hpp"
 #include "config/intercept_settings.hpp"
@@ -174,6 +175,7 @@ WorkflowsConfig read_workflows(const MapReader& root, const ReadContext& context
   out.intercept = read_intercept_defaults(section);
   out.gift = read_gift_defaults(section);
   out.dropship = read_dropship(section, context, dropship_references);
+  out.deadlines = read_deadlines(section, context);
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "config/calendar_file.hpp"
 #include "config/config.hpp"
 #include "config/dropship_settings.hpp"
 #include "config/map_reader.hpp"
@@ -22,14 +23,16 @@ WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context
 OutboxConfig read_outbox(const MapReader& root);
 SyncConfig read_sync(const MapReader& root);
 LogConfig read_log(const MapReader& root);
-/// `release_delay`, `intercept`, `gift` and `dropship` are typed; `deadlines`, the workflow still
-/// to come, is accepted as any map until it gets typed settings. What workflows.dropship names in
-/// other sections goes to `dropship_references`, for check_dropship_references once the shops
-/// are read.
+/// `release_delay`, `intercept`, `gift`, `dropship` and `deadlines`. What workflows.dropship names
+/// in other sections goes to `dropship_references`, for check_dropship_references once the shops
+/// are read. `deadlines.calendars` is resolved (and checked to exist when given) but not read:
+/// the loader reads the calendars from it before the shops.
 WorkflowsConfig read_workflows(const MapReader& root, const ReadContext& context,
                                DropshipReferences& dropship_references);
 /// `workflows` is read first: each shop's `intercept:` and `gift:` are merged over their defaults.
-/// A shop's `dropship:` map holds only its role.
-std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context, const WorkflowsConfig& workflows);
+/// A shop's `dropship:` map holds only its role. Its `deadlines.activities` name calendars of
+/// `calendars` (null: the calendars directory was reported, the names are not checked).
+std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context, const WorkflowsConfig& workflows,
+                                   const LoadedCalendars* calendars);
 
 }  // namespace erp::daemon::config::detail

@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "config/deadline_settings.hpp"
 #include "config/dropship_settings.hpp"
 #include "config/gift_settings.hpp"
 #include "config/intercept_settings.hpp"
@@ -14,7 +15,7 @@ namespace erp::daemon::config::detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 19> kShopKeys{"id",           "platform",
+constexpr std::array<std::string_view, 20> kShopKeys{"id",           "platform",
                                                      "base_url",     "app_key",
                                                      "app_secret",   "app_secret_file",
                                                      "session",      "session_file",
@@ -23,7 +24,7 @@ constexpr std::array<std::string_view, 19> kShopKeys{"id",           "platform",
                                                      "enabled",      "options",
                                                      "push_path",    "requests_per_minute",
                                                      "intercept",    "gift",
-                                                     "dropship"};
+                                                     "dropship",     "deadlines"};
 // The request budget per shop: below 1 nothing would ever be sent; above this a typo is likelier
 // than a platform quota (TOP's largest paid tiers are far below it).
 constexpr int kMinRequestsPerMinute = 1;
@@ -57,7 +58,7 @@ void read_sign_method(const MapReader& shop, const std::string& platform, ShopCo
 }
 
 ShopConfig read_shop(const MapReader& shop, const ReadContext& context, const WorkflowsConfig& workflows,
-                     std::map<std::string, FirstUse>& ids) {
+                     const LoadedCalendars* calendars, std::map<std::string, FirstUse>& ids) {
   ShopConfig out;
   out.line = shop.line();
   if (auto id = shop.text("id", Need::required)) {
@@ -113,13 +114,14 @@ ShopConfig read_shop(const MapReader& shop, const ReadContext& context, const Wo
   out.intercept = read_shop_intercept(shop, workflows.intercept);
   out.gift = read_shop_gift(shop, out.platform, workflows.gift);
   out.dropship_role = read_shop_dropship_role(shop);
+  out.deadlines = read_shop_deadlines(shop, out.platform, workflows.deadlines, calendars);
   return out;
 }
 
 }  // namespace
 
-std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context,
-                                   const WorkflowsConfig& workflows) {
+std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& context, const WorkflowsConfig& workflows,
+                                   const LoadedCalendars* calendars) {
   std::vector<ShopConfig> out;
   const MapReader::Entry* entry = root.find("shops");
   if (entry == nullptr || entry->value.IsNull()) return out;
@@ -139,7 +141,7 @@ std::vector<ShopConfig> read_shops(const MapReader& root, const ReadContext& con
       continue;
     }
     const MapReader shop(item, path, line, kShopKeys, root.sink());
-    out.push_back(read_shop(shop, context, workflows, ids));
+    out.push_back(read_shop(shop, context, workflows, calendars, ids));
   }
   return out;
 }
