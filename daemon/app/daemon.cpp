@@ -23,6 +23,7 @@
 #include "warehouse/delivery.hpp"
 #include "warehouse/lock_handler.hpp"
 #include "dropship/dropship_handlers.hpp"
+#include "workflows/deadline/deadline_workflow.hpp"
 #include "workflows/dropship/dropship_workflow.hpp"
 #include "workflows/gift/gift_workflow.hpp"
 #include "workflows/intercept/intercept_workflow.hpp"
@@ -166,6 +167,10 @@ sdk::Result<void> Daemon::start() {
       *store_, *gate_, workflows::dropship::Hooks{[this] { outbox_->wake(); }});
   // Last: it places its DROPSHIP hold seeing what the other workflows decided.
   pipeline_->add(std::make_shared<workflows::dropship::DropshipWorkflow>(*dropship_));
+  deadlines_ = std::make_unique<workflows::deadline::DeadlineService>(
+      *store_, workflows::deadline::Hooks{[this](const OrderKey& key) { return gifts_->is_reservation(key); }});
+  // After the others: it reads the holds and links they decided.
+  pipeline_->add(std::make_shared<workflows::deadline::DeadlineWorkflow>(*deadlines_));
   // Workers start in apply(), once the shops' adapters exist.
   sync_ = std::make_unique<sync::SyncEngine>(sync::ShopSyncDeps{*store_, *pipeline_, metrics_}, clock_);
   // Fetches look the adapter up when they run, so a reloaded shop's new adapter is used.
@@ -192,7 +197,7 @@ sdk::Result<void> Daemon::start() {
           [this](const std::string& path, const sdk::PushRequest& request) { return push_->receive(path, request); },
           [this](const std::string& shop) { return shops_.adapter(shop); }, intercepts_.get(), dropship_.get(),
           [this](std::string_view presented) { return factory_tokens_.factory_of(presented); },
-          [this] { dropship_poller_->nudge(); }},
+          [this] { dropship_poller_->nudge(); }, deadlines_.get()},
       std::move(token).value());
   if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
     return std::move(listening).error();
@@ -226,6 +231,11 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   intercept_settings_.apply(config.shops, [this](const std::string& shop) { return shops_.adapter(shop); });
   gift_settings_.apply(config.shops);
   if (auto dropship = apply_dropship(config); !dropship) return dropship;
+  {
+    workflows::deadline::Settings deadlines{config.workflows.deadlines, config.calendar, {}};
+    for (const auto& shop : config.shops) deadlines.shops[shop.id] = shop.deadlines;
+    deadlines_->apply(std::move(deadlines));
+  }
   std::vector<sync::ShopSyncSpec> syncing;
   for (const auto& shop : shops_.snapshot()) {
     if (!shop.adapter) continue;  // disabled, or its adapter could not be made
@@ -424,6 +434,22 @@ void Daemon::sweep_holds() {
       if (swept.alerts > 0) spdlog::warn("{} gift alert(s) raised: see erpctl alerts", swept.alerts);
     } catch (const std::exception& e) {
       spdlog::error("gift sweep failed (will try again): {}", e.what());
+    }
+  }
+  if (const auto now = std::chrono::steady_clock::now(); now >= next_deadline_sweep_) {
+    std::chrono::milliseconds every;
+    {
+      std::lock_guard lock(config_mutex_);
+      every = config_.workflows.deadlines.sweep_every;
+    }
+    next_deadline_sweep_ = now + every;
+    try {
+      const auto swept = deadlines_->sweep(now_utc());
+      if (swept.late > 0 || swept.at_risk > 0 || swept.pickup_missing > 0)
+        spdlog::warn("deadlines: {} order(s) now late, {} at risk, {} without a pickup scan: see erpctl alerts",
+                     swept.late, swept.at_risk, swept.pickup_missing);
+    } catch (const std::exception& e) {
+      spdlog::error("deadline sweep failed (will try again): {}", e.what());
     }
   }
   try {

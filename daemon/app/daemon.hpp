@@ -32,6 +32,7 @@
 #include "sync/push_intake.hpp"
 #include "sync/sync_clock.hpp"
 #include "sync/sync_engine.hpp"
+#include "workflows/deadline/deadline_service.hpp"
 #include "workflows/dropship/dropship_service.hpp"
 #include "workflows/gift/gift_service.hpp"
 #include "workflows/order_pipeline.hpp"
@@ -93,6 +94,8 @@ class Daemon {
   GiftSettingsTable gift_settings_;
   std::unique_ptr<workflows::gift::GiftService> gifts_;
   std::unique_ptr<workflows::dropship::DropshipService> dropship_;
+  std::unique_ptr<workflows::deadline::DeadlineService> deadlines_;
+  std::chrono::steady_clock::time_point next_deadline_sweep_{};
   FactoryTokens factory_tokens_;
   std::chrono::steady_clock::time_point next_gift_sweep_{};
   /// Declared after the store and the pipeline, so it is destroyed (its workers joined) first.
