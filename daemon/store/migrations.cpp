@@ -469,6 +469,76 @@ CREATE TRIGGER receiver_access_log_no_delete BEFORE DELETE ON receiver_access_lo
 BEGIN SELECT RAISE(ABORT, 'receiver_access_log is append-only'); END;
 )sql";
 
+// Version 8 (order deadlines, rules S1-S13):
+// - order_deadlines: one row per order, the deadlines as the deadline engine last computed them:
+//   the ship-by and what decided it (S1, a holiday window S5-S8, a report S4), where the order
+//   stands against it, and the pickup clock (S2, S11) with the tracking facts S3 and S9 look at.
+//   The column holiday_window is OrderDeadline::window (WINDOW is an SQL keyword). The sweep walks
+//   only what the clock moves: open or at-risk orders by ship-by (order_deadlines_ship_by; the
+//   other states are few to ask for and not indexed) and shipped orders still waiting for their
+//   first pickup scan by pickup due time (order_deadlines_pickup_due).
+// - deadline_reports: force-majeure, abnormal-address and buyer-delay reports (S4), each waiving an
+//   order's ship-by or moving it to new_ship_by (required to move). reported_by is
+//   DeadlineReport::by (BY is an SQL keyword). Append-only, like the order event log: a report
+//   stays on record as it was made.
+// - tracking_events: the parcel's scans (pickup, sorting centre arrival and departure, transit,
+//   delivery) from the platform, the warehouse or a carrier feed. A feed repeats itself: the same
+//   (order, waybill, kind, at) is one event, and its unique index also finds an order's events.
+// The indexed states are spelled with OR, not IN (see version 3), and queries spell them the same
+// way so the planner can use the partial indexes.
+constexpr const char* kV8 = R"sql(
+CREATE TABLE order_deadlines (
+  order_row        INTEGER PRIMARY KEY REFERENCES orders (id),
+  ship_by          INTEGER,
+  rule_id          TEXT    NOT NULL,
+  holiday_window   TEXT    NOT NULL,
+  reason           TEXT    NOT NULL,
+  state            TEXT    NOT NULL CHECK (state = 'open' OR state = 'at_risk' OR state = 'late' OR
+                                           state = 'shipped' OR state = 'exempt' OR state = 'waived'),
+  shipped_at       INTEGER,
+  pickup_due       INTEGER,
+  pickup_rule      TEXT    NOT NULL,
+  picked_up_at     INTEGER,
+  first_hub_at     INTEGER,
+  last_tracking_at INTEGER,
+  updated_at       INTEGER NOT NULL
+);
+CREATE INDEX order_deadlines_ship_by ON order_deadlines (state, ship_by)
+  WHERE state = 'open' OR state = 'at_risk';
+CREATE INDEX order_deadlines_pickup_due ON order_deadlines (pickup_due)
+  WHERE state = 'shipped' AND picked_up_at IS NULL;
+
+CREATE TABLE deadline_reports (
+  id          INTEGER PRIMARY KEY,
+  order_row   INTEGER NOT NULL REFERENCES orders (id),
+  kind        TEXT    NOT NULL CHECK (kind = 'force_majeure' OR kind = 'address' OR kind = 'buyer_delay'),
+  action      TEXT    NOT NULL CHECK (action = 'waive' OR action = 'move'),
+  new_ship_by INTEGER,
+  note        TEXT    NOT NULL,
+  reported_by TEXT    NOT NULL,
+  created_at  INTEGER NOT NULL,
+  CHECK (action <> 'move' OR new_ship_by IS NOT NULL)
+);
+CREATE INDEX deadline_reports_of_order ON deadline_reports (order_row, id);
+-- What was reported stays on record; a later report supersedes an earlier one.
+CREATE TRIGGER deadline_reports_no_update BEFORE UPDATE ON deadline_reports
+BEGIN SELECT RAISE(ABORT, 'deadline_reports is append-only'); END;
+CREATE TRIGGER deadline_reports_no_delete BEFORE DELETE ON deadline_reports
+BEGIN SELECT RAISE(ABORT, 'deadline_reports is append-only'); END;
+
+CREATE TABLE tracking_events (
+  id          INTEGER PRIMARY KEY,
+  order_row   INTEGER NOT NULL REFERENCES orders (id),
+  waybill     TEXT    NOT NULL,
+  kind        TEXT    NOT NULL CHECK (kind = 'pickup' OR kind = 'hub_arrival' OR kind = 'hub_departure' OR
+                                      kind = 'transit' OR kind = 'delivered'),
+  at          INTEGER NOT NULL,
+  source      TEXT    NOT NULL,
+  received_at INTEGER NOT NULL,
+  UNIQUE (order_row, waybill, kind, at)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
@@ -477,6 +547,7 @@ constexpr Migration kMigrations[] = {
     {5, "intercept requests and their state", kV5},
     {6, "1-yuan reservation gifts, their links and rule usage; alerts", kV6},
     {7, "dropship roles, bindings, assigned lines and the receiver access audit", kV7},
+    {8, "order deadlines, deadline reports and tracking events", kV8},
 };
 
 }  // namespace
