@@ -17,6 +17,9 @@ constexpr const char* kInsertHold =
     "INSERT INTO holds (order_row, reason_code, owner, rule_id, note, created_at, auto_release_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
+constexpr const char* kMoveAutoRelease =
+    "UPDATE holds SET auto_release_at = ?2 WHERE id = ?1 AND released_at IS NULL AND auto_release_at > ?2";
+
 constexpr const char* kReleaseHold =
     "UPDATE holds SET released_at = ?2, released_by = ?3, release_reason = ?4 "
     "WHERE id = ?1 AND released_at IS NULL";
@@ -110,6 +113,29 @@ bool Store::release_hold(Tx& tx, std::int64_t hold_id, const std::string& by, co
   if (!reason.empty()) event.reason += ": " + reason;
   event.detail = {{"hold_id", hold_id}, {"reason_code", hold->reason_code}};
   insert_event(row, event, now);
+  return true;
+}
+
+bool Store::bring_auto_release_forward(Tx& tx, std::int64_t hold_id, Instant at, const std::string& rule_id,
+                                      const std::string& why, Instant now) {
+  require_open(tx);
+  auto hold = get_hold(hold_id);
+  if (!hold || hold->released_at || !hold->auto_release_at || *hold->auto_release_at <= at) return false;
+  {
+    Use move(statement(kMoveAutoRelease));
+    move->bind(1, hold_id);
+    bind_instant(*move, 2, at);
+    if (move->exec() == 0) return false;
+  }
+  NewEvent event;
+  event.kind = "hold.auto_release_moved";
+  event.actor = "workflow:deadline";
+  event.rule_id = rule_id;
+  event.reason = "hold (" + hold->reason_code + ") now lifts itself at " + format_cst(at) + " CST, not " +
+                 format_cst(*hold->auto_release_at) + ": " + why;
+  event.detail = {{"hold_id", hold_id}, {"auto_release_at", format_rfc3339(at)},
+                  {"was", format_rfc3339(*hold->auto_release_at)}};
+  insert_event(require_order_row(hold->key), event, now);
   return true;
 }
 

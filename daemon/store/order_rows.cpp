@@ -58,6 +58,7 @@ constexpr const char* kLoadState =
 
 constexpr const char* kFindByOrderId = "SELECT platform, shop, order_id FROM orders WHERE order_id = ?1 ORDER BY id";
 
+constexpr const char* kMarkUrgent = "UPDATE orders SET urgent = 1 WHERE id = ?1 AND urgent = 0";
 constexpr const char* kMarkReleased =
     "UPDATE orders SET released = 1, released_at = ?2, updated_at = ?2 WHERE id = ?1";
 
@@ -272,6 +273,14 @@ std::vector<OrderKey> Store::find_orders(const std::string& order_id) {
     keys.push_back(OrderKey{column_text(*find, 0), column_text(*find, 1), column_text(*find, 2)});
   }
   return keys;
+}
+
+bool Store::mark_urgent(Tx& tx, const OrderKey& key) {
+  require_open(tx);
+  const std::int64_t row = require_order_row(key);
+  Use mark(statement(kMarkUrgent));
+  mark->bind(1, row);
+  return mark->exec() > 0;
 }
 
 void Store::mark_released(Tx& tx, const OrderKey& key, Instant now) {

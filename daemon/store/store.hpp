@@ -128,6 +128,9 @@ class Store {
   OrderPage list_orders(const OrderFilter& filter);
   /// All stored orders with this platform order id (erpctl accepts a bare id when it is unique).
   std::vector<OrderKey> find_orders(const std::string& order_id);
+  /// Marks the order urgent: released late in its deadline (rule S1, holds never cause lateness);
+  /// false when it was already. The warehouse sees `urgent` in the order JSON.
+  bool mark_urgent(Tx& tx, const OrderKey& key);
   /// Marks the order released to the warehouse (used by the release gate only).
   void mark_released(Tx& tx, const OrderKey& key, Instant now);
 
@@ -146,6 +149,11 @@ class Store {
   std::optional<Hold> get_hold(std::int64_t hold_id);
   std::vector<Hold> active_holds(Tx& tx, const OrderKey& key);
   std::vector<Hold> holds(const OrderKey& key);  ///< Active and released, oldest first.
+  /// Moves an active hold's auto-release earlier, to `at`, with a "hold.auto_release_moved" event
+  /// naming the rule and why. False (nothing written) when the hold is released, has no
+  /// auto-release, or lifts itself at `at` or earlier already.
+  bool bring_auto_release_forward(Tx& tx, std::int64_t hold_id, Instant at, const std::string& rule_id,
+                                  const std::string& why, Instant now);
   /// Active holds whose auto-release time has come.
   std::vector<Hold> due_auto_releases(Instant now, int limit = 500);
   /// Active holds with this reason code, oldest first (a workflow's timers walk their own holds).

@@ -148,11 +148,37 @@ void DeadlineService::settle_alerts(store::Tx& tx, const OrderDeadline& d, Insta
   if (d.picked_up_at) store_.clear_alert(tx, kAlertPickupMissing, subject, now);
 }
 
-void DeadlineService::on_order_changed(store::Tx& tx, const store::StoredOrder& order, Instant now) {
-  const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
-  const auto d = decide(order, store_.get_deadline(key), now);
+void DeadlineService::keep_holds_in_time(store::Tx& tx, const store::StoredOrder& stored, const OrderDeadline& d,
+                                         Instant now) {
+  if (stored.released || !d.ship_by) return;
+  if (d.state != DeadlineState::open && d.state != DeadlineState::at_risk && d.state != DeadlineState::late) return;
+  const auto lead = current()->config.warehouse_lead;
+  const Instant latest = std::max(now, *d.ship_by - lead);
+  const std::string why = "the warehouse needs " + format_duration(lead) + " before the ship-by " +
+                          format_cst(*d.ship_by) + " CST (" + d.rule_id + ")";
+  bool moved = false;
+  for (const auto& hold : store_.active_holds(tx, d.key))
+    moved = store_.bring_auto_release_forward(tx, hold.id, latest, d.rule_id, why, now) || moved;
+  if (moved && store_.mark_urgent(tx, d.key)) {
+    store_.append_event(tx, d.key,
+                        store::NewEvent{"order.urgent", "a hold's release was brought forward: " + why, d.rule_id,
+                                        "workflow:deadline", nlohmann::json::object()},
+                        now);
+  }
+}
+
+OrderDeadline DeadlineService::settle(store::Tx& tx, const store::StoredOrder& order, std::optional<OrderDeadline> before,
+                                      Instant now) {
+  const auto d = decide(order, std::move(before), now);
   store_.put_deadline(tx, d);
   settle_alerts(tx, d, now);
+  keep_holds_in_time(tx, order, d, now);
+  return d;
+}
+
+void DeadlineService::on_order_changed(store::Tx& tx, const store::StoredOrder& order, Instant now) {
+  const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
+  settle(tx, order, store_.get_deadline(key), now);
 }
 
 SweepReport DeadlineService::sweep(Instant now) {
@@ -165,9 +191,7 @@ SweepReport DeadlineService::sweep(Instant now) {
       auto tx = store_.begin();
       const auto stored = store_.get_order(*tx, before.key);
       if (!stored) continue;
-      const auto d = decide(*stored, before, now);
-      store_.put_deadline(*tx, d);
-      settle_alerts(*tx, d, now);
+      const auto d = settle(*tx, *stored, before, now);
       tx->commit();
       if (d.state != before.state) ++counted;
     }
@@ -196,9 +220,7 @@ sdk::Result<OrderDeadline> DeadlineService::report(const store::DeadlineReport& 
   const auto stored = store_.get_order(*tx, r.key);
   if (!stored) return sdk::fail(sdk::ErrorCode::not_found, "order " + r.key.to_string() + " not found");
   store_.add_deadline_report(*tx, r);
-  const auto d = decide(*stored, store_.get_deadline(r.key), now);
-  store_.put_deadline(*tx, d);
-  settle_alerts(*tx, d, now);
+  const auto d = settle(*tx, *stored, store_.get_deadline(r.key), now);
   tx->commit();
   return d;
 }

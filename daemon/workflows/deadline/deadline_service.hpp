@@ -71,6 +71,12 @@ class DeadlineService {
   store::OrderDeadline decide(const store::StoredOrder& order, std::optional<store::OrderDeadline> before,
                               Instant now);
   void settle_alerts(store::Tx& tx, const store::OrderDeadline& d, Instant now);
+  /// Holds never cause lateness: an unreleased order's holds that lift themselves later than the
+  /// ship-by minus the warehouse's lead are brought forward to it, and the order is marked urgent.
+  void keep_holds_in_time(store::Tx& tx, const store::StoredOrder& order, const store::OrderDeadline& d, Instant now);
+  /// decide(), stored, with its holds and alerts settled: the whole of one order's decision.
+  store::OrderDeadline settle(store::Tx& tx, const store::StoredOrder& order, std::optional<store::OrderDeadline> before,
+                              Instant now);
 
   store::Store& store_;
   Hooks hooks_;

@@ -166,3 +166,30 @@ TEST_CASE("S3 more than 24 h from pickup to the first sorting centre is a fake-s
   CHECK(track(paid_at("S3-2", "2026-03-02 10:00:00"), "2026-03-03 10:00:00", "2026-03-04 10:00:01"));
   CHECK_FALSE(track(paid_at("S9-1", "2024-02-10 10:00:00"), "2024-02-12 10:00:00", "2024-02-14 10:00:00"));
 }
+
+TEST_CASE("S1 holds never cause lateness: a hold lifting itself after ship-by minus the warehouse lead is brought forward, the order marked urgent") {
+  Fixture f;
+  auto order = paid_at("H-1", "2026-03-02 10:00:00");
+  const auto key = key_of(order);
+  f.ingest(order, cst("2026-03-02 10:00:05"));
+  std::int64_t late_hold = 0, early_hold = 0, manual = 0;
+  {
+    auto tx = f.store->begin();
+    late_hold = f.store->add_hold(*tx, key, {"TAG_WINDOW", "workflow:gift", "G2", "", cst("2026-03-05 00:00:00")},
+                                  cst("2026-03-02 10:00:06"));
+    early_hold = f.store->add_hold(*tx, key, {"RELEASE_DELAY", "workflow:release_delay", "", "", cst("2026-03-02 11:00:00")},
+                                   cst("2026-03-02 10:00:06"));
+    manual = f.store->add_hold(*tx, key, {"MANUAL", "operator:li", "", "", std::nullopt}, cst("2026-03-02 10:00:06"));
+    tx->commit();
+  }
+  order.modified_at += 1min;
+  f.ingest(order, cst("2026-03-02 10:01:00"));
+  // Ship-by 2026-03-04 10:00:00, warehouse lead 2 h: lifts itself by 08:00:00 at the latest.
+  CHECK(f.store->get_hold(late_hold)->auto_release_at == cst("2026-03-04 08:00:00"));
+  CHECK(f.store->get_hold(early_hold)->auto_release_at == cst("2026-03-02 11:00:00"));
+  CHECK_FALSE(f.store->get_hold(manual)->auto_release_at.has_value());  // a person's hold is theirs
+  CHECK(f.store->get_order(key)->urgent);
+  std::size_t moved = 0;
+  for (const auto& e : f.store->events(key)) moved += e.kind == "hold.auto_release_moved" && e.rule_id == "S1" ? 1U : 0U;
+  CHECK(moved == 1);
+}
