@@ -17,6 +17,7 @@
 
 #include "core/time_format.hpp"
 #include "ctl/client.hpp"
+#include "ctl/deadline_commands.hpp"
 #include "ctl/dropship_commands.hpp"
 #include "ctl/gift_commands.hpp"
 #include "ctl/intercept_commands.hpp"
@@ -43,10 +44,11 @@ struct Args {
   }
 };
 
-const std::set<std::string> kValueOptions{"config", "platform",    "shop",   "state",   "limit",
-                                          "reason", "until",       "by",     "waybill", "carrier",
-                                          "lines",  "shipment-id", "before", "factory", "order"};
-const std::set<std::string> kFlagOptions{"json", "help", "all", "force"};
+const std::set<std::string> kValueOptions{"config",  "platform",    "shop",   "state",   "limit",   "reason",
+                                          "until",   "by",          "waybill", "carrier", "lines",   "shipment-id",
+                                          "before",  "factory",     "order",   "kind",    "move-to", "note",
+                                          "at",      "source"};
+const std::set<std::string> kFlagOptions{"json", "help", "all", "force", "waive"};
 
 std::optional<Args> parse_args(int argc, char** argv, Failure& failure) {
   Args args;
@@ -422,6 +424,17 @@ int cmd_dropship_show(const Context& ctx) { return dropship_show(dropship_args(c
 int cmd_dropship_audit(const Context& ctx) { return dropship_audit(dropship_args(ctx)); }
 int cmd_dropship_reconcile(const Context& ctx) { return dropship_reconcile(dropship_args(ctx)); }
 
+/// The deadline commands live in deadline_commands.cpp, handed the same as the dropship commands,
+/// plus the operator a report records (S4).
+DeadlineArgs deadline_args(const Context& ctx) {
+  return {ctx.client, ctx.args.words, ctx.args.options, ctx.args.json, operator_name(ctx.args),
+          [&ctx](const std::string& ref, Failure& failure) { return resolve_order(ctx, ref, failure); }};
+}
+
+int cmd_deadline_show(const Context& ctx) { return deadline_show(deadline_args(ctx)); }
+int cmd_deadline_report(const Context& ctx) { return deadline_report(deadline_args(ctx)); }
+int cmd_deadline_track(const Context& ctx) { return deadline_track(deadline_args(ctx)); }
+
 // --- the command table --------------------------------------------------------------------------
 
 struct Command {
@@ -711,6 +724,48 @@ const std::vector<Command>& commands() {
        "Asks erpd to read bindings and the items assigned to its factory shops from the platforms now\n"
        "instead of at the next workflows.dropship.reconcile_every (rule D11: pushes can be lost).\n",
        cmd_dropship_reconcile},
+      {{"deadline", "show"},
+       {"ORDER"},
+       {},
+       "deadline show ORDER",
+       "an order's ship-by, pickup clock, reports and tracking",
+       "Shows the order's deadlines as erpd's deadline engine decided them (rules S1-S13,\n"
+       "docs/deadlines.md): the ship-by in China time with the rule that decided it (S1 paid time +\n"
+       "the promised time or the agreed time, S5-S7 a holiday window and its id, S4 a report) and why;\n"
+       "the state (open, at_risk, late, shipped, exempt, waived); once shipped, when the first pickup\n"
+       "scan is due (S2, S11) and when it came; the first sorting centre (S3); then every report and\n"
+       "tracking event recorded for the order.\n"
+       "ORDER is platform/shop/order_id, shop/order_id, or a bare order id when it is unique.\n",
+       cmd_deadline_show},
+      {{"deadline", "report"},
+       {"ORDER"},
+       {"kind", "waive", "move-to", "note", "by"},
+       "deadline report ORDER --kind K (--waive | --move-to TIME) --note TEXT [--by NAME]",
+       "record an approved report that waives or moves the ship-by",
+       "Records a report the platform approved (rule S4) and applies it at once: the latest report\n"
+       "of the order decides its ship-by.\n"
+       "  --kind K        force_majeure (disaster, epidemic, power cut, weather, large events),\n"
+       "                  address (an abnormal buyer address) or buyer_delay (the buyer asked to wait)\n"
+       "  --waive         the order has no ship-by any more (state waived)\n"
+       "  --move-to TIME  the new ship-by: RFC 3339 (2024-02-19T15:59:59Z) or\n"
+       "                  '2024-02-19 23:59:59' read as China time\n"
+       "  --note TEXT     the report, in words people will read (required)\n"
+       "  --by NAME       the operator to record (default: your login name)\n",
+       cmd_deadline_report},
+      {{"deadline", "track"},
+       {"ORDER"},
+       {"waybill", "kind", "at", "source"},
+       "deadline track ORDER --waybill W --kind KIND --at TIME [--source S]",
+       "record a tracking event of the order's parcel",
+       "Records one tracking event of the order's parcel, as a warehouse system or a carrier feed\n"
+       "posts it to .../tracking. The first pickup scan stops the pickup clock (S2, alert\n"
+       "deadline.pickup_missing); the first sorting centre reached more than 24 h after pickup raises\n"
+       "deadline.fake_shipping_risk (S3), except for orders paid in a holiday window that relaxes it (S9).\n"
+       "  --waybill W     the parcel's tracking number\n"
+       "  --kind KIND     pickup, hub_arrival, hub_departure, transit or delivered\n"
+       "  --at TIME       when it happened: RFC 3339 or '2024-02-19 23:59:59' read as China time\n"
+       "  --source S      who saw it (default warehouse), e.g. carrier:sf\n",
+       cmd_deadline_track},
       {{"outbox", "list"},
        {},
        {"state", "limit"},
@@ -757,7 +812,8 @@ const std::vector<Command>& commands() {
        "what needs a person: re-authorization, config, quarantine, dead outbox, workflow alerts",
        "Shows shops that need re-authorization (needs_reauth), have a config error or a plugin that\n"
        "failed, the workflows' open alerts (kind, subject, since, message: gift.not_shipped,\n"
-       "gift.stock_exhausted, gift.tag_late, gift.warehouse_stale), and the number of quarantined\n"
+       "gift.stock_exhausted, gift.tag_late, gift.warehouse_stale, deadline.at_risk, deadline.late,\n"
+       "deadline.pickup_missing, deadline.fake_shipping_risk), and the number of quarantined\n"
        "payloads and of dead outbox items. `erpctl alerts clear KIND SUBJECT` clears one.\n",
        cmd_alerts},
       {{"sync"},

@@ -9,6 +9,7 @@
 #include "integration/harness.hpp"
 #include "unit/api/api_fixture.hpp"
 #include "unit/api/ctl_dropship_fixture.hpp"
+#include "unit/api/ctl_deadline_fixture.hpp"
 
 using namespace erp::test::api_support;
 using erp::test::TempDir;
@@ -692,4 +693,205 @@ TEST_CASE("erpctl dropship: usage errors are caught before anything is asked, an
   CHECK(assign_help.exit_code == 0);
   CHECK(has(assign_help.out, "(D3)"));
   CHECK(has(assign_help.out, "DROPSHIP"));
+}
+
+// --- erpctl deadline (rules S1-S13, docs/deadlines.md) -------------------------------------------
+
+namespace {
+
+/// erpctl against an API with the deadline engine (tests/unit/api/ctl_deadline_fixture.hpp).
+struct DeadlineSetup {
+  DeadlineApi api;
+  TempDir dir;
+  fs::path config;
+  DeadlineSetup() { config = write_config(dir, "127.0.0.1:" + std::to_string(api.server->port())); }
+  Run operator()(std::vector<std::string> args) { return erpctl(config, std::move(args)); }
+};
+
+/// A Tmall order of shop s1 paid at `paid` (RFC 3339) with no ship-by of the platform's own, so
+/// the promised 48 h or a holiday window decides (S1, S5-S7).
+erp::sdk::Order deadline_order(const std::string& id, const std::string& paid = "2026-11-11T02:00:03Z",
+                               erp::sdk::OrderStatus status = erp::sdk::OrderStatus::paid) {
+  auto order = make_order("s1", id, status);
+  order.paid_at = *parse_rfc3339(paid);
+  order.created_at = *order.paid_at;
+  order.modified_at = *order.paid_at;
+  order.ship_by.reset();
+  return order;
+}
+
+}  // namespace
+
+TEST_CASE("S1 erpctl deadline show") {
+  DeadlineSetup ctl;
+  const auto paid = *parse_rfc3339("2026-11-11T02:00:03Z");
+  ctl.api.seed(deadline_order("6001"), paid + std::chrono::hours{1});
+  // S7: paid in the 2024 Spring Festival window of config/calendars.
+  ctl.api.seed(deadline_order("6002", "2024-02-05T04:00:00Z"), *parse_rfc3339("2024-02-05T05:00:00Z"));
+  {
+    auto tx = ctl.api.store->begin();
+    ctl.api.store->upsert_order(*tx, deadline_order("6004"), paid);  // stored, never shown to the engine
+    tx->commit();
+  }
+
+  const auto show = ctl({"deadline", "show", "6001"});
+  REQUIRE_MESSAGE(show.exit_code == 0, show.err);
+  CHECK(show.out.find("tmall/s1/6001\n") == 0);
+  CHECK(has(show.out, "Ship by:        2026-11-13 10:00:03 UTC+8 (rule S1: paid time + the promised 48 h)"));
+  CHECK(has(show.out, "State:          open: not shipped; the ship-by is ahead"));
+  CHECK_FALSE(has(show.out, "Holiday window"));
+  CHECK_FALSE(has(show.out, "Pickup due"));
+  CHECK(has(show.out, "No reports (S4)."));
+  CHECK(has(show.out, "No tracking events."));
+
+  const auto holiday = ctl({"deadline", "show", "tmall/s1/6002"});
+  REQUIRE_MESSAGE(holiday.exit_code == 0, holiday.err);
+  CHECK(has(holiday.out, "Ship by:        2024-02-19 23:59:59 UTC+8 (rule S7: paid in 天猫 2024 春节"));
+  CHECK(has(holiday.out, "Holiday window: tmall-2024-spring-festival"));
+
+  const auto j = ctl({"deadline", "show", "s1/6002", "--json"});
+  REQUIRE_MESSAGE(j.exit_code == 0, j.err);
+  const json answer = json::parse(j.out);
+  CHECK(answer["order"] == "tmall/s1/6002");
+  CHECK(answer["deadline"]["ship_by"] == "2024-02-19T15:59:59Z");
+  CHECK(answer["deadline"]["rule"] == "S7");
+  CHECK(answer["deadline"]["window"] == "tmall-2024-spring-festival");
+  CHECK(answer["reports"].empty());
+
+  const auto unseen = ctl({"deadline", "show", "6004"});
+  REQUIRE_MESSAGE(unseen.exit_code == 0, unseen.err);
+  CHECK(has(unseen.out, "The deadline engine has not seen this order yet"));
+  CHECK(json::parse(ctl({"deadline", "show", "6004", "--json"}).out)["deadline"].is_null());
+
+  const auto missing = ctl({"deadline", "show", "tmall/s1/nope"});
+  CHECK(missing.exit_code == 1);
+  CHECK(has(missing.err, "not found"));
+  CHECK(ctl({"deadline", "show"}).exit_code == 2);
+  CHECK(ctl({"deadline", "show", "6001", "--kind", "pickup"}).exit_code == 2);  // not an option of show
+  CHECK(ctl({"deadline"}).exit_code == 2);
+
+  const auto help = ctl({"--help"});
+  REQUIRE(help.exit_code == 0);
+  for (const char* usage : {"deadline show ORDER",
+                            "deadline report ORDER --kind K (--waive | --move-to TIME) --note TEXT [--by NAME]",
+                            "deadline track ORDER --waybill W --kind KIND --at TIME [--source S]"}) {
+    CHECK_MESSAGE(has(help.out, usage), usage);
+  }
+  CHECK(has(ctl({"help", "deadline", "report"}).out, "force_majeure"));
+}
+
+TEST_CASE("S4 erpctl deadline report waives and moves") {
+  DeadlineSetup ctl;
+  ctl.api.seed(deadline_order("7001"));
+
+  // Every usage error is caught before anything is asked.
+  CHECK(ctl({"deadline", "report", "7001", "--waive", "--note", "x"}).exit_code == 2);  // no --kind
+  const auto bad_kind = ctl({"deadline", "report", "7001", "--kind", "storm", "--waive", "--note", "x"});
+  CHECK(bad_kind.exit_code == 2);
+  CHECK(has(bad_kind.err, "force_majeure, address or buyer_delay (not 'storm')"));
+  const auto neither = ctl({"deadline", "report", "7001", "--kind", "address", "--note", "x"});
+  CHECK(neither.exit_code == 2);
+  CHECK(has(neither.err, "not neither"));
+  const auto both = ctl({"deadline", "report", "7001", "--kind", "address", "--waive", "--move-to", "2026-12-20",
+                         "--note", "x"});
+  CHECK(both.exit_code == 2);
+  CHECK(has(both.err, "not both"));
+  CHECK(ctl({"deadline", "report", "7001", "--kind", "address", "--waive"}).exit_code == 2);  // no --note
+  const auto bad_time =
+      ctl({"deadline", "report", "7001", "--kind", "address", "--move-to", "next week", "--note", "x"});
+  CHECK(bad_time.exit_code == 2);
+  CHECK(has(bad_time.err, "--move-to 'next week' is not a time"));
+  CHECK(ctl.api.store->deadline_reports(OrderKey{"tmall", "s1", "7001"}).empty());
+
+  const auto moved = ctl({"deadline", "report", "7001", "--kind", "buyer_delay", "--move-to", "2026-12-20 18:00:00",
+                          "--note", "the buyer asked to ship after the move"});
+  REQUIRE_MESSAGE(moved.exit_code == 0, moved.err);
+  CHECK(moved.out.find("Report recorded (S4, buyer_delay): its ship-by is moved to 2026-12-20 18:00:00 UTC+8.\n"
+                       "tmall/s1/7001\n") == 0);
+  CHECK(has(moved.out, "(rule S4: moved by a buyer_delay report: the buyer asked to ship after the move)"));
+  auto d = ctl.api.store->get_deadline(OrderKey{"tmall", "s1", "7001"});
+  REQUIRE(d.has_value());
+  CHECK(d->ship_by == parse_rfc3339("2026-12-20T10:00:00Z"));
+  CHECK(d->rule_id == "S4");
+
+  const auto waived = ctl({"deadline", "report", "s1/7001", "--kind", "force_majeure", "--waive", "--note",
+                           "typhoon: the warehouse is closed", "--by", "bob", "--json"});
+  REQUIRE_MESSAGE(waived.exit_code == 0, waived.err);
+  const json answer = json::parse(waived.out);
+  CHECK(answer["state"] == "waived");
+  CHECK(answer["rule"] == "S4");
+
+  const auto show = ctl({"deadline", "show", "7001"});
+  REQUIRE_MESSAGE(show.exit_code == 0, show.err);
+  CHECK(has(show.out, "State:          waived: an approved report waived the ship-by (S4)"));
+  CHECK(has(show.out, "Reports (S4, the latest decides):"));
+  const auto first = row_with(show.out, "operator:alice");  // the login behind sudo
+  CHECK(has(first, "buyer_delay"));
+  CHECK(has(first, "move"));
+  CHECK(has(first, "2026-12-20 18:00:00"));
+  const auto second = row_with(show.out, "operator:bob");
+  CHECK(has(second, "force_majeure"));
+  CHECK(has(second, "waive"));
+  CHECK(has(second, "typhoon"));
+
+  const auto unknown = ctl({"deadline", "report", "9999", "--kind", "address", "--waive", "--note", "x"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(has(unknown.err, "not found"));
+
+  Setup plain;  // no DeadlineService
+  plain.api.seed(make_order("s1", "7002"));
+  const auto off = plain({"deadline", "report", "7002", "--kind", "address", "--waive", "--note", "x"});
+  CHECK(off.exit_code == 1);
+  CHECK(has(off.err, "the deadline engine is not running (HTTP 503)"));
+}
+
+TEST_CASE("S2 erpctl deadline track records a pickup") {
+  DeadlineSetup ctl;
+  auto order = deadline_order("8001", "2026-11-11T02:00:03Z", erp::sdk::OrderStatus::shipped);
+  for (auto& line : order.lines) line.shipped_at = *parse_rfc3339("2026-11-11T06:00:00Z");
+  ctl.api.seed(order);
+
+  const auto shipped = ctl({"deadline", "show", "8001"});
+  REQUIRE_MESSAGE(shipped.exit_code == 0, shipped.err);
+  CHECK(has(shipped.out, "Shipped:        2026-11-11 14:00:00 UTC+8"));
+  CHECK(has(shipped.out, "Pickup due:     2026-11-12 14:00:00 UTC+8 (rule S2)"));
+  CHECK(has(shipped.out, "Picked up:      not yet"));
+
+  CHECK(ctl({"deadline", "track", "8001", "--waybill", "SF100", "--kind", "pickup"}).exit_code == 2);  // no --at
+  const auto bad_kind =
+      ctl({"deadline", "track", "8001", "--waybill", "SF100", "--kind", "scan", "--at", "2026-11-12 09:00:00"});
+  CHECK(bad_kind.exit_code == 2);
+  CHECK(has(bad_kind.err, "pickup, hub_arrival, hub_departure, transit or delivered (not 'scan')"));
+  CHECK(ctl({"deadline", "track", "8001", "--waybill", "SF100", "--kind", "pickup", "--at", "soon"}).exit_code == 2);
+  CHECK(ctl({"deadline", "track", "8001", "--kind", "pickup", "--at", "2026-11-12 09:00:00"}).exit_code == 2);
+  CHECK(ctl.api.store->tracking_events(OrderKey{"tmall", "s1", "8001"}).empty());
+
+  const auto pickup =
+      ctl({"deadline", "track", "8001", "--waybill", "SF100", "--kind", "pickup", "--at", "2026-11-12 09:00:00"});
+  REQUIRE_MESSAGE(pickup.exit_code == 0, pickup.err);
+  CHECK(pickup.out.find("Tracking recorded: pickup of waybill SF100 at 2026-11-12 09:00:00 UTC+8.\n"
+                        "tmall/s1/8001\n") == 0);
+  CHECK(has(pickup.out, "Picked up:      2026-11-12 09:00:00 UTC+8"));
+
+  // S3: the first sorting centre more than 24 h after pickup, outside any holiday window.
+  const auto hub = ctl({"deadline", "track", "tmall/s1/8001", "--waybill", "SF100", "--kind", "hub_arrival", "--at",
+                        "2026-11-13T10:00:00Z", "--source", "carrier:sf", "--json"});
+  REQUIRE_MESSAGE(hub.exit_code == 0, hub.err);
+  const json answer = json::parse(hub.out);
+  CHECK(answer["picked_up_at"] == "2026-11-12T01:00:00Z");
+  CHECK(answer["first_hub_at"] == "2026-11-13T10:00:00Z");
+  CHECK(has(row_with(ctl({"alerts"}).out, "deadline.fake_shipping_risk"), "tmall/s1/8001"));
+
+  const auto show = ctl({"deadline", "show", "8001"});
+  REQUIRE_MESSAGE(show.exit_code == 0, show.err);
+  CHECK(has(show.out, "First hub:      2026-11-13 18:00:00 UTC+8"));
+  CHECK(has(show.out, "Tracking:\n"));
+  const auto picked = row_with(show.out, "SF100");  // the first tracking row
+  CHECK(has(picked, "pickup"));
+  CHECK(has(picked, "2026-11-12 09:00:00"));
+  CHECK(has(picked, "warehouse"));  // the default source
+  CHECK(has(row_with(show.out, "carrier:sf"), "hub_arrival"));
+  const json shown = json::parse(ctl({"deadline", "show", "8001", "--json"}).out);
+  REQUIRE(shown["tracking"].size() == 2);
+  CHECK(shown["tracking"][0]["kind"] == "pickup");
 }
