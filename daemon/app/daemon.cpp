@@ -538,6 +538,8 @@ void Daemon::register_metrics() {
   metrics_.describe("erpd_quarantined_payloads", "gauge", "Platform payloads kept in quarantine.");
   metrics_.describe("erpd_shops", "gauge", "Configured shops by state (ok, disabled, failed).");
   metrics_.describe("erpd_plugins_loaded", "gauge", "Plugin libraries loaded.");
+  metrics_.describe("erpd_deadline_alerts_open", "gauge",
+                    "Open deadline alerts by kind (at_risk, late, pickup_missing, fake_shipping_risk; rules S1-S3).");
   metrics_.set("erpd_build_info",
                {{"version", kDaemonVersion}, {"abi_version", std::to_string(sdk::kAbiVersion)}}, 1);
   metrics_.add_collector([this](metrics::Registry& registry) {
@@ -556,6 +558,14 @@ void Daemon::register_metrics() {
     for (const auto& shop : shops_.snapshot()) ++by_state[shop.state];
     for (const auto& [state, n] : by_state) registry.set("erpd_shops", {{"state", state}}, n);
     registry.set("erpd_plugins_loaded", {}, static_cast<double>(plugins_.loaded().size()));
+    // From the open alerts (a partial index), not the deadline rows: a scrape must not read a
+    // million orders while ingest waits for the store.
+    std::map<std::string, std::int64_t> alerts{{workflows::deadline::kAlertAtRisk, 0},
+                                               {workflows::deadline::kAlertLate, 0},
+                                               {workflows::deadline::kAlertPickupMissing, 0},
+                                               {workflows::deadline::kAlertFakeShipping, 0}};
+    for (const auto& [kind, n] : store_->count_open_alerts("deadline.")) alerts[kind] = n;
+    for (const auto& [kind, n] : alerts) registry.set("erpd_deadline_alerts_open", {{"kind", kind.substr(9)}}, static_cast<double>(n));
   });
 }
 

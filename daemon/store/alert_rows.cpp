@@ -21,6 +21,9 @@ constexpr const char* kClear =
 
 // A kind starts with the prefix when its first length(prefix) characters are the prefix (LIKE
 // would read the '_' in kind names as a wildcard). Open alerts are few: alerts_open holds them.
+constexpr const char* kCountOpen =
+    "SELECT kind, COUNT(*) FROM alerts WHERE cleared_at IS NULL AND substr(kind, 1, length(?1)) = ?1 GROUP BY kind";
+
 constexpr const char* kOpen =
     "SELECT a.id, a.kind, a.subject, o.platform, o.shop, o.order_id, a.rule_id, a.message, a.detail, a.raised_at, "
     "a.cleared_at FROM alerts a LEFT JOIN orders o ON o.id = a.order_row "
@@ -73,6 +76,15 @@ bool Store::clear_alert(Tx& tx, const std::string& kind, const std::string& subj
   clear->bind(2, subject);
   bind_instant(*clear, 3, now);
   return clear->exec() > 0;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> Store::count_open_alerts(const std::string& kind_prefix) {
+  std::lock_guard lock(mutex_);
+  Use select(statement(kCountOpen));
+  select->bind(1, kind_prefix);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  while (select->executeStep()) out.emplace_back(select->getColumn(0).getString(), select->getColumn(1).getInt64());
+  return out;
 }
 
 std::vector<Alert> Store::open_alerts(const std::string& kind_prefix, int limit) {

@@ -255,6 +255,8 @@ class Store {
   bool raise_alert(Tx& tx, const NewAlert& alert, Instant now);
   /// Clears the open alert of this kind and subject; false when none is open.
   bool clear_alert(Tx& tx, const std::string& kind, const std::string& subject, Instant now);
+  /// How many alerts of each kind starting with `kind_prefix` are open (kinds with none left out).
+  std::vector<std::pair<std::string, std::int64_t>> count_open_alerts(const std::string& kind_prefix = "");
   /// Open alerts, newest first; only those of kinds starting with `kind_prefix` when it is set.
   std::vector<Alert> open_alerts(const std::string& kind_prefix = "", int limit = 200);
 
