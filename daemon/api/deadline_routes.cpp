@@ -55,6 +55,16 @@ ApiResponse refused(const sdk::Error& e) {
 
 }  // namespace
 
+void add_to_order_json(ApiDeps& deps, const OrderKey& key, json& order) {
+  const auto d = deps.store.get_deadline(key);
+  if (!d) {
+    order["deadline"] = nullptr;
+    return;
+  }
+  order["ship_by"] = instant_or_null(d->ship_by);
+  order["deadline"] = {{"state", store::to_string(d->state)}, {"rule", d->rule_id}, {"window", d->window}};
+}
+
 ApiResponse of_order(ApiDeps& deps, const OrderKey& key) {
   if (!deps.store.get_order(key)) return error(404, "not_found", "order " + key.to_string() + " not found");
   json reports = json::array();

@@ -10,6 +10,11 @@
 
 namespace erp::daemon::api::deadline_routes {
 
+/// What the order JSON carries of the deadline engine: `ship_by` becomes the deadline in force
+/// (the platform's own value only until the engine has seen the order) and `deadline` is
+/// {state, rule, window} or null.
+void add_to_order_json(ApiDeps& deps, const OrderKey& key, nlohmann::json& order);
+
 /// GET .../{order_id}/deadline: {"order", "deadline" (null before the engine saw the order),
 /// "reports", "tracking"}; 404 for an unknown order.
 ApiResponse of_order(ApiDeps& deps, const OrderKey& key);

@@ -165,6 +165,7 @@ json order_json(ApiDeps& deps, const store::StoredOrder& order) {
   j["gift"] = std::move(gift.gift);
   j["gift_lines"] = std::move(gift.gift_lines);
   j["factory_lines"] = dropship_routes::factory_lines_json(deps, key);
+  deadline_routes::add_to_order_json(deps, key, j);
   return j;
 }
 
