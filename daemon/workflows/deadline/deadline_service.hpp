@@ -49,6 +49,8 @@ struct SweepReport {
 
 class DeadlineService {
  public:
+  static constexpr const char* kWorkflowName = "deadline";
+
   DeadlineService(store::Store& store, Hooks hooks);
 
   void apply(Settings settings);

@@ -7,17 +7,6 @@
 
 namespace erp::daemon::workflows::deadline {
 
-class DeadlineWorkflow final : public Workflow {
- public:
-  explicit DeadlineWorkflow(DeadlineService& service) : service_(service) {}
-  const char* name() const noexcept override { return "deadline"; }
-  void on_order_changed(store::Tx& tx, const store::StoredOrder& order, store::UpsertOutcome,
-                        Instant now) override {
-    service_.on_order_changed(tx, order, now);
-  }
-
- private:
-  DeadlineService& service_;
-};
+using DeadlineWorkflow = ServiceWorkflow<DeadlineService>;
 
 }  // namespace erp::daemon::workflows::deadline
