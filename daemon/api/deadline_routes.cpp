@@ -27,7 +27,23 @@ json deadline_json(const store::OrderDeadline& d) {
               {"picked_up_at", instant_or_null(d.picked_up_at)},
               {"first_hub_at", instant_or_null(d.first_hub_at)},
               {"last_tracking_at", instant_or_null(d.last_tracking_at)},
+              {"delivered_at", instant_or_null(d.delivered_at)},
               {"updated_at", format_rfc3339(d.updated_at)}};
+}
+
+json after_sale_json(const std::vector<store::AfterSaleTimer>& timers) {
+  json out = json::array();
+  for (const auto& t : timers) {
+    out.push_back({{"line_id", t.line_id},
+                   {"step", t.step},
+                   {"started_at", format_rfc3339(t.started_at)},
+                   {"due_at", format_rfc3339(t.due_at)},
+                   {"owed_by", t.merchant_owes ? "merchant" : "buyer"},
+                   {"rule", t.rule_id},
+                   {"window", t.window},
+                   {"ended_at", instant_or_null(t.ended_at)}});
+  }
+  return out;
 }
 
 /// A required text field, trimmed; std::invalid_argument naming it otherwise.
@@ -80,7 +96,8 @@ ApiResponse of_order(ApiDeps& deps, const OrderKey& key) {
   return json_response(200, json{{"order", key.to_string()},
                                  {"deadline", d ? deadline_json(*d) : json(nullptr)},
                                  {"reports", std::move(reports)},
-                                 {"tracking", std::move(tracking)}});
+                                 {"tracking", std::move(tracking)},
+                                 {"after_sale", after_sale_json(deps.store.after_sale_timers(key))}});
 }
 
 ApiResponse post_report(ApiDeps& deps, const OrderKey& key, const std::string& body) {
@@ -126,6 +143,28 @@ ApiResponse post_tracking(ApiDeps& deps, const OrderKey& key, const std::string&
   auto d = deps.deadlines->track(e, now);
   if (!d) return refused(d.error());
   return json_response(202, deadline_json(*d));
+}
+
+ApiResponse post_after_sale(ApiDeps& deps, const OrderKey& key, const std::string& body) {
+  if (!deps.deadlines) return error(503, "unavailable", "the deadline engine is not running");
+  workflows::deadline::AfterSaleStep step;
+  try {
+    const json j = parse_json_object(body, {"line_id", "step", "at", "end"});
+    step.key = key;
+    step.line_id = text(j, "line_id");
+    step.step = text(j, "step");
+    if (const auto end = j.find("end"); end != j.end() && !end->is_null()) {
+      if (!end->is_boolean()) throw std::invalid_argument("end: must be true or false");
+      step.end = end->get<bool>();
+    }
+    const auto now = now_utc();
+    step.at = j.contains("at") && !j["at"].is_null() ? time_field(j, "at") : now;
+  } catch (const std::invalid_argument& e) {
+    return error(400, "invalid_input", e.what());
+  }
+  auto timers = deps.deadlines->after_sale(step, now_utc());
+  if (!timers) return refused(timers.error());
+  return json_response(step.end ? 200 : 201, json{{"order", key.to_string()}, {"after_sale", after_sale_json(*timers)}});
 }
 
 }  // namespace erp::daemon::api::deadline_routes

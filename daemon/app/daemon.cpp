@@ -20,6 +20,7 @@
 #include "net/curl_http_client.hpp"
 #include "shipping/platform_ship_handler.hpp"
 #include "shipping/shipment_recorder.hpp"
+#include "warehouse/alert_webhook.hpp"
 #include "warehouse/delivery.hpp"
 #include "warehouse/lock_handler.hpp"
 #include "dropship/dropship_handlers.hpp"
@@ -168,7 +169,13 @@ sdk::Result<void> Daemon::start() {
   // Last: it places its DROPSHIP hold seeing what the other workflows decided.
   pipeline_->add(std::make_shared<workflows::dropship::DropshipWorkflow>(*dropship_));
   deadlines_ = std::make_unique<workflows::deadline::DeadlineService>(
-      *store_, workflows::deadline::Hooks{[this](const OrderKey& key) { return gifts_->is_reservation(key); }});
+      *store_, workflows::deadline::Hooks{
+                   [this](const OrderKey& key) { return gifts_->is_reservation(key); },
+                   [this](store::Tx& tx, const store::NewAlert& alert, store::Instant now) {
+                     if (!push_alerts_) return;  // no webhook: the warehouse reads /v1/alerts
+                     warehouse::enqueue_alert(*store_, tx, alert, now);
+                     outbox_->wake();
+                   }});
   // After the others: it reads the holds and links they decided.
   pipeline_->add(std::make_shared<workflows::deadline::DeadlineWorkflow>(*deadlines_));
   // Workers start in apply(), once the shops' adapters exist.
@@ -253,6 +260,7 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   auto warehouse = setup_warehouse(config.warehouse, *store_, plugins_, http_, clock_);
   if (!warehouse) return std::move(warehouse).error();
   push_deliveries_ = warehouse->pushes;
+  push_alerts_ = warehouse->alerts;
   outbox::HandlerMap handlers = std::move(warehouse->handlers);
   if (warehouse->connector) {
     handlers[workflows::intercept::kLockKind] =
@@ -445,9 +453,12 @@ void Daemon::sweep_holds() {
     next_deadline_sweep_ = now + every;
     try {
       const auto swept = deadlines_->sweep(now_utc());
-      if (swept.late > 0 || swept.at_risk > 0 || swept.pickup_missing > 0)
-        spdlog::warn("deadlines: {} order(s) now late, {} at risk, {} without a pickup scan: see erpctl alerts",
-                     swept.late, swept.at_risk, swept.pickup_missing);
+      if (swept.late > 0 || swept.at_risk > 0 || swept.pickup_missing > 0 || swept.fake_shipping > 0 ||
+          swept.after_sale_due > 0)
+        spdlog::warn(
+            "deadlines: {} order(s) now late, {} at risk, {} without a pickup scan, {} at fake-shipping risk, {} "
+            "after-sale step(s) due: see erpctl alerts",
+            swept.late, swept.at_risk, swept.pickup_missing, swept.fake_shipping, swept.after_sale_due);
     } catch (const std::exception& e) {
       spdlog::error("deadline sweep failed (will try again): {}", e.what());
     }

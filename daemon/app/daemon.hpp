@@ -112,6 +112,7 @@ class Daemon {
   /// Whether released orders are pushed to the warehouse (webhook or connector plugin) or only
   /// pulled through the API; read by the release gate inside its transaction.
   std::atomic<bool> push_deliveries_{false};
+  std::atomic<bool> push_alerts_{false};  ///< Deadline alerts go to the warehouse's webhook too.
   std::atomic<State> state_{State::starting};
   sdk::Instant started_at_{};
   std::optional<LastReload> last_reload_;

@@ -1,6 +1,7 @@
 #include "app/warehouse_setup.hpp"
 
 #include "plugin_host/host_context.hpp"
+#include "warehouse/alert_webhook.hpp"
 #include "warehouse/delivery.hpp"
 #include "warehouse/webhook_connector.hpp"
 
@@ -15,7 +16,10 @@ sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& confi
   if (config.connector == "api") {
     // Without a webhook the warehouse pulls released orders; there is nothing to push.
     if (config.webhook_url.empty()) return setup;
-    connector = std::make_shared<warehouse::WebhookConnector>(config, http);
+    auto webhook = std::make_shared<warehouse::WebhookConnector>(config, http);
+    setup.alerts = true;
+    setup.handlers[warehouse::kAlertKind] = std::make_shared<warehouse::AlertWebhookHandler>(webhook);
+    connector = std::move(webhook);
   } else {
     auto plugin = plugins.load(config.connector);
     if (!plugin) return std::move(plugin).error();

@@ -14,6 +14,7 @@ namespace erp::daemon::app {
 
 struct WarehouseSetup {
   bool pushes = false;         ///< Released orders are pushed (outbox "warehouse.deliver").
+  bool alerts = false;         ///< Deadline alerts are pushed (outbox "warehouse.alert", webhook only).
   outbox::HandlerMap handlers;  ///< Outbox handlers for the warehouse side.
   /// The connector that is told of releases and intercept locks; null when the warehouse pulls.
   std::shared_ptr<sdk::WarehouseConnector> connector;

@@ -20,11 +20,15 @@ using detail::Need;
 using deadline::HolidayWindow;
 using deadline::TimeWindow;
 
-constexpr std::array<std::string_view, 13> kKeys{
+constexpr std::array<std::string_view, 16> kKeys{
     "id",           "name",          "platforms",     "paid",
     "ship_by",      "ship_by_rule",  "cross_border",  "activity_keeps_own_rules",
     "stall_relaxed", "pickup",       "complaint_disabled_until", "invoice",
-    "after_sale"};
+    "after_sale",   "pickup_hours",  "first_hub_hours", "standing"};
+// What only a dated notice can say, so not the platform's standing rules.
+constexpr std::array<std::string_view, 6> kDatedKeys{"ship_by", "cross_border", "pickup", "complaint_disabled_until",
+                                                     "invoice", "after_sale"};
+constexpr int kMaxHours = 240;
 constexpr std::array<std::string_view, 2> kWindowKeys{"from", "until"};
 constexpr std::array<std::string_view, 4> kCrossBorderKeys{"rule", "bonded_import", "direct_mail",
                                                            "consolidated_import"};
@@ -133,8 +137,26 @@ std::optional<HolidayWindow> read_notice(const YAML::Node& root, const std::stri
   }
   w.name = map.text("name", Need::optional).value_or(w.id);
   w.platforms = read_platforms(map);
-  const auto paid = read_window(map, "paid", Need::required);
-  if (paid) w.paid = *paid;
+  // `standing: true` says it outright: a notice that lost its paid window is a mistake, not the
+  // platform's standing rules.
+  w.standing = map.boolean("standing").value_or(false);
+  std::optional<TimeWindow> paid;
+  if (!w.standing) {
+    paid = read_window(map, "paid", Need::required);
+    if (paid) w.paid = *paid;
+  } else {
+    if (map.find("paid")) map.report("paid", "is not for standing rules: they have no window (or drop standing)");
+    for (const auto key : kDatedKeys)
+      if (map.find(key)) map.report(key, "needs a paid window: standing rules have none");
+  }
+  for (const auto key : {"pickup_hours", "first_hub_hours"}) {
+    const auto hours = map.whole_number(key, 1);
+    if (hours && *hours > kMaxHours) {
+      map.report(key, "must be 1 to " + std::to_string(kMaxHours) + " hours, got " + std::to_string(*hours));
+    } else if (hours) {
+      (std::string_view(key) == "pickup_hours" ? w.pickup_hours : w.first_hub_hours) = *hours;
+    }
+  }
   w.ship_by = read_time(map, "ship_by", Need::optional);
   w.ship_by_rule = read_rule(map, "ship_by_rule", w.ship_by_rule);
   read_cross_border(map, w);
@@ -175,12 +197,17 @@ void check_overlaps(const std::vector<HolidayWindow>& windows, std::vector<Confi
         issues.push_back({b.file, 1, "id", detail::in_quotes(b.id) + " is the id of " + a.file + " too"});
         continue;
       }
+      if (a.standing != b.standing) continue;  // A dated notice goes before the standing rules.
       const bool share = std::any_of(a.platforms.begin(), a.platforms.end(), [&](const std::string& p) {
         return std::find(b.platforms.begin(), b.platforms.end(), p) != b.platforms.end();
       });
       if (share && a.paid.from <= b.paid.until && b.paid.from <= a.paid.until)
-        issues.push_back({b.file, 1, "paid", "overlaps the paid window of " + a.id + " (" + a.file +
-                                                 ") on a platform both name; an order would follow two notices"});
+        issues.push_back(a.standing ? ConfigIssue{b.file, 1, "platforms",
+                                                  "names a platform " + a.id + " (" + a.file +
+                                                      ") has standing rules for too; an order would follow two"}
+                                    : ConfigIssue{b.file, 1, "paid",
+                                                  "overlaps the paid window of " + a.id + " (" + a.file +
+                                                      ") on a platform both name; an order would follow two notices"});
     }
   }
 }

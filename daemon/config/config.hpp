@@ -173,6 +173,10 @@ struct DeadlineConfig {
   std::chrono::milliseconds warehouse_lead{std::chrono::hours{2}};
   /// How often ship-by, pickup and after-sale deadlines are checked against the clock.
   std::chrono::milliseconds sweep_every{std::chrono::minutes{1}};
+  /// A warehouse or carrier feed posts the parcels' scans (POST .../tracking). Only then is a
+  /// missing pickup scan (S2) or a parcel gone quiet (S3) a sign about the parcel rather than about
+  /// a feed that does not exist, so only then are they alerted.
+  bool tracking_feed = false;
   friend bool operator==(const DeadlineConfig&, const DeadlineConfig&) = default;
 };
 

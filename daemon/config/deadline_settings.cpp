@@ -18,8 +18,8 @@ namespace erp::daemon::config::detail {
 namespace {
 
 constexpr std::string_view kDeadlinesKey = "deadlines";
-constexpr std::array<std::string_view, 5> kDeadlineKeys{"calendars", "promised", "at_risk_before", "warehouse_lead",
-                                                        "sweep_every"};
+constexpr std::array<std::string_view, 6> kDeadlineKeys{"calendars",      "promised",    "at_risk_before",
+                                                        "warehouse_lead", "sweep_every", "tracking_feed"};
 constexpr std::array<std::string_view, 2> kShopDeadlineKeys{"promised", "activities"};
 constexpr std::chrono::milliseconds kNoMinimum{0};
 
@@ -157,6 +157,7 @@ DeadlineConfig read_deadlines(const MapReader& workflows, const ReadContext& con
   }
   if (const auto lead = section.duration("warehouse_lead", kNoMinimum)) out.warehouse_lead = *lead;
   if (const auto every = section.duration("sweep_every", kMinDeadlineSweepEvery)) out.sweep_every = *every;
+  if (const auto feed = section.boolean("tracking_feed")) out.tracking_feed = *feed;
   return out;
 }
 

@@ -14,6 +14,9 @@ using nlohmann::json;
 
 constexpr std::array<const char*, 3> kReportKinds{"force_majeure", "address", "buyer_delay"};
 constexpr std::array<const char*, 5> kTrackingKinds{"pickup", "hub_arrival", "hub_departure", "transit", "delivered"};
+// The S10 steps (deadline::kAfterSaleSteps; erpctl does not link the engine).
+constexpr std::array<const char*, 5> kAfterSaleSteps{"merchant_response_shipped", "merchant_confirm_return",
+                                                     "buyer_amend", "buyer_return_info", "exchange_auto_confirm"};
 
 const json& field(const json& object, const char* key) {
   static const json null;
@@ -121,7 +124,18 @@ std::string render_deadline_summary(const std::string& order, const json& d) {
   }
   if (field(d, "first_hub_at").is_string()) out += row("First hub", china_time(field(d, "first_hub_at")));
   if (field(d, "last_tracking_at").is_string()) out += row("Last tracking", china_time(field(d, "last_tracking_at")));
+  if (field(d, "delivered_at").is_string()) out += row("Delivered", china_time(field(d, "delivered_at")));
   return out;
+}
+
+std::string render_after_sale(const json& timers) {
+  if (count(timers) == 0) return "No after-sale timers (S10).\n";
+  Table table({"LINE", "STEP", "OWED BY", "STARTED (UTC+8)", "DUE (UTC+8)", "ENDED (UTC+8)", "WINDOW"});
+  for (const auto& t : timers) {
+    table.add_row({text(t, "line_id"), text(t, "step"), text(t, "owed_by"), local_time(field(t, "started_at")),
+                   local_time(field(t, "due_at")), local_time(field(t, "ended_at")), or_dash(text(t, "window"))});
+  }
+  return "After-sale timers (S10):\n" + table.render();
 }
 
 std::string render_deadline(const json& answer) {
@@ -149,7 +163,7 @@ std::string render_deadline(const json& answer) {
     }
     out += "\nTracking:\n" + table.render();
   }
-  return out;
+  return out + "\n" + render_after_sale(field(answer, "after_sale"));
 }
 
 // --- commands -----------------------------------------------------------------------------------
@@ -223,6 +237,32 @@ int deadline_track(const DeadlineArgs& args) {
   return print(args, raw,
                "Tracking recorded: " + kind + " of waybill " + waybill + " at " + china_time(json(*at)) + ".\n" +
                    render_deadline_summary(order_key(*order), *deadline));
+}
+
+int deadline_after_sale(const DeadlineArgs& args) {
+  const std::string line = option(args, "line");
+  const std::string step = option(args, "step");
+  if (line.empty()) return failed({kUsage, "deadline after-sale needs --line LINE_ID"});
+  if (!one_of(step, kAfterSaleSteps)) {
+    return failed({kUsage, "deadline after-sale needs --step " + listed(kAfterSaleSteps) +
+                               (step.empty() ? std::string() : " (not '" + step + "')")});
+  }
+  const bool end = args.options.contains("end");
+  json body{{"line_id", line}, {"step", step}, {"end", end}};
+  Failure failure;
+  if (args.options.contains("at")) {
+    const auto at = time_option(args, "at", failure);
+    if (!at) return failed(failure);
+    body["at"] = *at;
+  }
+  const auto order = args.resolve_order(args.words.at(0), failure);
+  if (!order) return failed(failure);
+  std::string raw;
+  auto answer = args.client.call("POST", order_path(*order) + "/after-sale", body.dump(), failure, &raw);
+  if (!answer) return failed(failure);
+  return print(args, raw,
+               std::string(end ? "Ended" : "Started") + ": " + step + " of line " + line + " (S10).\n" +
+                   order_key(*order) + "\n" + render_after_sale(field(*answer, "after_sale")));
 }
 
 }  // namespace erp::daemon::ctl

@@ -1,5 +1,5 @@
 #pragma once
-// erpctl deadline show|report|track: an order's ship-by and pickup clock (rules S1-S13,
+// erpctl deadline show|report|track|after-sale: an order's ship-by and pickup clock (rules S1-S13,
 // docs/deadlines.md) over the API's deadline routes. main.cpp registers them in its command table
 // and hands each what it parsed.
 
@@ -32,11 +32,15 @@ int deadline_show(const DeadlineArgs& args);
 int deadline_report(const DeadlineArgs& args);
 /// POST .../{order_id}/tracking (S2, S3): --waybill, --kind, --at TIME, --source.
 int deadline_track(const DeadlineArgs& args);
+/// POST .../{order_id}/after-sale (S10): --line, --step, --at TIME (default now), --end.
+int deadline_after_sale(const DeadlineArgs& args);
 
 /// What people read, from the API's JSON (pure). `order` is "platform/shop/order_id".
 /// GET .../deadline's answer in full.
 std::string render_deadline(const nlohmann::json& answer);
 /// The deadline object alone (the POST routes' answer), under the order's name.
 std::string render_deadline_summary(const std::string& order, const nlohmann::json& deadline);
+/// The after-sale timers (S10) as a table, or a line saying there are none.
+std::string render_after_sale(const nlohmann::json& timers);
 
 }  // namespace erp::daemon::ctl

@@ -47,8 +47,8 @@ struct Args {
 const std::set<std::string> kValueOptions{"config",  "platform",    "shop",   "state",   "limit",   "reason",
                                           "until",   "by",          "waybill", "carrier", "lines",   "shipment-id",
                                           "before",  "factory",     "order",   "kind",    "move-to", "note",
-                                          "at",      "source"};
-const std::set<std::string> kFlagOptions{"json", "help", "all", "force", "waive"};
+                                          "at",      "source",      "line",    "step"};
+const std::set<std::string> kFlagOptions{"json", "help", "all", "force", "waive", "end"};
 
 std::optional<Args> parse_args(int argc, char** argv, Failure& failure) {
   Args args;
@@ -434,6 +434,7 @@ DeadlineArgs deadline_args(const Context& ctx) {
 int cmd_deadline_show(const Context& ctx) { return deadline_show(deadline_args(ctx)); }
 int cmd_deadline_report(const Context& ctx) { return deadline_report(deadline_args(ctx)); }
 int cmd_deadline_track(const Context& ctx) { return deadline_track(deadline_args(ctx)); }
+int cmd_deadline_after_sale(const Context& ctx) { return deadline_after_sale(deadline_args(ctx)); }
 
 // --- the command table --------------------------------------------------------------------------
 
@@ -759,13 +760,32 @@ const std::vector<Command>& commands() {
        "record a tracking event of the order's parcel",
        "Records one tracking event of the order's parcel, as a warehouse system or a carrier feed\n"
        "posts it to .../tracking. The first pickup scan stops the pickup clock (S2, alert\n"
-       "deadline.pickup_missing); the first sorting centre reached more than 24 h after pickup raises\n"
-       "deadline.fake_shipping_risk (S3), except for orders paid in a holiday window that relaxes it (S9).\n"
+       "deadline.pickup_missing, raised only with workflows.deadlines.tracking_feed); the first sorting\n"
+       "centre reached more than 24 h after pickup, or (with a feed) none yet or no update for 24 h,\n"
+       "raises deadline.fake_shipping_risk (S3), except for orders paid in a holiday window that\n"
+       "relaxes it (S9). A delivered event ends the watch.\n"
        "  --waybill W     the parcel's tracking number\n"
        "  --kind KIND     pickup, hub_arrival, hub_departure, transit or delivered\n"
        "  --at TIME       when it happened: RFC 3339 or '2024-02-19 23:59:59' read as China time\n"
        "  --source S      who saw it (default warehouse), e.g. carrier:sf\n",
        cmd_deadline_track},
+      {{"deadline", "after-sale"},
+       {"ORDER"},
+       {"line", "step", "at", "end"},
+       "deadline after-sale ORDER --line L --step STEP [--at TIME] [--end]",
+       "start or end an after-sale step's response timer",
+       "Starts the response timer of an after-sale step the platform's order does not show (rule\n"
+       "S10), or ends one. erpd starts merchant_response_shipped (a refund asked on a shipped line)\n"
+       "and buyer_return_info (the request agreed) itself, and ends a line's timers when its refund\n"
+       "ends. Timers run only for steps begun in a holiday notice's after-sale window, due after\n"
+       "the notice's days; the merchant's steps raise deadline.after_sale_due as they come due.\n"
+       "  --line L        the order line (sku order) the request is about\n"
+       "  --step STEP     merchant_response_shipped, merchant_confirm_return (a returned parcel\n"
+       "                  arrived), buyer_amend (a request was rejected), buyer_return_info or\n"
+       "                  exchange_auto_confirm (an exchange parcel was sent)\n"
+       "  --at TIME       when the step began (default now): RFC 3339 or China time\n"
+       "  --end           the step was answered: its timer ends and its alert clears\n",
+       cmd_deadline_after_sale},
       {{"outbox", "list"},
        {},
        {"state", "limit"},

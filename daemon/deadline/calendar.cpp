@@ -12,9 +12,16 @@ bool applies_to(const HolidayWindow& w, std::string_view platform) {
 }  // namespace
 
 const HolidayWindow* Calendar::window_for(std::string_view platform, Instant paid_at) const {
-  for (const auto& w : windows)
-    if (applies_to(w, platform) && w.paid.contains(paid_at)) return &w;
-  return nullptr;
+  const HolidayWindow* standing = nullptr;
+  for (const auto& w : windows) {
+    if (!applies_to(w, platform)) continue;
+    if (w.standing) {
+      if (!standing) standing = &w;
+    } else if (w.paid.contains(paid_at)) {
+      return &w;
+    }
+  }
+  return standing;
 }
 
 const HolidayWindow* Calendar::after_sale_window_for(std::string_view platform, Instant requested_at) const {

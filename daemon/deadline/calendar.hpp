@@ -32,12 +32,26 @@ inline constexpr const char* kAfterSaleSteps[] = {
     "exchange_auto_confirm",      ///< An exchange parcel auto-confirms.
 };
 
-/// One platform notice: a holiday (or sale event) window and what changes in it.
+/// S2: the first pickup scan within this many hours of the waybill upload, unless a notice says
+/// otherwise.
+inline constexpr int kPickupHours = 24;
+/// S3: from the first pickup scan to the first sorting centre, and (S9) between tracking updates.
+inline constexpr int kFirstHubHours = 24;
+
+/// One platform notice: a holiday (or sale event) window and what changes in it. A notice with no
+/// paid window is the platform's standing rules (the Douyin sale-event rules S1-S3 are the same
+/// as every day's): it covers every order of its platforms that no dated notice covers.
 struct HolidayWindow {
   std::string id;    ///< The file's `id`, unique across the calendars.
   std::string name;  ///< For people: "天猫 2023 春节".
   std::vector<std::string> platforms;  ///< Plugin names it applies to: tmall, taobao, douyin ...
+  bool standing = false;               ///< No paid window: the platform's standing rules.
   TimeWindow paid;                     ///< Orders paid in it follow this notice (S5, S7).
+  /// S2: hours from the waybill upload to the first pickup scan (kPickupHours when not given).
+  std::optional<int> pickup_hours;
+  /// S3: hours from the first pickup scan to the first sorting centre, and at most between two
+  /// tracking updates in transit (kFirstHubHours when not given).
+  std::optional<int> first_hub_hours;
   /// S5, S7: ship with a pickup record by then.
   std::optional<Instant> ship_by;
   std::string ship_by_rule = "S5";  ///< The DOMAIN.md rule the notice is (S5 for 2023, S7 for 2024).
@@ -69,7 +83,8 @@ struct HolidayWindow {
 struct Calendar {
   std::vector<HolidayWindow> windows;
 
-  /// The notice for an order of `platform` paid at `paid_at`, if one covers it.
+  /// The notice for an order of `platform` paid at `paid_at`, if one covers it: a dated one first,
+  /// else the platform's standing rules.
   const HolidayWindow* window_for(std::string_view platform, Instant paid_at) const;
   /// The notice whose after-sale window covers a request of `platform` made at `requested_at`.
   const HolidayWindow* after_sale_window_for(std::string_view platform, Instant requested_at) const;

@@ -5,8 +5,6 @@
 namespace erp::daemon::deadline {
 namespace {
 
-constexpr std::chrono::hours kPickupHours{24};  // S2
-
 /// S8: the window covers the order unless the shop's activity keeps it under its own rules.
 const HolidayWindow* window_of(std::string_view platform, Instant paid_at, bool in_activity, const Calendar& calendar) {
   const HolidayWindow* w = calendar.window_for(platform, paid_at);
@@ -37,9 +35,10 @@ ShipBy compute_ship_by(const ShipByFacts& facts, const Calendar& calendar) {
 
 PickupDue pickup_due(std::string_view platform, Instant uploaded_at, std::optional<Instant> paid_at, bool in_activity,
                      const Calendar& calendar) {
-  PickupDue normal{uploaded_at + kPickupHours, "S2", "first pickup scan within 24 h of the upload"};
-  if (!paid_at) return normal;
-  const HolidayWindow* w = calendar.window_for(platform, *paid_at);
+  const HolidayWindow* w = paid_at ? calendar.window_for(platform, *paid_at) : nullptr;
+  const int hours = w && w->pickup_hours ? *w->pickup_hours : kPickupHours;
+  PickupDue normal{uploaded_at + std::chrono::hours{hours}, "S2",
+                   "first pickup scan within " + std::to_string(hours) + " h of the upload"};
   if (!w) return normal;
   if (in_activity && w->activity_pickup_hours) {
     return {uploaded_at + std::chrono::hours{*w->activity_pickup_hours}, "S11",

@@ -40,7 +40,8 @@ struct ShipBy {
 
 ShipBy compute_ship_by(const ShipByFacts& facts, const Calendar& calendar);
 
-/// The first pickup scan must come within 24 h of the waybill upload (S2). For an order paid in
+/// The first pickup scan must come within 24 h of the waybill upload, or the hours the notice in
+/// force gives (S2). For an order paid in
 /// a holiday window with an on-time date (S11): a non-activity order is on time when picked up
 /// by that date (or within 24 h of upload, if later); an activity order gets the window's hours.
 struct PickupDue {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <stdexcept>
 
 #include "store/statements.hpp"
@@ -34,20 +35,21 @@ int deadline_limit(int limit) { return std::clamp(limit, 1, 1000); }
 // by its result columns); read_deadline_row does not read it.
 #define ERP_STORE_DEADLINE_SELECT                                                                                 \
   "SELECT o.platform, o.shop, o.order_id, d.ship_by, d.rule_id, d.holiday_window, d.reason, d.state, "            \
-  "d.shipped_at, d.pickup_due, d.pickup_rule, d.picked_up_at, d.first_hub_at, d.last_tracking_at, d.updated_at, " \
-  "d.order_row FROM order_deadlines d JOIN orders o ON o.id = d.order_row "
+  "d.shipped_at, d.pickup_due, d.pickup_rule, d.picked_up_at, d.first_hub_at, d.last_tracking_at, " \
+  "d.delivered_at, d.updated_at, d.order_row FROM order_deadlines d JOIN orders o ON o.id = d.order_row "
 
 // One statement stores a new row or rewrites the stored one in place (INSERT OR REPLACE would
 // delete the row and insert another).
 constexpr const char* kPutDeadline =
     "INSERT INTO order_deadlines (order_row, ship_by, rule_id, holiday_window, reason, state, shipped_at, "
-    "pickup_due, pickup_rule, picked_up_at, first_hub_at, last_tracking_at, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "pickup_due, pickup_rule, picked_up_at, first_hub_at, last_tracking_at, delivered_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT (order_row) DO UPDATE SET ship_by = excluded.ship_by, rule_id = excluded.rule_id, "
     "holiday_window = excluded.holiday_window, reason = excluded.reason, state = excluded.state, "
     "shipped_at = excluded.shipped_at, pickup_due = excluded.pickup_due, pickup_rule = excluded.pickup_rule, "
     "picked_up_at = excluded.picked_up_at, first_hub_at = excluded.first_hub_at, "
-    "last_tracking_at = excluded.last_tracking_at, updated_at = excluded.updated_at";
+    "last_tracking_at = excluded.last_tracking_at, delivered_at = excluded.delivered_at, "
+    "updated_at = excluded.updated_at";
 
 constexpr const char* kDeadlineOfOrder = ERP_STORE_DEADLINE_SELECT "WHERE d.order_row = ?1";
 
@@ -61,16 +63,23 @@ constexpr const char* kDueAtRisk =
     ERP_STORE_DEADLINE_SELECT "WHERE d.state = 'at_risk' AND d.ship_by <= ?1 ORDER BY d.ship_by, d.order_row LIMIT ?2";
 constexpr const char* kDueOpenOrAtRisk =
     ERP_STORE_DEADLINE_SELECT "WHERE d.state = 'open' AND d.ship_by <= ?1 UNION ALL " ERP_STORE_DEADLINE_SELECT
-                              "WHERE d.state = 'at_risk' AND d.ship_by <= ?1 ORDER BY 4, 16 LIMIT ?2";
+                              "WHERE d.state = 'at_risk' AND d.ship_by <= ?1 ORDER BY 4, 17 LIMIT ?2";
 // Any other mix of states (late, shipped, exempt, waived: nothing the sweep walks) reads the whole
 // table; ?3 is the wanted states as ",a,b,".
 constexpr const char* kDueAnyState = ERP_STORE_DEADLINE_SELECT
     "WHERE instr(?3, ',' || d.state || ',') > 0 AND d.ship_by <= ?1 ORDER BY d.ship_by, d.order_row LIMIT ?2";
 
-// Spelled as the partial index order_deadlines_pickup_due is, so the planner can use it.
+// The two walks below are spelled as their partial indexes (order_deadlines_pickup_due,
+// order_deadlines_in_transit) are, so the planner can use them, and page by (time, order_row) from
+// a cursor (?3, ?4): an order whose alert is already open stays in the range, so a walk that always
+// began at the start would never get past the first page of them.
 constexpr const char* kPickupsDue = ERP_STORE_DEADLINE_SELECT
     "WHERE d.state = 'shipped' AND d.picked_up_at IS NULL AND d.pickup_due <= ?1 "
-    "ORDER BY d.pickup_due, d.order_row LIMIT ?2";
+    "AND (d.pickup_due, d.order_row) > (?3, ?4) ORDER BY d.pickup_due, d.order_row LIMIT ?2";
+constexpr const char* kInTransitQuiet = ERP_STORE_DEADLINE_SELECT
+    "WHERE d.state = 'shipped' AND d.picked_up_at IS NOT NULL AND d.delivered_at IS NULL "
+    "AND d.last_tracking_at <= ?1 AND (d.last_tracking_at, d.order_row) > (?3, ?4) "
+    "ORDER BY d.last_tracking_at, d.order_row LIMIT ?2";
 
 #undef ERP_STORE_DEADLINE_SELECT
 
@@ -91,7 +100,8 @@ OrderDeadline read_deadline_row(const SQLite::Statement& s) {
   d.picked_up_at = column_optional_instant(s, 11);
   d.first_hub_at = column_optional_instant(s, 12);
   d.last_tracking_at = column_optional_instant(s, 13);
-  d.updated_at = column_instant(s, 14);
+  d.delivered_at = column_optional_instant(s, 14);
+  d.updated_at = column_instant(s, 15);
   return d;
 }
 
@@ -181,7 +191,8 @@ void Store::put_deadline(Tx& tx, const OrderDeadline& deadline) {
   bind_instant(*put, 10, deadline.picked_up_at);
   bind_instant(*put, 11, deadline.first_hub_at);
   bind_instant(*put, 12, deadline.last_tracking_at);
-  bind_instant(*put, 13, deadline.updated_at);
+  bind_instant(*put, 13, deadline.delivered_at);
+  bind_instant(*put, 14, deadline.updated_at);
   put->exec();
 }
 
@@ -234,11 +245,29 @@ std::vector<OrderDeadline> Store::ship_by_due(const std::vector<DeadlineState>& 
   return read_deadline_rows(*select);
 }
 
-std::vector<OrderDeadline> Store::pickups_due(Instant by, int limit) {
+std::vector<OrderDeadline> Store::pickups_due(Instant by, const std::optional<DeadlineCursor>& after, int limit) {
+  return deadline_page(kPickupsDue, by, after, limit);
+}
+
+std::vector<OrderDeadline> Store::in_transit_quiet(Instant since, const std::optional<DeadlineCursor>& after,
+                                                   int limit) {
+  return deadline_page(kInTransitQuiet, since, after, limit);
+}
+
+// A cursor's order that is gone (never: orders are not deleted) would restart the walk at its time.
+std::vector<OrderDeadline> Store::deadline_page(const char* sql, Instant by, const std::optional<DeadlineCursor>& after,
+                                                int limit) {
   std::lock_guard lock(mutex_);
-  Use select(statement(kPickupsDue));
+  Use select(statement(sql));
   bind_instant(*select, 1, by);
   select->bind(2, deadline_limit(limit));
+  if (after) {
+    bind_instant(*select, 3, after->at);
+    select->bind(4, find_order_row(after->key).value_or(0));
+  } else {
+    select->bind(3, std::numeric_limits<std::int64_t>::min());
+    select->bind(4, std::int64_t{0});
+  }
   return read_deadline_rows(*select);
 }
 

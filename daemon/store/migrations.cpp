@@ -476,7 +476,8 @@ BEGIN SELECT RAISE(ABORT, 'receiver_access_log is append-only'); END;
 //   The column holiday_window is OrderDeadline::window (WINDOW is an SQL keyword). The sweep walks
 //   only what the clock moves: open or at-risk orders by ship-by (order_deadlines_ship_by; the
 //   other states are few to ask for and not indexed) and shipped orders still waiting for their
-//   first pickup scan by pickup due time (order_deadlines_pickup_due).
+//   first pickup scan by pickup due time (order_deadlines_pickup_due), and parcels picked up and
+//   not delivered by their last tracking event, for stalls (order_deadlines_in_transit; S3, S9).
 // - deadline_reports: force-majeure, abnormal-address and buyer-delay reports (S4), each waiving an
 //   order's ship-by or moving it to new_ship_by (required to move). reported_by is
 //   DeadlineReport::by (BY is an SQL keyword). Append-only, like the order event log: a report
@@ -484,6 +485,9 @@ BEGIN SELECT RAISE(ABORT, 'receiver_access_log is append-only'); END;
 // - tracking_events: the parcel's scans (pickup, sorting centre arrival and departure, transit,
 //   delivery) from the platform, the warehouse or a carrier feed. A feed repeats itself: the same
 //   (order, waybill, kind, at) is one event, and its unique index also finds an order's events.
+// - after_sale_timers: each after-sale step's response deadline (S10), one running per order line
+//   and step; an ended timer stays on record. The sweep walks the running ones the merchant owes
+//   by due time.
 // The indexed states are spelled with OR, not IN (see version 3), and queries spell them the same
 // way so the planner can use the partial indexes.
 constexpr const char* kV8 = R"sql(
@@ -501,12 +505,15 @@ CREATE TABLE order_deadlines (
   picked_up_at     INTEGER,
   first_hub_at     INTEGER,
   last_tracking_at INTEGER,
+  delivered_at     INTEGER,
   updated_at       INTEGER NOT NULL
 );
 CREATE INDEX order_deadlines_ship_by ON order_deadlines (state, ship_by)
   WHERE state = 'open' OR state = 'at_risk';
 CREATE INDEX order_deadlines_pickup_due ON order_deadlines (pickup_due)
   WHERE state = 'shipped' AND picked_up_at IS NULL;
+CREATE INDEX order_deadlines_in_transit ON order_deadlines (last_tracking_at)
+  WHERE state = 'shipped' AND picked_up_at IS NOT NULL AND delivered_at IS NULL;
 
 CREATE TABLE deadline_reports (
   id          INTEGER PRIMARY KEY,
@@ -537,6 +544,24 @@ CREATE TABLE tracking_events (
   received_at INTEGER NOT NULL,
   UNIQUE (order_row, waybill, kind, at)
 );
+
+CREATE TABLE after_sale_timers (
+  id             INTEGER PRIMARY KEY,
+  order_row      INTEGER NOT NULL REFERENCES orders (id),
+  line_id        TEXT    NOT NULL,
+  step           TEXT    NOT NULL,
+  started_at     INTEGER NOT NULL,
+  due_at         INTEGER NOT NULL,
+  rule_id        TEXT    NOT NULL,
+  holiday_window TEXT    NOT NULL,
+  merchant_owes  INTEGER NOT NULL CHECK (merchant_owes = 0 OR merchant_owes = 1),
+  ended_at       INTEGER
+);
+-- One running timer per line and step; ended ones stay on record.
+CREATE UNIQUE INDEX after_sale_timers_running ON after_sale_timers (order_row, line_id, step)
+  WHERE ended_at IS NULL;
+CREATE INDEX after_sale_timers_due ON after_sale_timers (due_at)
+  WHERE ended_at IS NULL AND merchant_owes = 1;
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -377,7 +377,30 @@ struct OrderDeadline {
   std::optional<Instant> picked_up_at;      ///< First pickup scan.
   std::optional<Instant> first_hub_at;      ///< First sorting centre reached or left (S3).
   std::optional<Instant> last_tracking_at;  ///< Latest tracking event of any kind (S9 stalls).
+  std::optional<Instant> delivered_at;      ///< Delivered: the parcel is no longer watched.
   Instant updated_at{};
+};
+
+/// Where a paged walk over deadlines stopped: the last row's time in the walk's order and its order.
+struct DeadlineCursor {
+  Instant at{};
+  OrderKey key;
+};
+
+/// An after-sale step's response timer (rule S10): started when the step began (a refund requested
+/// on a shipped line, a return agreed, a returned parcel received ...) inside a holiday notice's
+/// after-sale window, due after the days the notice gives that step.
+struct AfterSaleTimer {
+  std::int64_t id = 0;
+  OrderKey key;
+  std::string line_id;
+  std::string step;     ///< One of deadline::kAfterSaleSteps.
+  Instant started_at{};
+  Instant due_at{};
+  std::string rule_id;  ///< "S10".
+  std::string window;   ///< The holiday notice whose days apply.
+  bool merchant_owes = false;  ///< The merchant must act by due_at (else the buyer must).
+  std::optional<Instant> ended_at;  ///< The step was answered (or the request ended).
 };
 
 /// A force-majeure, abnormal-address or buyer-delay report (rule S4): once approved it waives the

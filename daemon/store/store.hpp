@@ -309,8 +309,14 @@ class Store {
   /// Orders in one of `states` whose ship-by is at or before `by`, earliest first (the sweep's
   /// indexed range: what turns at risk or late).
   std::vector<OrderDeadline> ship_by_due(const std::vector<DeadlineState>& states, Instant by, int limit = 1000);
-  /// Shipped orders with no pickup scan whose pickup is due at or before `by`, earliest first.
-  std::vector<OrderDeadline> pickups_due(Instant by, int limit = 1000);
+  /// Shipped orders with no pickup scan whose pickup is due at or before `by`, earliest first,
+  /// from after `after` (the last row of the previous page; none: from the start).
+  std::vector<OrderDeadline> pickups_due(Instant by, const std::optional<DeadlineCursor>& after = std::nullopt,
+                                         int limit = 1000);
+  /// Parcels picked up, not delivered, with no tracking event since `since` (their last one at or
+  /// before it), quietest first, paged as pickups_due (S3, S9).
+  std::vector<OrderDeadline> in_transit_quiet(Instant since, const std::optional<DeadlineCursor>& after = std::nullopt,
+                                              int limit = 1000);
   /// How many orders stand in each state (for /metrics).
   std::vector<std::pair<DeadlineState, std::int64_t>> deadline_counts();
 
@@ -325,6 +331,20 @@ class Store {
   std::int64_t add_tracking_event(Tx& tx, const TrackingEvent& event);
   /// The order's tracking events, oldest `at` first.
   std::vector<TrackingEvent> tracking_events(const OrderKey& key);
+
+  // --- after-sale timers (after_sale_rows.cpp) -----------------------------------------------
+  /// Starts a timer (its id and ended_at are ignored) and returns its id; nothing when the line
+  /// already has one running for the step (returns that one's id). Throws std::out_of_range for an
+  /// unknown order.
+  std::int64_t start_after_sale_timer(Tx& tx, const AfterSaleTimer& timer);
+  /// Ends the line's running timer of `step`; false when none runs.
+  bool end_after_sale_timer(Tx& tx, const OrderKey& key, const std::string& line_id, const std::string& step,
+                            Instant now);
+  /// The order's timers, running and ended, oldest first.
+  std::vector<AfterSaleTimer> after_sale_timers(const OrderKey& key);
+  /// Running timers the merchant owes that are due at or before `by`, earliest first, from after
+  /// the timer `after_id` (0: from the start) in (due_at, id) order.
+  std::vector<AfterSaleTimer> after_sale_due(Instant by, Instant after_due, std::int64_t after_id, int limit = 1000);
 
   Counts counts();
 
@@ -342,6 +362,10 @@ class Store {
   std::int64_t insert_event(std::int64_t order_row, const NewEvent& event, Instant now);
   /// Throws std::logic_error when `tx` belongs to another store or is already finished.
   void require_open(const Tx& tx) const;
+  /// One page of a deadline walk (pickups_due, in_transit_quiet): `sql` binds ?1 the range's end,
+  /// ?2 the limit, ?3 and ?4 the cursor's time and order row.
+  std::vector<OrderDeadline> deadline_page(const char* sql, Instant by, const std::optional<DeadlineCursor>& after,
+                                           int limit);
 
   std::unique_ptr<SQLite::Database> db_;
   FairRecursiveMutex mutex_;

@@ -38,6 +38,16 @@ sdk::Result<void> WebhookConnector::unlock(const sdk::LockRequest& request) noex
   return post_lock_event("order.unlocked", request);
 }
 
+sdk::Result<void> WebhookConnector::alert(const std::string& idempotency_key, const nlohmann::json& alert) noexcept {
+  try {
+    const std::string event = alert.value("kind", std::string("alert"));
+    nlohmann::json body{{"event", event}, {"idempotency_key", idempotency_key}, {"alert", alert}};
+    return post(event, idempotency_key, body.dump());
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::internal, std::string("building the webhook body failed: ") + e.what());
+  }
+}
+
 sdk::Result<void> WebhookConnector::post_lock_event(const std::string& event,
                                                     const sdk::LockRequest& request) noexcept {
   try {

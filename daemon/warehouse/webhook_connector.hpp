@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "config/config.hpp"
 #include "erp/host.hpp"
 #include "erp/warehouse.hpp"
@@ -26,6 +28,9 @@ class WebhookConnector final : public sdk::WarehouseConnector {
   /// Event "order.unlocked": the intercept was cancelled (I6) or unlocked (I7), the warehouse may
   /// ship again. Nothing to confirm.
   sdk::Result<void> unlock(const sdk::LockRequest& request) noexcept override;
+
+  /// Event "<alert kind>" ("deadline.at_risk" ...) with the alert (alert_webhook.hpp).
+  sdk::Result<void> alert(const std::string& idempotency_key, const nlohmann::json& alert) noexcept;
 
  private:
   /// Posts `event` with the request's fields (the body both lock and unlock send).

@@ -11,7 +11,8 @@ using store::DeadlineState;
 using store::OrderDeadline;
 namespace engine = daemon::deadline;
 
-constexpr std::chrono::hours kFirstHubHours{24};  // S3
+/// Rows a sweep reads at a time: each page is read under the store's lock, then let go.
+constexpr int kSweepPage = 500;
 
 bool is_shipped(sdk::OrderStatus status) {
   return status == sdk::OrderStatus::shipped || status == sdk::OrderStatus::completed;
@@ -39,7 +40,8 @@ store::NewAlert alert(const OrderDeadline& d, const char* kind, std::string rule
 
 }  // namespace
 
-DeadlineService::DeadlineService(store::Store& store, Hooks hooks) : store_(store), hooks_(std::move(hooks)) {}
+DeadlineService::DeadlineService(store::Store& store, Hooks hooks)
+    : store_(store), hooks_(std::move(hooks)), after_sale_clock_(store) {}
 
 void DeadlineService::apply(Settings settings) {
   auto next = std::make_shared<const Settings>(std::move(settings));
@@ -135,13 +137,13 @@ void DeadlineService::settle_alerts(store::Tx& tx, const OrderDeadline& d, Insta
   const std::string subject = d.key.to_string();
   const std::string due = d.ship_by ? format_cst(*d.ship_by) : "";
   if (d.state == DeadlineState::at_risk) {
-    store_.raise_alert(tx, alert(d, kAlertAtRisk, d.rule_id, "not shipped, and due at " + due + " (" + d.reason + ")"),
+    raise(tx, alert(d, kAlertAtRisk, d.rule_id, "not shipped, and due at " + due + " (" + d.reason + ")"),
                        now);
   } else {
     store_.clear_alert(tx, kAlertAtRisk, subject, now);
   }
   if (d.state == DeadlineState::late) {
-    store_.raise_alert(tx, alert(d, kAlertLate, d.rule_id, "not shipped by " + due + " (" + d.reason + ")"), now);
+    raise(tx, alert(d, kAlertLate, d.rule_id, "not shipped by " + due + " (" + d.reason + ")"), now);
   } else {
     store_.clear_alert(tx, kAlertLate, subject, now);
   }
@@ -179,10 +181,18 @@ OrderDeadline DeadlineService::settle(store::Tx& tx, const store::StoredOrder& o
 void DeadlineService::on_order_changed(store::Tx& tx, const store::StoredOrder& order, Instant now) {
   const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
   settle(tx, order, store_.get_deadline(key), now);
+  after_sale_clock_.on_order_changed(tx, order.order, current()->calendar, now);
+}
+
+bool DeadlineService::raise(store::Tx& tx, const store::NewAlert& a, Instant now) {
+  if (!store_.raise_alert(tx, a, now)) return false;
+  if (hooks_.on_alert_raised) hooks_.on_alert_raised(tx, a, now);
+  return true;
 }
 
 SweepReport DeadlineService::sweep(Instant now) {
-  const std::chrono::milliseconds lead = current()->config.at_risk_before;
+  const auto settings = current();
+  const std::chrono::milliseconds lead = settings->config.at_risk_before;
   SweepReport report;
   // Only what the clock moves: open orders entering the at-risk lead, open or at-risk ones past
   // their ship-by (indexed ranges, so a million open orders cost what changes, not a scan).
@@ -198,15 +208,104 @@ SweepReport DeadlineService::sweep(Instant now) {
   };
   move({DeadlineState::open, DeadlineState::at_risk}, now, report.late);
   move({DeadlineState::open}, now + lead, report.at_risk);
-  for (const auto& d : store_.pickups_due(now)) {
-    auto tx = store_.begin();
-    if (store_.raise_alert(*tx, alert(d, kAlertPickupMissing, d.pickup_rule,
-                                      "no pickup scan yet; it was due at " + format_cst(*d.pickup_due)),
-                           now))
-      ++report.pickup_missing;
-    tx->commit();
+  // Without a tracking feed erpd sees no scans at all: a missing one says nothing of the parcel.
+  if (settings->config.tracking_feed) {
+    sweep_pickups(*settings, now, report);
+    sweep_in_transit(*settings, now, report);
   }
+  sweep_after_sale(*settings, now, report);
   return report;
+}
+
+void DeadlineService::sweep_pickups(const Settings&, Instant now, SweepReport& report) {
+  std::optional<store::DeadlineCursor> after;
+  for (;;) {
+    const auto page = store_.pickups_due(now, after, kSweepPage);
+    for (const auto& d : page) {
+      auto tx = store_.begin();
+      if (raise(*tx,
+                alert(d, kAlertPickupMissing, d.pickup_rule,
+                      "no pickup scan yet; it was due at " + format_cst(*d.pickup_due)),
+                now))
+        ++report.pickup_missing;
+      tx->commit();
+    }
+    if (page.size() < static_cast<std::size_t>(kSweepPage)) return;
+    after = store::DeadlineCursor{*page.back().pickup_due, page.back().key};
+  }
+}
+
+void DeadlineService::sweep_in_transit(const Settings& settings, Instant now, SweepReport& report) {
+  // The shortest quiet time any notice allows; each parcel is then judged by its own (S3, S9).
+  int hours = daemon::deadline::kFirstHubHours;
+  for (const auto& w : settings.calendar.windows)
+    if (w.first_hub_hours) hours = std::min(hours, *w.first_hub_hours);
+  std::optional<store::DeadlineCursor> after;
+  for (;;) {
+    const auto page = store_.in_transit_quiet(now - std::chrono::hours{hours}, after, kSweepPage);
+    for (const auto& d : page) {
+      auto tx = store_.begin();
+      const auto stored = store_.get_order(*tx, d.key);
+      if (!stored) continue;
+      if (const auto sign = fake_shipping_sign(settings, *stored, d, now)) {
+        if (raise(*tx, alert(d, kAlertFakeShipping, "S3", *sign), now)) ++report.fake_shipping;
+      }
+      tx->commit();
+    }
+    if (page.size() < static_cast<std::size_t>(kSweepPage)) return;
+    after = store::DeadlineCursor{*page.back().last_tracking_at, page.back().key};
+  }
+}
+
+void DeadlineService::sweep_after_sale(const Settings& settings, Instant now, SweepReport& report) {
+  Instant after_due = Instant::min();
+  std::int64_t after_id = 0;
+  for (;;) {
+    const auto page = store_.after_sale_due(now + settings.config.at_risk_before, after_due, after_id, kSweepPage);
+    for (const auto& t : page) {
+      store::NewAlert a;
+      a.kind = kAlertAfterSaleDue;
+      a.subject = after_sale_subject(t);
+      a.key = t.key;
+      a.rule_id = t.rule_id;
+      a.message = t.step + " of line " + t.line_id + " is the merchant's to answer by " + format_cst(t.due_at) +
+                  " CST (" + t.window + ")";
+      a.detail = {{"line_id", t.line_id},
+                  {"step", t.step},
+                  {"started_at", format_rfc3339(t.started_at)},
+                  {"due_at", format_rfc3339(t.due_at)},
+                  {"window", t.window}};
+      auto tx = store_.begin();
+      if (raise(*tx, a, now)) ++report.after_sale_due;
+      tx->commit();
+    }
+    if (page.size() < static_cast<std::size_t>(kSweepPage)) return;
+    after_due = page.back().due_at;
+    after_id = page.back().id;
+  }
+}
+
+std::optional<std::string> DeadlineService::fake_shipping_sign(const Settings& settings,
+                                                               const store::StoredOrder& stored,
+                                                               const OrderDeadline& d, Instant now) const {
+  if (!d.picked_up_at) return std::nullopt;
+  const sdk::Order& order = stored.order;
+  const auto* window = order.paid_at ? settings.calendar.window_for(order.platform, *order.paid_at) : nullptr;
+  // S9: in a holiday window a slow first leg or a quiet parcel is no sign of fake shipping.
+  if (window && window->stall_relaxed) return std::nullopt;
+  const int hours = window && window->first_hub_hours ? *window->first_hub_hours : daemon::deadline::kFirstHubHours;
+  const auto limit = std::chrono::hours{hours};
+  const std::string h = std::to_string(hours) + " h";
+  if (d.first_hub_at) {
+    if (*d.first_hub_at > *d.picked_up_at + limit)
+      return "first sorting centre reached more than " + h + " after pickup (" + format_cst(*d.picked_up_at) +
+             " -> " + format_cst(*d.first_hub_at) + ")";
+  } else if (settings.config.tracking_feed && now > *d.picked_up_at + limit) {
+    return "no sorting centre " + h + " after the pickup at " + format_cst(*d.picked_up_at);
+  }
+  if (settings.config.tracking_feed && !d.delivered_at && d.last_tracking_at && now > *d.last_tracking_at + limit)
+    return "no tracking update for " + h + " in transit (last at " + format_cst(*d.last_tracking_at) + ")";
+  return std::nullopt;
 }
 
 sdk::Result<OrderDeadline> DeadlineService::report(const store::DeadlineReport& r, Instant now) {
@@ -231,27 +330,40 @@ sdk::Result<OrderDeadline> DeadlineService::track(const store::TrackingEvent& ev
   if (!stored) return sdk::fail(sdk::ErrorCode::not_found, "order " + event.key.to_string() + " not found");
   store_.add_tracking_event(*tx, event);
   auto d = decide(*stored, store_.get_deadline(event.key), now);
-  if (event.kind == "pickup" && (!d.picked_up_at || event.at < *d.picked_up_at)) d.picked_up_at = event.at;
-  if ((event.kind == "hub_arrival" || event.kind == "hub_departure") && (!d.first_hub_at || event.at < *d.first_hub_at)) {
-    d.first_hub_at = event.at;
-    // S3: pickup to the first sorting centre within 24 h, unless a holiday window relaxes the
-    // stall signals for orders paid in it (S9).
-    const auto settings = current();
-    const auto* window =
-        stored->order.paid_at ? settings->calendar.window_for(stored->order.platform, *stored->order.paid_at) : nullptr;
-    const bool relaxed = window && window->stall_relaxed;
-    if (d.picked_up_at && *d.first_hub_at > *d.picked_up_at + kFirstHubHours && !relaxed) {
-      store_.raise_alert(*tx, alert(d, kAlertFakeShipping, "S3",
-                                    "first sorting centre reached more than 24 h after pickup (" +
-                                        format_cst(*d.picked_up_at) + " -> " + format_cst(*d.first_hub_at) + ")"),
-                         now);
-    }
-  }
+  auto earliest = [&](std::optional<Instant>& field) {
+    if (!field || event.at < *field) field = event.at;
+  };
+  if (event.kind == "pickup") earliest(d.picked_up_at);
+  if (event.kind == "hub_arrival" || event.kind == "hub_departure") earliest(d.first_hub_at);
+  if (event.kind == "delivered") earliest(d.delivered_at);
   if (!d.last_tracking_at || event.at > *d.last_tracking_at) d.last_tracking_at = event.at;
   store_.put_deadline(*tx, d);
   settle_alerts(*tx, d, now);
+  // S3 over the facts as they now stand: a late first sorting centre stays a sign for good; a
+  // quiet parcel's sign ends with this event.
+  if (const auto sign = fake_shipping_sign(*current(), *stored, d, now)) {
+    raise(*tx, alert(d, kAlertFakeShipping, "S3", *sign), now);
+  } else {
+    store_.clear_alert(*tx, kAlertFakeShipping, d.key.to_string(), now);
+  }
   tx->commit();
   return d;
+}
+
+sdk::Result<std::vector<store::AfterSaleTimer>> DeadlineService::after_sale(const AfterSaleStep& step, Instant now) {
+  auto tx = store_.begin();
+  const auto stored = store_.get_order(*tx, step.key);
+  if (!stored) return sdk::fail(sdk::ErrorCode::not_found, "order " + step.key.to_string() + " not found");
+  if (step.end) {
+    if (!after_sale_clock_.end(*tx, step.key, step.line_id, step.step, now))
+      return sdk::fail(sdk::ErrorCode::not_found,
+                       "line " + step.line_id + " has no running " + step.step + " timer");
+  } else {
+    auto started = after_sale_clock_.start(*tx, stored->order, step.line_id, step.step, step.at, current()->calendar);
+    if (!started) return std::move(started).error();
+  }
+  tx->commit();
+  return store_.after_sale_timers(step.key);
 }
 
 }  // namespace erp::daemon::workflows::deadline

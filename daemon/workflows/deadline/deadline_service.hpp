@@ -8,6 +8,12 @@
 //   tracking arrives (S2, S3)   -> pickup recorded; no first sorting centre within 24 h of
 //                                  pickup is a fake-shipping risk, except in a holiday window
 //                                  that relaxes it (S9)
+//   the clock moves, with a tracking feed (S2, S3, S9)
+//                               -> no pickup scan in time; a parcel in transit quiet for 24 h
+//   an after-sale step begins (S10) -> its response timer (after_sale_clock), alerted when the
+//                                  merchant owes it and it comes due
+// Every alert raised is also handed to Hooks::on_alert_raised in its transaction (the warehouse
+// webhook's outbox item).
 
 #include <functional>
 #include <memory>
@@ -18,6 +24,7 @@
 #include "deadline/ship_by.hpp"
 #include "erp/result.hpp"
 #include "store/store.hpp"
+#include "workflows/deadline/after_sale_clock.hpp"
 
 namespace erp::daemon::workflows::deadline {
 
@@ -39,12 +46,26 @@ struct Settings {
 struct Hooks {
   /// True for a 1-yuan reservation order (G1: it has no ship-by of its own).
   std::function<bool(const OrderKey&)> is_reservation;
+  /// An alert was raised, in the transaction that raised it (empty: nobody else is told).
+  std::function<void(store::Tx&, const store::NewAlert&, Instant)> on_alert_raised;
 };
 
+/// What one sweep moved or raised.
 struct SweepReport {
   int at_risk = 0;
   int late = 0;
   int pickup_missing = 0;
+  int fake_shipping = 0;
+  int after_sale_due = 0;
+};
+
+/// An after-sale step the order does not show (S10), from the API.
+struct AfterSaleStep {
+  OrderKey key;
+  std::string line_id;
+  std::string step;
+  Instant at{};
+  bool end = false;  ///< The step was answered: its timer ends.
 };
 
 class DeadlineService {
@@ -63,6 +84,8 @@ class DeadlineService {
   sdk::Result<store::OrderDeadline> report(const store::DeadlineReport& report, Instant now);
   /// S2, S3, S9: a tracking event of the order's parcel.
   sdk::Result<store::OrderDeadline> track(const store::TrackingEvent& event, Instant now);
+  /// S10: starts (or ends) an after-sale step's timer; the order's timers as they now stand.
+  sdk::Result<std::vector<store::AfterSaleTimer>> after_sale(const AfterSaleStep& step, Instant now);
 
  private:
   /// The settings in force, shared: the pipeline reads them for every order, a reload swaps them.
@@ -79,9 +102,20 @@ class DeadlineService {
   /// decide(), stored, with its holds and alerts settled: the whole of one order's decision.
   store::OrderDeadline settle(store::Tx& tx, const store::StoredOrder& order, std::optional<store::OrderDeadline> before,
                               Instant now);
+  /// Raises an alert and tells on_alert_raised when it is new; false when it was open already.
+  bool raise(store::Tx& tx, const store::NewAlert& alert, Instant now);
+  /// S3 over the tracking facts: whether the first sorting centre came (or has not come) too
+  /// long after the pickup, or the parcel has been quiet too long, unless the notice the order was
+  /// paid under relaxes stalls (S9). Empty: no sign.
+  std::optional<std::string> fake_shipping_sign(const Settings& settings, const store::StoredOrder& order,
+                                                const store::OrderDeadline& d, Instant now) const;
+  void sweep_pickups(const Settings& settings, Instant now, SweepReport& report);
+  void sweep_in_transit(const Settings& settings, Instant now, SweepReport& report);
+  void sweep_after_sale(const Settings& settings, Instant now, SweepReport& report);
 
   store::Store& store_;
   Hooks hooks_;
+  AfterSaleClock after_sale_clock_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Settings> settings_ = std::make_shared<Settings>();
 };

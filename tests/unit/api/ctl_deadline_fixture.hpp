@@ -28,7 +28,7 @@ struct DeadlineApi : ServedApi {
   static deadline::Settings settings() {
     auto loaded = erp::daemon::config::load_calendars(ERP_SOURCE_DIR "/config/calendars");
     REQUIRE(loaded.issues.empty());
-    REQUIRE(loaded.calendar.windows.size() == 2);
+    REQUIRE(loaded.calendar.windows.size() == 3);
     deadline::Settings s;
     s.calendar = std::move(loaded.calendar);
     return s;

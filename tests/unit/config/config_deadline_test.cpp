@@ -102,6 +102,7 @@ TEST_CASE("S1 workflows.deadlines defaults and promised per shop") {
     CHECK(result.config->workflows.deadlines.at_risk_before == 4h);
     CHECK(result.config->workflows.deadlines.warehouse_lead == 2h);
     CHECK(result.config->workflows.deadlines.sweep_every == 1min);
+    CHECK_FALSE(result.config->workflows.deadlines.tracking_feed);  // S2: no feed, no pickup alerts
     CHECK(result.config->calendar.windows.empty());
     for (const auto& shop : result.config->shops) CHECK(shop.deadlines == ShopDeadlines{});
 
@@ -124,6 +125,7 @@ workflows:
     at_risk_before: 6h
     warehouse_lead: 0s
     sweep_every: 30s
+    tracking_feed: true
 )")),
                                      dir / "erpd.yaml");
     INFO(all_issues(result));
@@ -134,6 +136,7 @@ workflows:
     CHECK(d.at_risk_before == 6h);
     CHECK(d.warehouse_lead == 0s);
     CHECK(d.sweep_every == 30s);
+    CHECK(d.tracking_feed);
     REQUIRE(result.config->shops.size() == 2);
     CHECK(result.config->shops[0].deadlines.promised == 24h);
     CHECK(result.config->shops[1].deadlines.promised == std::nullopt);
@@ -146,7 +149,7 @@ workflows:
     INFO(all_issues(result));
     REQUIRE(result.config);
     CHECK(result.config->workflows.deadlines.calendars == kShippedCalendars.lexically_normal());
-    CHECK(result.config->calendar.windows.size() == 2);
+    CHECK(result.config->calendar.windows.size() == 3);
   }
 }
 
@@ -418,7 +421,7 @@ TEST_CASE("deadlines: the example config loads the shipped calendars and documen
   DeadlineConfig expected;
   expected.calendars = kShippedCalendars.lexically_normal();
   CHECK(result.config->workflows.deadlines == expected);
-  CHECK(result.config->calendar.windows.size() == 2);
+  CHECK(result.config->calendar.windows.size() == 3);
   for (const auto& shop : result.config->shops) CHECK(shop.deadlines == ShopDeadlines{});
 
   // The commented examples, uncommented, are valid: workflows.deadlines and a Tmall shop's map.
@@ -445,7 +448,7 @@ TEST_CASE("deadlines: the demo config names the shipped calendars") {
   INFO(all_issues(result));
   REQUIRE(result.config);
   CHECK(result.config->workflows.deadlines.calendars == kShippedCalendars.lexically_normal());
-  CHECK(result.config->calendar.windows.size() == 2);
+  CHECK(result.config->calendar.windows.size() == 3);
 }
 
 }  // namespace

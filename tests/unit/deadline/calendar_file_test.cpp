@@ -48,7 +48,7 @@ ship_by_rule: S7
 
 TEST_CASE("S5 the shipped calendars load without a problem, one notice per file") {
   const auto calendar = shipped_calendars();
-  REQUIRE(calendar.windows.size() == 2);
+  REQUIRE(calendar.windows.size() == 3);
   const auto& y2023 = notice(calendar, "tmall-2023-spring-festival");
   CHECK(y2023.paid.from == cst("2023-01-14 00:00:00"));
   CHECK(y2023.paid.until == cst("2023-01-29 23:59:59"));
@@ -153,4 +153,39 @@ paid: {from: "2025-02-04 23:59:59", until: "2025-02-10 23:59:59"}
   CHECK(has(all, "b.yaml:1: paid: overlaps the paid window of tmall-2025-spring-festival"));
   CHECK(has(all, "c.yaml:1: id: 'tmall-2025-spring-festival' is the id of"));
   CHECK(load_calendars(dir / "missing").calendar.windows.empty());
+}
+
+TEST_CASE("S2 S3 Douyin's sale-event rules ship as its standing rules: 24 h to the pickup scan, 24 h to the first sorting centre") {
+  const auto calendar = shipped_calendars();
+  const auto& douyin = notice(calendar, "douyin-sale-event-rules");
+  CHECK(douyin.standing);
+  CHECK(douyin.platforms == std::vector<std::string>{"douyin"});
+  CHECK(douyin.pickup_hours == 24);
+  CHECK(douyin.first_hub_hours == 24);
+  // In force for any Douyin order, paid any time; never for a Tmall one.
+  CHECK(calendar.window_for("douyin", cst("2023-03-08 12:00:00")) == &douyin);
+  CHECK(calendar.window_for("douyin", cst("2031-01-01 00:00:00")) == &douyin);
+  CHECK(calendar.window_for("tmall", cst("2031-01-01 00:00:00")) == nullptr);
+}
+
+TEST_CASE("S5 a dated notice goes before the platform's standing rules; standing rules carry nothing dated") {
+  TempDir dir("erp-calendars");
+  std::ofstream(dir / "rules.yaml") << "id: tm-rules\nplatforms: [tmall]\nstanding: true\npickup_hours: 36\n";
+  std::ofstream(dir / "window.yaml") << kGood;
+  const auto loaded = load_calendars(dir.path());
+  REQUIRE(loaded.issues.empty());
+  CHECK(loaded.calendar.window_for("tmall", cst("2025-01-20 00:00:00"))->id == "tmall-2025-spring-festival");
+  CHECK(loaded.calendar.window_for("tmall", cst("2025-01-19 23:59:59"))->id == "tm-rules");
+  CHECK(loaded.calendar.window_for("tmall", cst("2025-01-19 23:59:59"))->pickup_hours == 36);
+
+  CHECK(has(problems("id: x\nplatforms: [tmall]\nstanding: true\nship_by: \"2025-02-06 23:59:59\"\n"),
+            "4: ship_by: needs a paid window"));
+  CHECK(has(problems("id: x\nplatforms: [tmall]\nstanding: true\npaid: {from: \"2025-01-20 00:00:00\", until: "
+                     "\"2025-02-04 23:59:59\"}\n"),
+            "4: paid: is not for standing rules"));
+  CHECK(has(problems("id: x\nplatforms: [tmall]\nstanding: true\nfirst_hub_hours: 500\n"), "must be 1 to 240 hours"));
+  std::ofstream(dir / "rules2.yaml") << "id: tm-rules-2\nplatforms: [tmall]\nstanding: true\n";
+  std::vector<std::string> all;
+  for (const auto& issue : load_calendars(dir.path()).issues) all.push_back(issue.to_string());
+  CHECK(has(all, "rules2.yaml:1: platforms: names a platform tm-rules"));
 }

@@ -13,6 +13,7 @@
 
 using namespace erp;
 using namespace erp::test;
+using daemon::store::DeadlineCursor;
 using daemon::store::DeadlineReport;
 using daemon::store::DeadlineState;
 using daemon::store::DropshipLine;
@@ -297,10 +298,17 @@ TEST_CASE("S1/S2 the sweep's walks read their partial indexes in order, without 
   CHECK(both.find("TEMP B-TREE") == std::string::npos);
   const auto pickups = plan_of(
       "SELECT d.order_row FROM order_deadlines d WHERE d.state = 'shipped' AND d.picked_up_at IS NULL "
-      "AND d.pickup_due <= ?1 ORDER BY d.pickup_due, d.order_row LIMIT ?2");
+      "AND d.pickup_due <= ?1 AND (d.pickup_due, d.order_row) > (?3, ?4) ORDER BY d.pickup_due, d.order_row LIMIT ?2");
   CAPTURE(pickups);
   CHECK(pickups.find("order_deadlines_pickup_due") != std::string::npos);
   CHECK(pickups.find("TEMP B-TREE") == std::string::npos);
+  const auto quiet = plan_of(
+      "SELECT d.order_row FROM order_deadlines d WHERE d.state = 'shipped' AND d.picked_up_at IS NOT NULL "
+      "AND d.delivered_at IS NULL AND d.last_tracking_at <= ?1 AND (d.last_tracking_at, d.order_row) > (?3, ?4) "
+      "ORDER BY d.last_tracking_at, d.order_row LIMIT ?2");
+  CAPTURE(quiet);
+  CHECK(quiet.find("order_deadlines_in_transit") != std::string::npos);
+  CHECK(quiet.find("TEMP B-TREE") == std::string::npos);
 }
 
 TEST_CASE("S2 pickups_due lists shipped orders with no pickup scan by due time") {
@@ -320,12 +328,18 @@ TEST_CASE("S2 pickups_due lists shipped orders with no pickup scan by due time")
   const auto by = at("2026-11-12T03:00:00Z");
   using V = std::vector<std::string>;
   CHECK(ids_of(store->pickups_due(by)) == V{"p-1", "p-1b", "p-2"});
-  CHECK(ids_of(store->pickups_due(by, 2)) == V{"p-1", "p-1b"});
-  CHECK(ids_of(store->pickups_due(by, 0)) == V{"p-1"});
+  CHECK(ids_of(store->pickups_due(by, std::nullopt, 2)) == V{"p-1", "p-1b"});
+  CHECK(ids_of(store->pickups_due(by, std::nullopt, 0)) == V{"p-1"});
+  // Paged: the next page starts after the cursor, ties in store order.
+  const auto first = store->pickups_due(by, std::nullopt, 1);
+  REQUIRE(first.size() == 1);
+  const DeadlineCursor cursor{*first[0].pickup_due, first[0].key};
+  CHECK(ids_of(store->pickups_due(by, cursor, 1)) == V{"p-1b"});
+  CHECK(ids_of(store->pickups_due(by, cursor, 5)) == V{"p-1b", "p-2"});
   CHECK(ids_of(store->pickups_due(at("2026-11-12T06:00:00Z"))) == V{"p-1", "p-1b", "p-2", "p-later"});
   CHECK(store->pickups_due(at("2026-11-12T00:59:59.999Z")).empty());
 
-  const auto rows = store->pickups_due(by, 1);
+  const auto rows = store->pickups_due(by, std::nullopt, 1);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].pickup_due == at("2026-11-12T01:00:00Z"));
   CHECK(rows[0].pickup_rule == "S2");

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "unit/store/store_fixture.hpp"
+#include "warehouse/alert_webhook.hpp"
+
 using namespace erp;
 using namespace erp::daemon;
 
@@ -223,4 +226,37 @@ TEST_CASE("unlock without a webhook url is a config error, not a silent success"
   auto r = connector.unlock(intercept_request("warehouse.unlock:7"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code == sdk::ErrorCode::config_error);
+}
+
+TEST_CASE("a deadline alert reaches the warehouse's webhook once, as its kind, with its order and rule") {
+  using namespace std::chrono_literals;
+  test::TempDir dir;
+  auto store = test::open_store(dir / "erpd.db");
+  const auto order = test::sample_order("7001");
+  const sdk::Instant now{std::chrono::milliseconds{1'700'000'000'000}};
+  store::NewAlert alert{"deadline.at_risk", test::key_of(order).to_string(), test::key_of(order), "S7",
+                        "not shipped, and due at 2024-02-19 23:59:59", {{"ship_by", "2024-02-19T15:59:59Z"}}};
+  {
+    auto tx = store->begin();
+    store->upsert_order(*tx, order, now);
+    warehouse::enqueue_alert(*store, *tx, alert, now);
+    warehouse::enqueue_alert(*store, *tx, alert, now);  // the same raising, queued twice: one item
+    tx->commit();
+  }
+  const auto items = store->claim_due(now + 1s, 10);
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].kind == warehouse::kAlertKind);
+
+  Setup s;
+  warehouse::AlertWebhookHandler handler(std::make_shared<warehouse::WebhookConnector>(Setup::make_config({}), s.http));
+  REQUIRE(handler.execute(items[0]).ok());
+  CHECK(header(s.http->last, "X-Erpd-Event") == "deadline.at_risk");
+  CHECK(header(s.http->last, "Idempotency-Key") == items[0].idempotency_key);
+  const auto body = nlohmann::json::parse(s.http->last.body);
+  CHECK(body["event"] == "deadline.at_risk");
+  CHECK(body["alert"]["rule"] == "S7");
+  CHECK(body["alert"]["order"]["order_id"] == "7001");
+  CHECK(body["alert"]["detail"]["ship_by"] == "2024-02-19T15:59:59Z");
+  s.http->status = 503;
+  CHECK(handler.execute(items[0]).error().code == sdk::ErrorCode::transient);  // the outbox retries
 }
