@@ -1,7 +1,8 @@
 // Issue [8/10] proof, end to end: erpd syncing a Douyin shop from platform-sim. Douyin gives each
 // order its ship-by (exp_ship_time, S1); erpd raises "at risk" within the lead time, clears it
-// when Douyin moves the deadline (push tag 126's change, read by the sync), and brings a hold's
-// release forward so it never makes the order late, marking it urgent.
+// when Douyin moves the deadline (push tag 126's change, read by the sync), tells the warehouse's
+// webhook of the alert once, and brings a hold's release forward so it never makes the order late,
+// marking it urgent.
 
 #include <doctest/doctest.h>
 
@@ -38,7 +39,8 @@ TEST_CASE("S1 Douyin's exp_ship_time is the ship-by; at risk inside the lead, cl
   REQUIRE(sim.start());
   sim_admin(sim, "POST", "/admin/scenario?name=shops.yaml", "shops:\n" + douyin_scenario_shop(kShop));
   TempDir dir;
-  ConfigOptions options;
+  WebhookReceiver warehouse;
+  ConfigOptions options = with_webhook(warehouse.url());
   options.shops_yaml = douyin_shop_yaml(sim, kShop);
   options.extra_yaml = douyin_sync_yaml("1d", "2h") +
                        "workflows:\n  release_delay: 3h\n  deadlines:\n    at_risk_before: 4h\n"
@@ -69,6 +71,22 @@ TEST_CASE("S1 Douyin's exp_ship_time is the ship-by; at risk inside the lead, cl
   CHECK(at_risk_alert(dir, soon_key));
   CHECK(order(later_key)["deadline"]["state"] == "open");
   CHECK_FALSE(at_risk_alert(dir, later_key));
+
+  // The warehouse's webhook hears of the alert as event deadline.at_risk, once however many
+  // sweeps (one a second here) find the order still at risk.
+  auto at_risk_posts = [&] {
+    std::vector<json> out;
+    for (const auto& r : warehouse.requests())
+      if (r.event == "deadline.at_risk") out.push_back(json::parse(r.body));
+    return out;
+  };
+  REQUIRE_MESSAGE(eventually([&] { return at_risk_posts().size() == 1; }, 10s), log_tail(erpd));
+  std::this_thread::sleep_for(2500ms);
+  const auto posts = at_risk_posts();
+  REQUIRE(posts.size() == 1);
+  CHECK(posts[0]["alert"]["subject"] == soon_key);
+  CHECK(posts[0]["alert"]["rule"] == "S1");
+  CHECK(posts[0]["alert"]["order"]["order_id"] == soon);
 
   // The 3 h release delay would end after ship-by minus the 2 h warehouse lead: it is brought
   // forward, and the order goes to the warehouse marked urgent (holds never cause lateness).

@@ -895,3 +895,50 @@ TEST_CASE("S2 erpctl deadline track records a pickup") {
   REQUIRE(shown["tracking"].size() == 2);
   CHECK(shown["tracking"][0]["kind"] == "pickup");
 }
+
+TEST_CASE("S10 erpctl deadline after-sale starts and ends a step's timer through the API") {
+  DeadlineSetup ctl;
+  auto order = deadline_order("8101", "2024-01-28T02:00:00Z", erp::sdk::OrderStatus::shipped);
+  for (auto& line : order.lines) line.shipped_at = *parse_rfc3339("2024-01-29T02:00:00Z");
+  ctl.api.seed(order, *parse_rfc3339("2024-01-29T02:00:01Z"));
+  const std::string line = order.lines.at(0).line_id;
+
+  // Usage errors are caught before anything is asked.
+  CHECK(ctl({"deadline", "after-sale", "8101", "--step", "buyer_amend"}).exit_code == 2);  // no --line
+  const auto bad_step = ctl({"deadline", "after-sale", "8101", "--line", line, "--step", "shrug"});
+  CHECK(bad_step.exit_code == 2);
+  CHECK(has(bad_step.err, "exchange_auto_confirm (not 'shrug')"));
+
+  // A returned parcel arrived in the 2024 window: the merchant has 15 days to confirm it.
+  const auto started = ctl({"deadline", "after-sale", "8101", "--line", line, "--step", "merchant_confirm_return",
+                            "--at", "2024-02-03 10:00:00"});
+  REQUIRE_MESSAGE(started.exit_code == 0, started.err);
+  CHECK(started.out.find("Started: merchant_confirm_return of line " + line + " (S10).\ntmall/s1/8101\n") == 0);
+  const auto row = row_with(started.out, "tmall-2024-spring-festival");  // the table's one row
+  CHECK(has(row, "merchant_confirm_return"));
+  CHECK(has(row, " merchant "));
+  CHECK(has(row, "2024-02-03 10:00:00"));
+  CHECK(has(row, "2024-02-18 10:00:00"));
+  CHECK(has(row, "tmall-2024-spring-festival"));
+
+  // After the window the platform's everyday timeouts apply, which erpd does not know: refused.
+  const auto outside = ctl({"deadline", "after-sale", "8101", "--line", line, "--step", "buyer_amend", "--at",
+                            "2024-02-17 00:00:00"});
+  CHECK(outside.exit_code == 1);
+  CHECK(has(outside.err, "no holiday notice of tmall gives buyer_amend a response time then (S10)"));
+
+  const json shown = json::parse(ctl({"deadline", "show", "8101", "--json"}).out);
+  REQUIRE(shown["after_sale"].size() == 1);
+  CHECK(shown["after_sale"][0]["due_at"] == "2024-02-18T02:00:00Z");
+  CHECK(shown["after_sale"][0]["owed_by"] == "merchant");
+  CHECK(has(ctl({"deadline", "show", "8101"}).out, "After-sale timers (S10):"));
+
+  const auto ended =
+      ctl({"deadline", "after-sale", "8101", "--line", line, "--step", "merchant_confirm_return", "--end", "--json"});
+  REQUIRE_MESSAGE(ended.exit_code == 0, ended.err);
+  CHECK_FALSE(json::parse(ended.out)["after_sale"][0]["ended_at"].is_null());
+  const auto again = ctl({"deadline", "after-sale", "8101", "--line", line, "--step", "merchant_confirm_return", "--end"});
+  CHECK(again.exit_code == 1);
+  CHECK(has(again.err, "no running merchant_confirm_return timer"));
+  CHECK(has(ctl({"--help"}).out, "deadline after-sale ORDER --line L --step STEP [--at TIME] [--end]"));
+}
