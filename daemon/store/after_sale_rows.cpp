@@ -28,6 +28,9 @@ constexpr const char* kAfterSaleEnd =
   "SELECT t.id, o.platform, o.shop, o.order_id, t.line_id, t.step, t.started_at, t.due_at, t.rule_id, " \
   "t.holiday_window, t.merchant_owes, t.ended_at FROM after_sale_timers t JOIN orders o ON o.id = t.order_row "
 constexpr const char* kAfterSaleOfOrder = ERP_STORE_AFTER_SALE_SELECT "WHERE t.order_row = ?1 ORDER BY t.id";
+// Spelled as the partial index after_sale_timers_running is: one index probe per order.
+constexpr const char* kAfterSaleRunningOfOrder =
+    ERP_STORE_AFTER_SALE_SELECT "WHERE t.order_row = ?1 AND t.ended_at IS NULL ORDER BY t.id";
 // Spelled as the partial index after_sale_timers_due is, so the planner can use it.
 constexpr const char* kAfterSaleDue = ERP_STORE_AFTER_SALE_SELECT
     "WHERE t.ended_at IS NULL AND t.merchant_owes = 1 AND t.due_at <= ?1 AND (t.due_at, t.id) > (?2, ?3) "
@@ -98,6 +101,15 @@ std::vector<AfterSaleTimer> Store::after_sale_timers(const OrderKey& key) {
   const auto row = find_order_row(key);
   if (!row) return {};
   Use select(statement(kAfterSaleOfOrder));
+  select->bind(1, *row);
+  return read_after_sale_rows(*select);
+}
+
+std::vector<AfterSaleTimer> Store::running_after_sale_timers(const OrderKey& key) {
+  std::lock_guard lock(mutex_);
+  const auto row = find_order_row(key);
+  if (!row) return {};
+  Use select(statement(kAfterSaleRunningOfOrder));
   select->bind(1, *row);
   return read_after_sale_rows(*select);
 }

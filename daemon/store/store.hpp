@@ -342,6 +342,9 @@ class Store {
                             Instant now);
   /// The order's timers, running and ended, oldest first.
   std::vector<AfterSaleTimer> after_sale_timers(const OrderKey& key);
+  /// The order's running timers only, oldest first (one index probe: the pipeline asks for every
+  /// order version).
+  std::vector<AfterSaleTimer> running_after_sale_timers(const OrderKey& key);
   /// Running timers the merchant owes that are due at or before `by`, earliest first, from after
   /// the timer `after_id` (0: from the start) in (due_at, id) order.
   std::vector<AfterSaleTimer> after_sale_due(Instant by, Instant after_due, std::int64_t after_id, int limit = 1000);

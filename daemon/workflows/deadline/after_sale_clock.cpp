@@ -48,10 +48,21 @@ std::optional<store::AfterSaleTimer> AfterSaleClock::timer_for(const sdk::Order&
 void AfterSaleClock::on_order_changed(store::Tx& tx, const sdk::Order& order,
                                       const daemon::deadline::Calendar& calendar, store::Instant now) {
   const OrderKey key{order.platform, order.shop, order.order_id};
+  // Most orders have no refund and no timer: this one read is all they cost.
+  const auto running = store_.running_after_sale_timers(key);
   for (const auto& line : order.lines) {
+    auto runs = [&](std::string_view step) {
+      return std::any_of(running.begin(), running.end(), [&](const store::AfterSaleTimer& t) {
+        return t.line_id == line.line_id && t.step == step;
+      });
+    };
     auto begin = [&](std::string_view step) {
+      if (runs(step)) return;  // the same request, seen again
       if (auto t = timer_for(order, line.line_id, std::string(step), order.modified_at, calendar))
         store_.start_after_sale_timer(tx, *t);
+    };
+    auto stop = [&](std::string_view step) {
+      if (runs(step)) end(tx, key, line.line_id, std::string(step), now);
     };
     switch (line.refund_status) {
       case sdk::RefundStatus::requested:
@@ -59,13 +70,13 @@ void AfterSaleClock::on_order_changed(store::Tx& tx, const sdk::Order& order,
         if (line_shipped(line)) begin(kMerchantResponse);
         break;
       case sdk::RefundStatus::in_progress:
-        end(tx, key, line.line_id, std::string(kMerchantResponse), now);
+        stop(kMerchantResponse);
         if (line_shipped(line)) begin(kBuyerReturnInfo);
         break;
       case sdk::RefundStatus::none:
       case sdk::RefundStatus::refunded:
       case sdk::RefundStatus::closed:
-        for (const char* step : daemon::deadline::kAfterSaleSteps) end(tx, key, line.line_id, step, now);
+        for (const char* step : daemon::deadline::kAfterSaleSteps) stop(step);
         break;
     }
   }
