@@ -242,6 +242,29 @@ if grep -q 13900001111 build/demo/erpd.log build/demo/erpd.db*; then
   echo "demo: the receiver's phone number reached erpd's log or database" >&2; exit 1
 fi
 
+step "deadlines (S1, S4): every order carries its ship-by and the rule that set it; Douyin's due in 2 h is at risk at once"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - at: "+0s"
+    shop: gen-douyin-1
+    type: order
+    order_id: "6920000000000000301"
+    paid: true
+    exp_ship_hours: 2
+    skus:
+      - {sku_order_id: "6920000000000000302", sku_id: "1001", code: CUP-RED, product_name: 保温杯, qty: 1, price: "59.00"}
+YAML
+duekey=douyin/gen-douyin-1/6920000000000000301
+at_risk() { json alerts | grep -q '"subject": *"'"$duekey"'"'; }
+wait_for 10 "the Douyin order due in 2 h to be at risk" at_risk
+ctl deadline show "$duekey"
+ctl alerts
+echo "the buyer asks to wait three days; the platform approved the report (S4):"
+ctl deadline report "$duekey" --kind buyer_delay --move-to "$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)" \
+  --note "the buyer is away until the weekend"
+echo "the Tmall order shipped above: its pickup clock (S2), stopped by the carrier's first scan:"
+ctl deadline track "$key" --waybill "SF$order" --kind pickup --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --source carrier:sf
+
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
   echo "  $erpctl --config $config orders list --shop gen-tmall-1"

@@ -18,17 +18,6 @@ constexpr std::array<const char*, 5> kTrackingKinds{"pickup", "hub_arrival", "hu
 constexpr std::array<const char*, 5> kAfterSaleSteps{"merchant_response_shipped", "merchant_confirm_return",
                                                      "buyer_amend", "buyer_return_info", "exchange_auto_confirm"};
 
-const json& field(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  const auto it = object.find(key);
-  return it == object.end() ? null : *it;
-}
-
-std::size_t count(const json& array) { return array.is_array() ? array.size() : 0; }
-
-std::string or_dash(std::string value) { return value.empty() ? "-" : value; }
-
 std::string option(const DeadlineArgs& args, const std::string& name) {
   const auto it = args.options.find(name);
   return it == args.options.end() ? std::string() : it->second;

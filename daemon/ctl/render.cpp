@@ -12,21 +12,10 @@ namespace {
 
 using nlohmann::json;
 
-const json& field(const json& object, const char* key) {
-  static const json null;
-  if (!object.is_object()) return null;
-  auto it = object.find(key);
-  return it == object.end() ? null : *it;
-}
-
-std::string or_dash(std::string value) { return value.empty() ? "-" : value; }
-
 std::string yuan(const json& fen) {
   if (!fen.is_number_integer()) return "-";
   return sdk::format_yuan(sdk::Money{fen.get<std::int64_t>()});
 }
-
-std::size_t count(const json& array) { return array.is_array() ? array.size() : 0; }
 
 // The daemon's view of an order in a few words: released, held by what, or waiting.
 std::string order_state(const json& order) {
@@ -53,6 +42,17 @@ std::string line(const std::string& label, const std::string& value) {
 }
 
 }  // namespace
+
+const json& field(const json& object, const char* key) {
+  static const json null;
+  if (!object.is_object()) return null;
+  const auto it = object.find(key);
+  return it == object.end() ? null : *it;
+}
+
+std::string or_dash(std::string value) { return value.empty() ? "-" : value; }
+
+std::size_t count(const json& array) { return array.is_array() ? array.size() : 0; }
 
 std::string text(const json& object, const char* key) {
   const json& v = field(object, key);

@@ -9,6 +9,12 @@ namespace erp::daemon::ctl {
 
 /// A field as text: strings as they are, numbers and booleans written out, null/missing "".
 std::string text(const nlohmann::json& object, const char* key);
+/// object[key], or null when the object or the key is missing.
+const nlohmann::json& field(const nlohmann::json& object, const char* key);
+/// "-" for an empty value.
+std::string or_dash(std::string value);
+/// The array's size; 0 for anything else.
+std::size_t count(const nlohmann::json& array);
 
 /// An RFC 3339 instant from the API as China Standard Time for people; "-" when null/missing.
 std::string local_time(const nlohmann::json& value);
