@@ -275,12 +275,7 @@ TEST_CASE("S1/S2 the sweep's walks read their partial indexes in order, without 
   auto store = open_store(dir / "erpd.db");
   auto tx = store->begin();
   auto& db = tx->db();
-  auto plan_of = [&](const std::string& sql) {
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
-    std::string out;
-    while (plan.executeStep()) out += plan.getColumn(3).getString() + "\n";
-    return out;
-  };
+  auto plan_of = [&](const std::string& sql) { return query_plan(db, sql); };
   // The statements as daemon/store/deadline_rows.cpp spells them (without the join to orders).
   const auto one = plan_of(
       "SELECT d.order_row FROM order_deadlines d WHERE d.state = 'open' AND d.ship_by <= ?1 "

@@ -834,12 +834,7 @@ TEST_CASE("dropship: the lookups walk their indexes, not the whole table") {
   auto store = open_store(dir / "erpd.db");
   auto tx = store->begin();
   auto& db = tx->db();
-  auto plan_of = [&](const std::string& sql) {
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
-    std::string out;
-    while (plan.executeStep()) out += plan.getColumn(3).getString() + "\n";
-    return out;
-  };
+  auto plan_of = [&](const std::string& sql) { return query_plan(db, sql); };
   // The statements as daemon/store/dropship_rows.cpp spells them: the partial indexes are used only
   // when a query repeats their WHERE terms. The live line uses the partial unique index.
   const auto live = plan_of(

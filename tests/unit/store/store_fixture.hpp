@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string>
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
 #include "core/order_json.hpp"
 #include "core/time_format.hpp"
 #include "store/store.hpp"
@@ -68,6 +71,15 @@ inline sdk::Order sample_order(const std::string& order_id, const std::string& s
 }
 
 inline OrderKey key_of(const sdk::Order& o) { return OrderKey{o.platform, o.shop, o.order_id}; }
+
+/// SQLite's plan for `sql`, one step per line ("SEARCH d USING INDEX ..."): what the tests that
+/// prove a query walks its index read.
+inline std::string query_plan(SQLite::Database& db, const std::string& sql) {
+  SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
+  std::string out;
+  while (plan.executeStep()) out += plan.getColumn(3).getString() + "\n";
+  return out;
+}
 
 /// Orders have no operator==; the full JSON (with ciphertext) covers every field.
 inline bool same_order(const sdk::Order& a, const sdk::Order& b) {
