@@ -378,7 +378,8 @@ struct OrderDeadline {
   std::optional<Instant> first_hub_at;      ///< First sorting centre reached or left (S3).
   std::optional<Instant> last_tracking_at;  ///< Latest tracking event of any kind (S9 stalls).
   std::optional<Instant> delivered_at;      ///< Delivered: the parcel is no longer watched.
-  Instant updated_at{};
+  Instant updated_at{};  ///< When the deadline last changed.
+  friend bool operator==(const OrderDeadline&, const OrderDeadline&) = default;
 };
 
 /// Where a paged walk over deadlines stopped: the last row's time in the walk's order and its order.

@@ -85,11 +85,14 @@ engine::ShipByFacts DeadlineService::facts_of(const Settings& settings, const st
 }
 
 OrderDeadline DeadlineService::decide(const store::StoredOrder& stored, std::optional<OrderDeadline> before,
-                                      Instant now) {
+                                      bool new_report, Instant now) {
   const sdk::Order& order = stored.order;
   const auto settings = current();
   const auto facts = facts_of(*settings, stored);
   const auto ship = engine::compute_ship_by(facts, settings->calendar);
+  // Only a report ever sets rule S4, so an order decided before without one has none: the pipeline
+  // asks for every order version and need not read them.
+  const bool may_have_reports = new_report || !before || before->rule_id == "S4";
   OrderDeadline d = before.value_or(OrderDeadline{});
   d.key = OrderKey{order.platform, order.shop, order.order_id};
   d.ship_by = ship.deadline;
@@ -99,7 +102,7 @@ OrderDeadline DeadlineService::decide(const store::StoredOrder& stored, std::opt
   d.updated_at = now;
   bool waived = false;
   // S4: the latest approved report decides.
-  const auto reports = store_.deadline_reports(d.key);
+  const auto reports = may_have_reports ? store_.deadline_reports(d.key) : std::vector<store::DeadlineReport>{};
   if (!reports.empty()) {
     const auto& r = reports.back();
     d.rule_id = "S4";
@@ -133,21 +136,24 @@ OrderDeadline DeadlineService::decide(const store::StoredOrder& stored, std::opt
   return d;
 }
 
-void DeadlineService::settle_alerts(store::Tx& tx, const OrderDeadline& d, Instant now) {
+// An alert of a state is raised only while the order is in it and cleared as it leaves it, so
+// only a change of state (or of the pickup scan) has anything to clear.
+void DeadlineService::settle_alerts(store::Tx& tx, const OrderDeadline& d, const std::optional<OrderDeadline>& before,
+                                    Instant now) {
   const std::string subject = d.key.to_string();
   const std::string due = d.ship_by ? format_cst(*d.ship_by) : "";
+  const auto was = [&](DeadlineState state) { return before && before->state == state; };
   if (d.state == DeadlineState::at_risk) {
-    raise(tx, alert(d, kAlertAtRisk, d.rule_id, "not shipped, and due at " + due + " (" + d.reason + ")"),
-                       now);
-  } else {
+    raise(tx, alert(d, kAlertAtRisk, d.rule_id, "not shipped, and due at " + due + " (" + d.reason + ")"), now);
+  } else if (was(DeadlineState::at_risk)) {
     store_.clear_alert(tx, kAlertAtRisk, subject, now);
   }
   if (d.state == DeadlineState::late) {
     raise(tx, alert(d, kAlertLate, d.rule_id, "not shipped by " + due + " (" + d.reason + ")"), now);
-  } else {
+  } else if (was(DeadlineState::late)) {
     store_.clear_alert(tx, kAlertLate, subject, now);
   }
-  if (d.picked_up_at) store_.clear_alert(tx, kAlertPickupMissing, subject, now);
+  if (d.picked_up_at && before && !before->picked_up_at) store_.clear_alert(tx, kAlertPickupMissing, subject, now);
 }
 
 void DeadlineService::keep_holds_in_time(store::Tx& tx, const store::StoredOrder& stored, const OrderDeadline& d,
@@ -169,18 +175,25 @@ void DeadlineService::keep_holds_in_time(store::Tx& tx, const store::StoredOrder
   }
 }
 
-OrderDeadline DeadlineService::settle(store::Tx& tx, const store::StoredOrder& order, std::optional<OrderDeadline> before,
-                                      Instant now) {
-  const auto d = decide(order, std::move(before), now);
-  store_.put_deadline(tx, d);
-  settle_alerts(tx, d, now);
+OrderDeadline DeadlineService::settle(store::Tx& tx, const store::StoredOrder& order,
+                                      const std::optional<OrderDeadline>& before, bool new_report, Instant now) {
+  const auto d = decide(order, before, new_report, now);
+  // Most order versions change nothing of the deadline (a memo, a refetch): no write for them.
+  bool changed = !before;
+  if (before) {
+    auto same_time = *before;
+    same_time.updated_at = d.updated_at;
+    changed = !(same_time == d);
+  }
+  if (changed) store_.put_deadline(tx, d);
+  settle_alerts(tx, d, before, now);
   keep_holds_in_time(tx, order, d, now);
-  return d;
+  return changed ? d : *before;  // as stored
 }
 
 void DeadlineService::on_order_changed(store::Tx& tx, const store::StoredOrder& order, Instant now) {
   const OrderKey key{order.order.platform, order.order.shop, order.order.order_id};
-  settle(tx, order, store_.get_deadline(key), now);
+  settle(tx, order, store_.get_deadline(key), false, now);
   after_sale_clock_.on_order_changed(tx, order.order, current()->calendar, now);
 }
 
@@ -201,7 +214,7 @@ SweepReport DeadlineService::sweep(Instant now) {
       auto tx = store_.begin();
       const auto stored = store_.get_order(*tx, before.key);
       if (!stored) continue;
-      const auto d = settle(*tx, *stored, before, now);
+      const auto d = settle(*tx, *stored, before, false, now);
       tx->commit();
       if (d.state != before.state) ++counted;
     }
@@ -210,14 +223,14 @@ SweepReport DeadlineService::sweep(Instant now) {
   move({DeadlineState::open}, now + lead, report.at_risk);
   // Without a tracking feed erpd sees no scans at all: a missing one says nothing of the parcel.
   if (settings->config.tracking_feed) {
-    sweep_pickups(*settings, now, report);
+    sweep_pickups(now, report);
     sweep_in_transit(*settings, now, report);
   }
   sweep_after_sale(*settings, now, report);
   return report;
 }
 
-void DeadlineService::sweep_pickups(const Settings&, Instant now, SweepReport& report) {
+void DeadlineService::sweep_pickups(Instant now, SweepReport& report) {
   std::optional<store::DeadlineCursor> after;
   for (;;) {
     const auto page = store_.pickups_due(now, after, kSweepPage);
@@ -319,7 +332,7 @@ sdk::Result<OrderDeadline> DeadlineService::report(const store::DeadlineReport& 
   const auto stored = store_.get_order(*tx, r.key);
   if (!stored) return sdk::fail(sdk::ErrorCode::not_found, "order " + r.key.to_string() + " not found");
   store_.add_deadline_report(*tx, r);
-  const auto d = settle(*tx, *stored, store_.get_deadline(r.key), now);
+  const auto d = settle(*tx, *stored, store_.get_deadline(r.key), true, now);
   tx->commit();
   return d;
 }
@@ -329,7 +342,8 @@ sdk::Result<OrderDeadline> DeadlineService::track(const store::TrackingEvent& ev
   const auto stored = store_.get_order(*tx, event.key);
   if (!stored) return sdk::fail(sdk::ErrorCode::not_found, "order " + event.key.to_string() + " not found");
   store_.add_tracking_event(*tx, event);
-  auto d = decide(*stored, store_.get_deadline(event.key), now);
+  const auto before = store_.get_deadline(event.key);
+  auto d = decide(*stored, before, false, now);
   auto earliest = [&](std::optional<Instant>& field) {
     if (!field || event.at < *field) field = event.at;
   };
@@ -338,7 +352,7 @@ sdk::Result<OrderDeadline> DeadlineService::track(const store::TrackingEvent& ev
   if (event.kind == "delivered") earliest(d.delivered_at);
   if (!d.last_tracking_at || event.at > *d.last_tracking_at) d.last_tracking_at = event.at;
   store_.put_deadline(*tx, d);
-  settle_alerts(*tx, d, now);
+  settle_alerts(*tx, d, before, now);
   // S3 over the facts as they now stand: a late first sorting centre stays a sign for good; a
   // quiet parcel's sign ends with this event.
   if (const auto sign = fake_shipping_sign(*current(), *stored, d, now)) {

@@ -1,17 +1,15 @@
 #pragma once
-// The deadline engine's decisions (rules S1-S4, S8, S9, S11), each one transaction over stored
-// facts:
+// The deadline engine's decisions (rules S1-S4, S8-S11), each one transaction over stored facts:
 //   an order arrives or changes -> its ship-by (compute_ship_by over the calendars in force),
-//                                  its state, and alerts raised or cleared
-//   the clock moves (sweep)     -> open orders turn at risk, then late; a missing pickup scan
+//                                  its state, and alerts raised or cleared; its after-sale
+//                                  timers started or ended (S10, after_sale_clock)
+//   the clock moves (sweep)     -> open orders turn at risk, then late; after-sale steps the
+//                                  merchant owes come due; with a tracking feed, a missing
+//                                  pickup scan (S2) and a parcel quiet in transit (S3)
 //   a report is approved (S4)   -> the ship-by is waived or moved
-//   tracking arrives (S2, S3)   -> pickup recorded; no first sorting centre within 24 h of
-//                                  pickup is a fake-shipping risk, except in a holiday window
-//                                  that relaxes it (S9)
-//   the clock moves, with a tracking feed (S2, S3, S9)
-//                               -> no pickup scan in time; a parcel in transit quiet for 24 h
-//   an after-sale step begins (S10) -> its response timer (after_sale_clock), alerted when the
-//                                  merchant owes it and it comes due
+//   tracking arrives (S2, S3)   -> pickup recorded; the first sorting centre more than 24 h
+//                                  after pickup is a fake-shipping risk, except in a holiday
+//                                  window that relaxes it (S9)
 // Every alert raised is also handed to Hooks::on_alert_raised in its transaction (the warehouse
 // webhook's outbox item).
 
@@ -35,6 +33,7 @@ inline constexpr const char* kAlertAtRisk = "deadline.at_risk";
 inline constexpr const char* kAlertLate = "deadline.late";
 inline constexpr const char* kAlertPickupMissing = "deadline.pickup_missing";
 inline constexpr const char* kAlertFakeShipping = "deadline.fake_shipping_risk";
+// kAlertAfterSaleDue ("deadline.after_sale_due") is after_sale_clock.hpp's.
 
 /// The settings in force; replaced as a whole on reload.
 struct Settings {
@@ -93,15 +92,18 @@ class DeadlineService {
   daemon::deadline::ShipByFacts facts_of(const Settings& settings, const store::StoredOrder& order) const;
   /// The deadline as the order and its reports now say, with state and alerts settled.
   /// Read inside the caller's transaction, so the reports it sees are the ones it writes with.
+  /// `new_report`: a report was just added (S4), so its reports must be read.
   store::OrderDeadline decide(const store::StoredOrder& order, std::optional<store::OrderDeadline> before,
-                              Instant now);
-  void settle_alerts(store::Tx& tx, const store::OrderDeadline& d, Instant now);
+                              bool new_report, Instant now);
+  /// Raises the alerts of the state the order is now in and clears those of the one it left.
+  void settle_alerts(store::Tx& tx, const store::OrderDeadline& d, const std::optional<store::OrderDeadline>& before,
+                     Instant now);
   /// Holds never cause lateness: an unreleased order's holds that lift themselves later than the
   /// ship-by minus the warehouse's lead are brought forward to it, and the order is marked urgent.
   void keep_holds_in_time(store::Tx& tx, const store::StoredOrder& order, const store::OrderDeadline& d, Instant now);
   /// decide(), stored, with its holds and alerts settled: the whole of one order's decision.
-  store::OrderDeadline settle(store::Tx& tx, const store::StoredOrder& order, std::optional<store::OrderDeadline> before,
-                              Instant now);
+  store::OrderDeadline settle(store::Tx& tx, const store::StoredOrder& order,
+                              const std::optional<store::OrderDeadline>& before, bool new_report, Instant now);
   /// Raises an alert and tells on_alert_raised when it is new; false when it was open already.
   bool raise(store::Tx& tx, const store::NewAlert& alert, Instant now);
   /// S3 over the tracking facts: whether the first sorting centre came (or has not come) too
@@ -109,7 +111,7 @@ class DeadlineService {
   /// paid under relaxes stalls (S9). Empty: no sign.
   std::optional<std::string> fake_shipping_sign(const Settings& settings, const store::StoredOrder& order,
                                                 const store::OrderDeadline& d, Instant now) const;
-  void sweep_pickups(const Settings& settings, Instant now, SweepReport& report);
+  void sweep_pickups(Instant now, SweepReport& report);
   void sweep_in_transit(const Settings& settings, Instant now, SweepReport& report);
   void sweep_after_sale(const Settings& settings, Instant now, SweepReport& report);
 
