@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
   doctest-dev nlohmann-json3-dev libsystemd-dev libssl-dev
   curl procps
+  systemd dpkg-dev
 )
 
 missing=()

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The Debian package, as a merchant's IT person installs it: built with cpack from this build tree,
+# unpacked into a scratch root, and checked for what must be there (binaries, plugins, the unit,
+# the calendars as conffiles, the example config, the SDK with its CMake package), what must not
+# (platform-sim, test plugins, benchmarks), that the binaries run, and that the unit passes
+# `systemd-analyze verify` with an exposure of at most 2.0.
+# Usage: package_test.sh BUILD_DIR
+set -euo pipefail
+build=$1
+work=$(mktemp -d "${TMPDIR:-/tmp}/erp-package-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail() { echo "package_test: $*" >&2; exit 1; }
+
+cpack --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack failed"; }
+deb=$(ls "$work"/out/erpd_*.deb 2>/dev/null | head -1)
+[ -n "$deb" ] || { cat "$work/cpack.log"; fail "cpack made no erpd_*.deb"; }
+echo "package: $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB)"
+
+info=$(dpkg-deb --info "$deb")
+grep -q '^ Package: erpd$' <<<"$info" || fail "control: Package is not erpd"
+grep -q '^ Depends:.*libc6' <<<"$info" || fail "control: Depends names no shared libraries (shlibdeps): $(grep Depends <<<"$info")"
+grep -q '^ Depends:.*adduser' <<<"$info" || fail "control: Depends lacks adduser (postinst creates the erpd user)"
+for script in postinst prerm postrm conffiles; do
+  grep -q " $script\$\| $script " <<<"$info" || fail "control: no $script"
+done
+
+root=$work/root
+dpkg-deb -x "$deb" "$root"
+dpkg-deb -e "$deb" "$work/control"
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+expect=(
+  usr/bin/erpd usr/bin/erpctl
+  "usr/lib/$multiarch/erpd/plugins/erp-taobao.so" "usr/lib/$multiarch/erpd/plugins/erp-tmall.so"
+  "usr/lib/$multiarch/erpd/plugins/erp-douyin.so"
+  usr/lib/systemd/system/erpd.service
+  etc/erpd/calendars/tmall-2023-spring-festival.yaml etc/erpd/calendars/tmall-2024-spring-festival.yaml
+  etc/erpd/calendars/douyin-sale-event-rules.yaml
+  usr/share/doc/erpd/examples/erpd.example.yaml usr/share/doc/erpd/api.md usr/share/doc/erpd/deadlines.md
+  usr/include/erp/adapter.hpp usr/include/erp/model.hpp
+  "usr/lib/$multiarch/cmake/erp-sdk/erp-sdkConfig.cmake" "usr/lib/$multiarch/cmake/erp-sdk/ErpPlugin.cmake"
+)
+for f in "${expect[@]}"; do [ -e "$root/$f" ] || fail "missing /$f"; done
+for f in $(find "$root" -type f -printf '%P\n'); do
+  case "$f" in
+    *platform-sim*|*erp-test_*|*bench_*|*_tests) fail "/$f does not belong in the package" ;;
+  esac
+done
+for f in etc/erpd/calendars/tmall-2024-spring-festival.yaml etc/erpd/calendars/douyin-sale-event-rules.yaml; do
+  grep -qx "/$f" "$work/control/conffiles" || fail "/$f is not a conffile"
+done
+echo "layout: $(find "$root" -type f | wc -l) files, all expected ones present"
+
+# The binaries run from where the package puts them, with only Debian's libraries.
+"$root/usr/bin/erpd" --version | grep -q '^erpd ' || fail "erpd --version"
+"$root/usr/bin/erpctl" --help >/dev/null || fail "erpctl --help"
+
+# The unit, as installed. verify checks that the commands exist, and this host has no
+# /usr/bin/erpd: a copy pointing at the unpacked binaries is verified against the host's systemd.
+unit=$root/usr/lib/systemd/system/erpd.service
+grep -q '^ExecStart=/usr/bin/erpd --config /etc/erpd/erpd.yaml$' "$unit" || fail "ExecStart is not /usr/bin/erpd"
+mkdir "$work/unit"
+sed "s|/usr/bin/erpd|$root/usr/bin/erpd|g" "$unit" >"$work/unit/erpd.service"
+systemd-analyze verify "$work/unit/erpd.service" 2>&1 | tee "$work/verify.log"
+[ ! -s "$work/verify.log" ] || fail "systemd-analyze verify is not clean"
+systemd-analyze security --offline=true --root="$root" --threshold=20 /usr/lib/systemd/system/erpd.service \
+  >"$work/security.log" 2>&1 || { cat "$work/security.log"; fail "exposure above 2.0"; }
+grep 'Overall exposure level' "$work/security.log"
