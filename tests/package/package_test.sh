@@ -38,6 +38,7 @@ expect=(
   usr/share/doc/erpd/examples/erpd.example.yaml usr/share/doc/erpd/api.md usr/share/doc/erpd/deadlines.md
   usr/include/erp/adapter.hpp usr/include/erp/model.hpp
   "usr/lib/$multiarch/cmake/erp-sdk/erp-sdkConfig.cmake" "usr/lib/$multiarch/cmake/erp-sdk/ErpPlugin.cmake"
+  usr/share/erpd/plugin-template/CMakeLists.txt usr/share/erpd/plugin-template/example_plugin.cpp
 )
 for f in "${expect[@]}"; do [ -e "$root/$f" ] || fail "missing /$f"; done
 for f in $(find "$root" -type f -printf '%P\n'); do
@@ -53,6 +54,15 @@ echo "layout: $(find "$root" -type f | wc -l) files, all expected ones present"
 # The binaries run from where the package puts them, with only Debian's libraries.
 "$root/usr/bin/erpd" --version | grep -q '^erpd ' || fail "erpd --version"
 "$root/usr/bin/erpctl" --help >/dev/null || fail "erpctl --help"
+
+# A plugin author's first build: the template, against the SDK and CMake package as installed.
+cmake -S "$root/usr/share/erpd/plugin-template" -B "$work/template" -DCMAKE_PREFIX_PATH="$root/usr" \
+  >"$work/template.log" 2>&1 &&
+  cmake --build "$work/template" >>"$work/template.log" 2>&1 || { cat "$work/template.log"; fail "the plugin template does not build against the installed SDK"; }
+[ -f "$work/template/erp-example.so" ] || fail "the template built no erp-example.so"
+nm -D --defined-only "$work/template/erp-example.so" | grep -q ' erp_plugin_manifest$' ||
+  fail "erp-example.so exports no erp_plugin_manifest"
+echo "plugin template: erp-example.so built against the installed erp-sdk"
 
 # The unit, as installed. verify checks that the commands exist, and this host has no
 # /usr/bin/erpd: a copy pointing at the unpacked binaries is verified against the host's systemd.
