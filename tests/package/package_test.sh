@@ -55,6 +55,22 @@ echo "layout: $(find "$root" -type f | wc -l) files, all expected ones present"
 "$root/usr/bin/erpd" --version | grep -q '^erpd ' || fail "erpd --version"
 "$root/usr/bin/erpctl" --help >/dev/null || fail "erpctl --help"
 
+# The packaged plugins load as erpd loads them (manifest, toolchain, permissions), with the
+# packaged calendars beside the config as /etc/erpd has them.
+mkdir -p "$work/etc"
+cp -r "$root/etc/erpd/calendars" "$work/etc/calendars"
+cat >"$work/etc/erpd.yaml" <<YAML
+database: {path: $work/state/erpd.db}
+plugins: {dir: $root/usr/lib/$multiarch/erpd/plugins}
+api: {listen: "127.0.0.1:0", token_file: $work/state/api.token}
+shops:
+  - {id: tm1, platform: tmall, base_url: "http://127.0.0.1:9/router/rest", app_key: k, app_secret: s, session: x}
+  - {id: tb1, platform: taobao, base_url: "http://127.0.0.1:9/router/rest", app_key: k, app_secret: s, session: x}
+  - {id: dy1, platform: douyin, base_url: "http://127.0.0.1:9", app_key: k, app_secret: s, access_token: x}
+YAML
+"$root/usr/bin/erpd" check-config "$work/etc/erpd.yaml" || fail "erpd check-config refuses the packaged plugins or calendars"
+echo "check-config: the packaged plugins and calendars load"
+
 # A plugin author's first build: the template, against the SDK and CMake package as installed.
 cmake -S "$root/usr/share/erpd/plugin-template" -B "$work/template" -DCMAKE_PREFIX_PATH="$root/usr" \
   >"$work/template.log" 2>&1 &&
