@@ -28,7 +28,7 @@ ApiResponse post_shipment(ApiDeps& deps, const OrderKey& key, const std::string&
   json parsed;
   try {
     parsed = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1E400
     return json_response(400, error_json("invalid_input", std::string("request body: not JSON: ") + e.what()));
   }
   auto shipment = shipping::parse_posted_shipment(parsed);

@@ -295,6 +295,7 @@ TEST_CASE("hold bodies: malformed JSON, missing or mistyped fields are 400 namin
   };
   for (const Case& c :
        {Case{"{", "not valid JSON"}, Case{"[1,2]", "JSON object"}, Case{"", "JSON object"},
+        Case{R"({"reason": "x", "n": 4E445})", "number overflow"},  // out_of_range, not parse_error
         Case{R"({"by": "alice"})", "reason"}, Case{R"({"reason": "   "})", "reason"},
         Case{R"({"reason": 5})", "reason: must be a string"},
         Case{R"({"reason": "x", "auto_release_at": "tomorrow"})", "auto_release_at"},
@@ -306,6 +307,18 @@ TEST_CASE("hold bodies: malformed JSON, missing or mistyped fields are 400 namin
     CHECK_MESSAGE(r.error_message().find(c.mentions) != std::string::npos, c.body, " -> ", r.error_message());
   }
   CHECK(api.get(holds).json_body()["holds"].empty());
+}
+
+TEST_CASE("shipment bodies that are not JSON, numbers too large included, are 400 and record nothing") {
+  Api api;
+  api.seed(make_order("s1", "3010"));
+  const std::string shipments = order_path("s1", "3010") + "/shipments";
+  for (const char* body : {"{", R"({"packages": [{"waybill": "SF1", "carrier_code": "SF", "n": 1E400}]})"}) {
+    const auto r = api.send("POST", shipments, body);
+    CHECK_MESSAGE(r.status == 400, body);
+    CHECK_MESSAGE(r.error_code() == "invalid_input", body);
+  }
+  CHECK(api.store->list_outbox(std::nullopt, 10).empty());
 }
 
 TEST_CASE("why tells the story in words: received, held by whom, lifted, released") {
