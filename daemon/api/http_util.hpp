@@ -36,6 +36,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) noexcept;
 /// nullopt for any other scheme.
 std::optional<std::string_view> bearer_token(std::string_view authorization) noexcept;
 
+/// Any JSON request body; std::invalid_argument saying what is wrong when it is not JSON.
+nlohmann::json parse_json_body(const std::string& body);
+
 /// A request body that must be a JSON object with only `known` fields; std::invalid_argument
 /// with what is wrong (empty, not JSON, not an object, an unknown field) otherwise.
 nlohmann::json parse_json_object(const std::string& body, const std::set<std::string>& known);

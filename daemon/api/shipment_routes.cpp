@@ -27,9 +27,9 @@ ApiResponse error_reply(const sdk::Error& error) {
 ApiResponse post_shipment(ApiDeps& deps, const OrderKey& key, const std::string& body) {
   json parsed;
   try {
-    parsed = json::parse(body);
-  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1E400
-    return json_response(400, error_json("invalid_input", std::string("request body: not JSON: ") + e.what()));
+    parsed = parse_json_body(body);
+  } catch (const std::invalid_argument& e) {
+    return json_response(400, error_json("invalid_input", e.what()));
   }
   auto shipment = shipping::parse_posted_shipment(parsed);
   if (!shipment) return error_reply(shipment.error());

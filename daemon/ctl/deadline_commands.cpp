@@ -37,10 +37,6 @@ std::string listed(const std::array<const char*, N>& names) {
   return out;
 }
 
-std::string order_path(const OrderRef& order) {
-  return "/v1/orders/" + escape(order.platform) + "/" + escape(order.shop) + "/" + escape(order.order_id);
-}
-
 std::string order_key(const OrderRef& order) { return order.platform + "/" + order.shop + "/" + order.order_id; }
 
 /// A time option as merchants write it (RFC 3339 or China time), as RFC 3339 for the API.

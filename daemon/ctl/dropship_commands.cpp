@@ -27,9 +27,6 @@ std::string query_of(const DropshipArgs& args, const std::vector<std::pair<const
   return query;
 }
 
-std::string order_path(const OrderRef& order) {
-  return "/v1/orders/" + escape(order.platform) + "/" + escape(order.shop) + "/" + escape(order.order_id);
-}
 
 /// Prints the API's JSON as it came (--json) or the rendering for people.
 int print(const DropshipArgs& args, const std::string& raw, const std::string& rendered) {
@@ -97,6 +94,10 @@ std::optional<std::vector<std::string>> split_lines(const std::string& list) {
 }
 
 }  // namespace
+
+std::string order_path(const OrderRef& order) {
+  return "/v1/orders/" + escape(order.platform) + "/" + escape(order.shop) + "/" + escape(order.order_id);
+}
 
 std::optional<AssignTarget> parse_assign_target(const std::string& word) {
   // The lines follow the first ':' after the order id (which itself may hold '/').

@@ -21,6 +21,9 @@ struct OrderRef {
   std::string order_id;
 };
 
+/// "/v1/orders/{platform}/{shop}/{order_id}", each part escaped for the URL.
+std::string order_path(const OrderRef& order);
+
 /// What a dropship command gets from erpctl's command runner.
 struct DropshipArgs {
   const Client& client;
