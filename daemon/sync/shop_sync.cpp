@@ -54,6 +54,7 @@ sdk::Result<void> ShopSync::drain(const sdk::ModifiedWindow& window, const char*
       return sdk::fail(sdk::ErrorCode::internal, std::string("adapter threw: ") + e.what());
     }
     if (!listed) return std::move(listed).error();
+    ++pages_answered_;
     for (auto& order : listed->orders) {
       // The shop's adapter speaks for this shop only: whatever it filled in, the order is filed here.
       order.platform = spec_.platform;
@@ -164,7 +165,7 @@ void ShopSync::enter(SyncState state, const std::string& why) {
 
 Instant ShopSync::step() {
   enter(SyncState::syncing, {});
-  const auto progress_before = std::make_pair(read_cursor(kModifiedCursor), read_cursor(kReconcileCursor));
+  pages_answered_ = 0;
   sdk::Result<void> pass;
   try {
     pass = run_pass();
@@ -192,11 +193,15 @@ Instant ShopSync::step() {
     enter(SyncState::idle, {});
   } else {
     const auto& error = pass.error();
-    // A pass that stored windows before failing made progress: the backoff starts over, so a
-    // few scattered faults over a long backfill cost seconds, not a doubling wait each.
-    if (std::make_pair(cursor, read_cursor(kReconcileCursor)) != progress_before) failures_ = 0;
+    // The backoff doubles only while the platform answers nothing. A pass that got any page
+    // back met scattered faults, not an outage: on a sale day with one request in five failing,
+    // a window of three pages fails half its reads, and doubling on each would park the shop
+    // for minutes. The request budget still caps how hard a retried window presses.
+    if (pages_answered_ > 0) failures_ = 0;
     const double jitter01 = std::uniform_real_distribution<double>(0.0, 1.0)(jitter_);
-    const RetryDecision decision = decide_retry(error, failures_++, jitter01);
+    const RetryDecision decision = decide_retry(error, failures_, jitter01);
+    // A throttle has its own wait and says the platform is up: it does not grow the backoff.
+    if (error.code != sdk::ErrorCode::rate_limited) ++failures_;
     next = now + decision.delay;
     deps_.metrics.add(kErrorsMetric, {{"shop", spec_.shop}, {"code", std::string(sdk::to_string(error.code))}});
     {

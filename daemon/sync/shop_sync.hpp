@@ -78,7 +78,8 @@ class ShopSync {
   ShopSyncDeps deps_;
   std::shared_ptr<Sleeper> sleeper_;
   std::minstd_rand jitter_{std::random_device{}()};
-  int failures_ = 0;
+  int failures_ = 0;        ///< Failed passes in a row in which the platform answered no page.
+  int pages_answered_ = 0;  ///< Pages the adapter listed in the current pass (worker thread only).
   SyncState reported_ = SyncState::idle;  ///< The last state logged (worker thread only).
 
   mutable std::mutex status_mutex_;

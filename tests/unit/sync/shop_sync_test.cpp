@@ -201,6 +201,46 @@ TEST_CASE("a pass that stored windows before it failed starts the backoff over")
   for (const auto delay : delays) CHECK(delay <= 1s);  // not 1 s, 2 s, 4 s
 }
 
+TEST_CASE("a pass that failed on page 2 of its only window starts the backoff over: the platform answered") {
+  SyncFixture f;
+  REQUIRE(f.shop().run_pass().ok());  // backfill: the shop is empty
+  const Instant cursor = *f.cursor();
+  f.adapter->page_size = 2;
+  for (int i = 0; i < 4; ++i) f.adapter->put("p" + std::to_string(i), cursor + std::chrono::seconds{i + 1});
+  f.clock->advance(5min);  // one window of two pages
+  std::vector<std::chrono::milliseconds> delays;
+  for (int i = 0; i < 4; ++i) {
+    f.adapter->fail_call(f.adapter->calls + 2, sdk::fail(sdk::ErrorCode::transient, "body cut short"));
+    const Instant before = f.clock->now();
+    const Instant next = f.shop().step();
+    CHECK(f.cursor() == cursor);  // the window never completed
+    delays.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(next - before));
+    f.clock->advance(delays.back());
+  }
+  for (const auto delay : delays) CHECK(delay <= 1s);  // not 1 s, 2 s, 4 s, 8 s
+  f.shop().step();
+  CHECK(f.stored("p3"));
+  CHECK(f.shop().status().state == SyncState::idle);
+}
+
+TEST_CASE("a throttle waits its own time and does not grow the backoff of the failures after it") {
+  SyncFixture f;
+  auto throttled = sdk::fail(sdk::ErrorCode::rate_limited, "too many requests");
+  throttled.retry_after = std::chrono::seconds{1};
+  for (int i = 1; i <= 3; ++i) f.adapter->fail_call(i, throttled);
+  f.adapter->fail_call(4, sdk::fail(sdk::ErrorCode::transient, "timeout"));
+  std::vector<std::chrono::milliseconds> delays;
+  for (int i = 0; i < 4; ++i) {
+    const Instant before = f.clock->now();
+    const Instant next = f.shop().step();
+    delays.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(next - before));
+    f.clock->advance(delays.back());
+  }
+  for (std::size_t i = 0; i < 3; ++i) CHECK(delays[i] == 1s);  // the platform's wait
+  // Then the first real failure: the backoff's first step (0.8-1 s), not its fourth (8 s).
+  CHECK(delays[3] <= 1s);
+}
+
 TEST_CASE("needs_reauth shows in the status, retries every 5 minutes and clears on the next success") {
   SyncFixture f;
   f.adapter->fail_call(1, sdk::fail(sdk::ErrorCode::needs_reauth, "session expired; authorize the app again"));
