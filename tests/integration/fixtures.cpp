@@ -10,7 +10,7 @@ fs::path write_config(const TempDir& dir, const ConfigOptions& o) {
   std::string yaml;
   yaml += "database:\n  path: " + (dir / "erpd.db").string() + "\n";
   yaml += "plugins:\n  dir: " + (o.plugins_dir.empty() ? std::string(ERP_PLUGIN_DIR) : o.plugins_dir) + "\n";
-  yaml += "api:\n  listen: 127.0.0.1:0\n  token_file: " + (dir / "api.token").string() +
+  yaml += "api:\n  listen: " + o.api_listen + "\n  token_file: " + (dir / "api.token").string() +
           "\n  port_file: " + (dir / "api.port").string() + "\n";
   yaml += "log:\n  level: " + o.log_level + "\n";
   yaml += "warehouse:\n  connector: api\n";

@@ -17,6 +17,8 @@ struct ConfigOptions {
   std::string shops_yaml;     ///< The `shops:` block's items, already indented by two spaces.
   std::string plugins_dir;    ///< Default: the build's plugin dir.
   std::string extra_yaml;     ///< Appended at the end (outbox:, warehouse extras ...).
+  /// api.listen; a fixed port keeps the push URL the platform knows valid across restarts.
+  std::string api_listen = "127.0.0.1:0";
   std::string webhook_token;  ///< When set, warehouse.webhook_token.
   /// The `outbox:` section's items: by default few, quick retries so tests see dead items soon.
   std::string outbox_yaml = "  max_attempts: 3\n  backoff_initial: 100ms\n  backoff_max: 500ms\n";

@@ -383,14 +383,18 @@ void WebhookReceiver::serve() {
       }
       if (header_end != std::string::npos) {
         const std::string head = data.substr(0, header_end);
-        {
+        const long n = ++served_;
+        const int one_in = fail_one_in.load();
+        const bool fails = one_in > 0 && n % one_in == 0;
+        const bool refused = fails && (n / one_in) % 2 == 0;
+        if (!refused) {
           std::lock_guard lock(mutex_);
           requests_.push_back(Request{header_value(head, "Idempotency-Key"), header_value(head, "X-Erpd-Event"),
                                       header_value(head, "Authorization"), header_value(head, "event-sign"),
                                       data.substr(header_end + 4)});
         }
         while (hang && !stop_) std::this_thread::sleep_for(20ms);
-        const std::string reply = "HTTP/1.1 " + std::to_string(status.load()) +
+        const std::string reply = "HTTP/1.1 " + std::to_string(fails ? 503 : status.load()) +
                                   " X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
         ::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
       }

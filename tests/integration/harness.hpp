@@ -138,6 +138,10 @@ class WebhookReceiver {
   bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout);
   std::atomic<int> status{200};
   std::atomic<bool> hang{false};
+  /// When n > 0, every n-th request fails with 503: alternately refused before the warehouse
+  /// applied it (not recorded) and applied with the answer lost (recorded), as a flaky warehouse
+  /// or network would.
+  std::atomic<int> fail_one_in{0};
 
  private:
   void serve();
@@ -146,6 +150,7 @@ class WebhookReceiver {
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::vector<Request> requests_;
+  std::atomic<long> served_{0};
   std::thread thread_;
 };
 

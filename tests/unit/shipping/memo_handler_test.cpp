@@ -16,17 +16,23 @@ namespace intercept = erp::daemon::workflows::intercept;
 
 namespace {
 
+/// A platform with one order whose memo it keeps: writes change it, reads show it.
 class MemoAdapter : public erp::sdk::PlatformAdapter {
  public:
   std::vector<erp::sdk::MemoUpdate> written;
   std::optional<erp::sdk::Error> fail_with;
+  std::string platform_memo = "客服小王记得送礼品";
+  bool lose_answers = false;  ///< Writes are applied, but their answer is lost (a timeout).
 
   erp::sdk::Capabilities capabilities() const override { return {}; }
   erp::sdk::Result<erp::sdk::OrderPage> list_modified(const erp::sdk::ModifiedWindow&, const std::string&) override {
     return erp::sdk::OrderPage{};
   }
-  erp::sdk::Result<erp::sdk::Order> get_order(const std::string&) override {
-    return erp::sdk::fail(ErrorCode::not_found, "none");
+  erp::sdk::Result<erp::sdk::Order> get_order(const std::string& order_id) override {
+    if (fail_with) return *fail_with;
+    auto order = sample_order(order_id);
+    order.memo = platform_memo;
+    return order;
   }
   erp::sdk::Result<erp::sdk::ShipmentReceipt> ship(const erp::sdk::Shipment&) override {
     return erp::sdk::fail(ErrorCode::unsupported, "not here");
@@ -34,6 +40,8 @@ class MemoAdapter : public erp::sdk::PlatformAdapter {
   erp::sdk::Result<void> write_memo(const erp::sdk::MemoUpdate& update) override {
     if (fail_with) return *fail_with;
     written.push_back(update);
+    platform_memo = update.memo;
+    if (lose_answers) return erp::sdk::fail(ErrorCode::transient, "operation timed out");
     return {};
   }
 };
@@ -101,6 +109,7 @@ TEST_CASE("intercept_I6_memo_handler_takes_the_text_off_and_skips_a_memo_for_an_
   REQUIRE(again);
   auto order = *f.store->get_order(f.key);
   order.order.memo = "拦截发货 客服小王记得送礼品";
+  f.adapter->platform_memo = order.order.memo;
   order.order.modified_at += std::chrono::minutes{1};
   {
     auto tx = f.store->begin();
@@ -125,4 +134,29 @@ TEST_CASE("intercept_I3_memo_handler_keeps_a_write_owed_while_the_shop_needs_rea
   const auto result = f.handler.execute(f.items()[0]);
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().retryable);
+}
+
+TEST_CASE("intercept_I3_a_memo_write_whose_answer_was_lost_is_not_written_again") {
+  MemoFixture f;
+  auto requested = f.service.request(intercept::NewRequest{f.key, {}, "api", "operator:alice", ""}, now_utc());
+  REQUIRE(requested);
+  const auto item = f.items()[0];
+  f.adapter->lose_answers = true;
+  const auto first = f.handler.execute(item);
+  REQUIRE_FALSE(first.ok());  // the outbox retries it ...
+  CHECK(first.error().retryable);
+  f.adapter->lose_answers = false;
+  REQUIRE(f.handler.execute(item).ok());  // ... and the retry finds the text already there
+  CHECK(f.adapter->written.size() == 1);
+  CHECK(f.adapter->platform_memo == "拦截发货 客服小");
+  CHECK(f.store->get_intercept(requested.value->intercept.id)->memo_written_at.has_value());
+}
+
+TEST_CASE("intercept_I3_memo_handler_writes_in_front_of_the_merchants_latest_memo_not_the_synced_one") {
+  MemoFixture f;
+  REQUIRE(f.service.request(intercept::NewRequest{f.key, {}, "api", "operator:alice", ""}, now_utc()));
+  f.adapter->platform_memo = "改地址";  // edited on the platform after erpd's last sync
+  REQUIRE(f.handler.execute(f.items()[0]).ok());
+  REQUIRE(f.adapter->written.size() == 1);
+  CHECK(f.adapter->written[0].memo == "拦截发货 改地址");
 }
