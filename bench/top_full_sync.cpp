@@ -19,20 +19,17 @@
 // then taken from the stored rows' stored_at (erpd's clock, ms), which also shows when the last
 // order landed; the goal must hold both ways.
 
-#include <fcntl.h>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -40,75 +37,13 @@
 #include <vector>
 
 #include "integration/harness.hpp"
-
-extern char** environ;
+#include "sim_process.hpp"
 
 using namespace erp::test;
+using namespace erp::bench;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-/// A field of /proc/PID/status in KiB (VmRSS, VmHWM), -1 when the process is gone.
-long status_kib(pid_t pid, const std::string& field) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
-
-double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
-
-
-/// platform-sim as a child of this process, so its pid is ours to read /proc of and to stop.
-class Sim {
- public:
-  explicit Sim(const fs::path& dir) : dir_(dir) {}
-  ~Sim() { stop(); }
-  Sim(const Sim&) = delete;
-  Sim& operator=(const Sim&) = delete;
-
-  bool start() {
-    const auto port_file = dir_ / "sim.port";
-    const auto log = dir_ / "sim.log";
-    std::vector<std::string> args{platform_sim_binary().string(), "--listen", "127.0.0.1:0", "--port-file",
-                                  port_file.string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return false;
-    return eventually(
-        [&] {
-          const std::string text = read_file(port_file);
-          if (text.empty() || text.back() != '\n') return false;
-          port_ = std::stoi(text);
-          return port_ > 0;
-        },
-        10s);
-  }
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  pid_t pid() const { return pid_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  std::string log() const { return read_file(dir_ / "sim.log"); }
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 struct Sample {
   double t = 0;    ///< Seconds since erpd was spawned.
@@ -137,8 +72,6 @@ double ms_per_1k(const std::vector<Sample>& s, long long from, long long to, boo
   return (time_at(s, to, cpu) - time_at(s, from, cpu)) * 1000.0 / (static_cast<double>(to - from) / 1000.0);
 }
 
-std::string tail(const std::string& text, std::size_t n) { return text.size() > n ? text.substr(text.size() - n) : text; }
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -164,7 +97,7 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up in a log file as they come
 
   TempDir dir;
-  Sim sim(dir.path());
+  SimProcess sim(dir.path());
   if (!sim.start()) {
     std::fprintf(stderr, "platform-sim did not start:\n%s\n", sim.log().c_str());
     return 1;
@@ -263,7 +196,8 @@ int main(int argc, char** argv) {
     }
     if (after - last_progress > 120 || after > timeout_min * 60.0) {
       std::fprintf(stderr, "no progress (stored %lld of %lld); shop status: %s\nerpd log tail:\n%s\n",
-                   samples.back().count, orders, last_status.contains("shops") ? last_status["shops"].dump().c_str() : "?",
+                   samples.back().count, orders,
+                   last_status.contains("shops") ? last_status["shops"].dump().c_str() : "?",
                    tail(erpd.log(), 4000).c_str());
       return 1;
     }
@@ -346,11 +280,14 @@ int main(int argc, char** argv) {
   // at the start and at the end of one run; erpd's own CPU per order is what its store adds.
   const double cpu_first = ms_per_1k(samples, first, first + span, true);
   const double cpu_last = ms_per_1k(samples, orders - span, orders, true);
-  std::printf("  erpd CPU per order: first %.1f ms per 1k, last %.1f ms per 1k, last / first = %.2f; whole run %.1f ms per 1k\n",
-              cpu_first, cpu_last, cpu_last / cpu_first,
-              (samples.back().cpu - samples.front().cpu) * 1000.0 / (static_cast<double>(orders) / 1000.0));
-  std::printf("  from stored_at of the %lld rows: first %lld %.1f ms per 1k, last %lld %.1f ms per 1k, last / first = %.2f\n",
-              n_stored, row_span, row_first, row_span, row_last, row_ratio);
+  std::printf(
+      "  erpd CPU per order: first %.1f ms per 1k, last %.1f ms per 1k, last / first = %.2f; whole run %.1f ms per "
+      "1k\n",
+      cpu_first, cpu_last, cpu_last / cpu_first,
+      (samples.back().cpu - samples.front().cpu) * 1000.0 / (static_cast<double>(orders) / 1000.0));
+  std::printf(
+      "  from stored_at of the %lld rows: first %lld %.1f ms per 1k, last %lld %.1f ms per 1k, last / first = %.2f\n",
+      n_stored, row_span, row_first, row_span, row_last, row_ratio);
   const bool pass = ratio <= 1.2 && row_ratio <= 1.2;
   std::printf("  goal last / first <= 1.20 (both ways): %s\n", pass ? "PASS" : "FAIL");
   return pass ? 0 : 1;

@@ -292,7 +292,7 @@ nlohmann::json Simulator::start_generator(const std::string& platform, int shops
       const auto target = static_cast<long long>(std::floor(per_second * elapsed));
       for (; done < target; ++done) {
         std::lock_guard g(generate_mutex_);
-        m->generate(list[next], 1, rng_);
+        m->generate_arriving(list[next], rng_);
         ++generated_;
         next = (next + 1) % list.size();
       }

@@ -216,6 +216,7 @@ class TopModule final : public PlatformModule {
   }
 
   void generate(const Shop& shop, int count, std::mt19937& rng) override;
+  void generate_arriving(const Shop& shop, std::mt19937& rng) override;
 
   json state() const override {
     std::shared_lock lock(mutex_);
@@ -246,6 +247,9 @@ class TopModule final : public PlatformModule {
   }
 
  private:
+  /// `count` paid trades in `shop`: created now, or at random over the last half hour.
+  void make_trades(const Shop& shop, int count, std::mt19937& rng, bool back_dated);
+
   // ---- gateway -------------------------------------------------------------------------------
   Response handle_checked(const Request& request, const std::string& request_id);
   Outcome dispatch(const std::string& method, const Shop& shop, const Params& params, Instant now);
@@ -1150,6 +1154,13 @@ std::optional<std::string> TopModule::event_on_trade(const Shop& shop, const std
 // ---- generator -------------------------------------------------------------------------------
 
 void TopModule::generate(const Shop& shop, int count, std::mt19937& rng) {
+  // A day's worth at once: created over the last half hour, as if they had come in since.
+  make_trades(shop, count, rng, true);
+}
+
+void TopModule::generate_arriving(const Shop& shop, std::mt19937& rng) { make_trades(shop, 1, rng, false); }
+
+void TopModule::make_trades(const Shop& shop, int count, std::mt19937& rng, bool back_dated) {
   static const char* const kTitles[] = {"真丝围巾",   "羊绒大衣", "皮质手袋", "香水 50ml", "腕表",
                                         "羊毛针织衫", "丝巾礼盒", "钱包",     "太阳镜",    "香氛蜡烛"};
   static const char* const kStates[][3] = {{"浙江省", "杭州市", "西湖区"},
@@ -1168,7 +1179,7 @@ void TopModule::generate(const Shop& shop, int count, std::mt19937& rng) {
     trade.shop = shop.id;
     trade.platform = shop.platform;
     trade.tid = take_tid();
-    trade.created = now - std::chrono::seconds{pick(60, 1800)};
+    trade.created = back_dated ? now - std::chrono::seconds{pick(60, 1800)} : now;
     trade.modified = trade.created;
     const int buyer = pick(0, 59);
     trade.buyer_open_uid =
