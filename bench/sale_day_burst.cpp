@@ -27,8 +27,8 @@
 #include <string>
 #include <thread>
 
+#include "bench_support.hpp"
 #include "integration/harness.hpp"
-#include "sim_process.hpp"
 
 using namespace erp::test;
 using namespace erp::bench;
@@ -66,14 +66,8 @@ bool parse(int argc, char** argv, Options& o) {
   return true;
 }
 
-std::string config_yaml(const TempDir& dir, const SimProcess& sim, int shops) {
-  std::string yaml;
-  yaml += "database:\n  path: " + (dir / "erpd.db").string() + "\n";
-  yaml += "plugins:\n  dir: " + std::string(ERP_PLUGIN_DIR) + "\n";
-  yaml += "api:\n  listen: 127.0.0.1:0\n  token_file: " + (dir / "api.token").string() +
-          "\n  port_file: " + (dir / "api.port").string() + "\n";
-  yaml += "log:\n  level: info\n";
-  yaml += "warehouse:\n  connector: api\n";
+std::string config_yaml(const TempDir& dir, const PlatformSim& sim, int shops) {
+  std::string yaml = erpd_config_head(dir);
   yaml += "sync:\n  backfill: 1h\n  window: 1h\n  lag: 1s\n  overlap: 5s\n";
   yaml += "shops:\n";
   for (int i = 1; i <= shops; ++i) {
@@ -101,7 +95,7 @@ int main(int argc, char** argv) {
   }
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   TempDir dir;
-  SimProcess sim(dir.path());
+  PlatformSim sim(dir.path());
   if (!sim.start()) {
     std::fprintf(stderr, "platform-sim did not start:\n%s\n", sim.log().c_str());
     return 1;
@@ -175,7 +169,7 @@ int main(int argc, char** argv) {
   const double erpd_cpu = cpu_seconds(erpd.pid());
   erpd.signal(SIGTERM);
   const auto code = erpd.wait(60s);
-  sim.stop();
+  (void)sim.stop();
 
   // Nothing lost: every shop's share is in the database, each order once (the primary key).
   std::map<std::string, long long> per_shop;

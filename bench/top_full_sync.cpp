@@ -36,8 +36,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "integration/harness.hpp"
-#include "sim_process.hpp"
 
 using namespace erp::test;
 using namespace erp::bench;
@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up in a log file as they come
 
   TempDir dir;
-  SimProcess sim(dir.path());
+  PlatformSim sim(dir.path());
   if (!sim.start()) {
     std::fprintf(stderr, "platform-sim did not start:\n%s\n", sim.log().c_str());
     return 1;
@@ -127,13 +127,7 @@ int main(int argc, char** argv) {
   std::this_thread::sleep_for(3s);
 
   // --- erpd -------------------------------------------------------------------------------
-  std::string yaml;
-  yaml += "database:\n  path: " + (dir / "erpd.db").string() + "\n";
-  yaml += "plugins:\n  dir: " + std::string(ERP_PLUGIN_DIR) + "\n";
-  yaml += "api:\n  listen: 127.0.0.1:0\n  token_file: " + (dir / "api.token").string() +
-          "\n  port_file: " + (dir / "api.port").string() + "\n";
-  yaml += "log:\n  level: info\n";
-  yaml += "warehouse:\n  connector: api\n";
+  std::string yaml = erpd_config_head(dir);
   // One window holds the whole backfill: the generated trades were all created in the last 30 min.
   yaml += "sync:\n  backfill: 1d\n  window: 1d\n  lag: 1s\n";
   yaml += "shops:\n  - id: gen-tmall-1\n    platform: tmall\n    base_url: " + sim.url() +
@@ -222,7 +216,7 @@ int main(int argc, char** argv) {
   const long sim_hwm = status_kib(sim.pid(), "VmHWM");
   erpd.signal(SIGTERM);
   const auto code = erpd.wait(60s);
-  sim.stop();
+  (void)sim.stop();
   std::error_code ec;
   const auto db_bytes = fs::file_size(dir / "erpd.db", ec);
 

@@ -102,6 +102,7 @@ class PlatformSim {
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log();
+  pid_t pid() const { return pid_; }
 
  private:
   fs::path dir_;

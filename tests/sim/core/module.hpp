@@ -142,9 +142,9 @@ class PlatformModule {
   virtual void on_clock(Instant now) = 0;
   /// Generator mode: creates `count` realistic paid orders in `shop` now.
   virtual void generate(const Shop& shop, int count, std::mt19937& rng) = 0;
-  /// Rate mode: one paid order arriving now, as a live sale day's orders do (`generate` may date
-  /// its orders back to spread a day's worth of them).
-  virtual void generate_arriving(const Shop& shop, std::mt19937& rng) { generate(shop, 1, rng); }
+  /// Rate mode: `count` paid orders arriving now, as a live sale day's orders do (`generate` may
+  /// date its orders back to spread a day's worth of them).
+  virtual void generate_arriving(const Shop& shop, int count, std::mt19937& rng) { generate(shop, count, rng); }
   /// Summary for GET /admin/state (order counts by status ...).
   virtual nlohmann::json state() const = 0;
   /// Forgets every order (POST /admin/reset). The core registers every shop again afterwards

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <vector>
 
 #include "core/time_format.hpp"
 
@@ -290,11 +291,18 @@ nlohmann::json Simulator::start_generator(const std::string& platform, int shops
       lock.unlock();
       const double elapsed = std::min(duration<double>(steady_clock::now() - start).count(), seconds);
       const auto target = static_cast<long long>(std::floor(per_second * elapsed));
+      // What is due since the last tick, dealt round-robin, then made one batch per shop: a lock
+      // per order made the generator fall behind the rate while ten shops were being polled.
+      std::vector<int> due(list.size(), 0);
       for (; done < target; ++done) {
-        std::lock_guard g(generate_mutex_);
-        m->generate_arriving(list[next], rng_);
-        ++generated_;
+        ++due[next];
         next = (next + 1) % list.size();
+      }
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (due[i] == 0) continue;
+        std::lock_guard g(generate_mutex_);
+        m->generate_arriving(list[i], due[i], rng_);
+        generated_ += due[i];
       }
       lock.lock();
       gen_state_["generated"] = done;

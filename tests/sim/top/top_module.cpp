@@ -216,7 +216,7 @@ class TopModule final : public PlatformModule {
   }
 
   void generate(const Shop& shop, int count, std::mt19937& rng) override;
-  void generate_arriving(const Shop& shop, std::mt19937& rng) override;
+  void generate_arriving(const Shop& shop, int count, std::mt19937& rng) override;
 
   json state() const override {
     std::shared_lock lock(mutex_);
@@ -1158,7 +1158,9 @@ void TopModule::generate(const Shop& shop, int count, std::mt19937& rng) {
   make_trades(shop, count, rng, true);
 }
 
-void TopModule::generate_arriving(const Shop& shop, std::mt19937& rng) { make_trades(shop, 1, rng, false); }
+void TopModule::generate_arriving(const Shop& shop, int count, std::mt19937& rng) {
+  make_trades(shop, count, rng, false);
+}
 
 void TopModule::make_trades(const Shop& shop, int count, std::mt19937& rng, bool back_dated) {
   static const char* const kTitles[] = {"真丝围巾",   "羊绒大衣", "皮质手袋", "香水 50ml", "腕表",
