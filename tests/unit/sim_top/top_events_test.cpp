@@ -266,3 +266,23 @@ TEST_CASE_FIXTURE(Fixture, "G12_merchant_managed_mode_leaves_reservations_to_the
   CHECK(event(taobao, "type: gift_mode\nmode: merchant\n").has_value());
   CHECK(event(tmall, "type: gift_mode\nmode: sometimes\n").has_value());
 }
+
+TEST_CASE_FIXTURE(Fixture, "rate mode's trades arrive now: a live poll of the last seconds reads every one") {
+  std::mt19937 rng{11};
+  module->generate_arriving(taobao, 30, rng);
+  const auto listed_since = [&](std::chrono::seconds ago) {
+    const json listed = call("taobao.trades.sold.increment.get",
+                             {{"fields", "tid"},
+                              {"start_modified", erp::sim::top::format_china_time(clock.now() - ago)},
+                              {"end_modified", erp::sim::top::format_china_time(clock.now() + std::chrono::seconds{1})},
+                              {"page_size", "100"}},
+                             taobao);
+    REQUIRE(code(listed) == 0);
+    return listed["trades_sold_increment_get_response"]["total_results"].get<int>();
+  };
+  CHECK(listed_since(std::chrono::seconds{2}) == 30);
+  // The count mode spreads a day's worth over the last half hour: most are older than a minute.
+  module->generate(taobao, 30, rng);
+  CHECK(listed_since(std::chrono::seconds{2}) == 30);
+  CHECK(listed_since(std::chrono::hours{1}) == 60);
+}
