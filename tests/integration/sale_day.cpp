@@ -143,7 +143,11 @@ std::string unsettled(const TempDir& dir, const Warehouse& warehouse, int expect
   const auto orders = stored_orders(dir);
   for (const auto& [key, action] : warehouse.planned()) {
     const json& order = orders.at(key);
-    if (action == "ship" && order["status"] != "shipped") return key + " not shown shipped yet";
+    if (action == "ship" && order["status"] != "shipped") {
+      return key + " not shown shipped yet: erpd has it " + order["status"].get<std::string>() + " (" +
+             order["platform_status"].get<std::string>() + "), modified " + order["modified_at"].dump() +
+             "; its history: " + http("GET", api_url(dir) + "/v1/orders/" + key + "/why", api_token(dir)).body;
+    }
     if (action == "intercept" && (order["memo"] != kInterceptMemo || !order["intercept"].is_object() ||
                                   order["intercept"]["state"] != "locked")) {
       return key + " not shown intercepted yet: " + order["intercept"].dump() + ", memo " + order["memo"].dump();
