@@ -123,7 +123,8 @@ CheckResult check_config(CheckContext& context) {
                                     describe(*wrong_error));
   }
   return passed(kConfigCheck, std::to_string(context.keys.size()) + " declared keys; an empty entry: " +
-                                  describe(*empty_error) + "; a wrong token: " + std::string(sdk::to_string(code)));
+                                  std::string(sdk::to_string(empty_error->code)) +
+                                  "; a wrong token: " + std::string(sdk::to_string(code)));
 }
 
 }  // namespace erp::testkit
