@@ -43,6 +43,9 @@ struct CheckContext {
   /// Records the message of an error for the privacy check (PC9).
   void remember(const sdk::Error& error) { errors_seen.push_back(error.message); }
 
+  /// Remembers the error and says "WHAT failed: code: message".
+  std::string failure(const std::string& what, const sdk::Error& error);
+
   /// The listing window length the checks walk with: the plugin's limit, at most 20 minutes, so
   /// that the seeded span takes several windows and their boundaries are crossed.
   std::chrono::seconds window_length() const {
@@ -53,6 +56,11 @@ struct CheckContext {
 /// "code: message", as the reasons print an error.
 inline std::string describe(const sdk::Error& error) {
   return std::string(sdk::to_string(error.code)) + ": " + error.message;
+}
+
+inline std::string CheckContext::failure(const std::string& what, const sdk::Error& error) {
+  remember(error);
+  return what + " failed: " + describe(error);
 }
 
 /// Whether the host's guard made this error out of an exception the plugin threw.

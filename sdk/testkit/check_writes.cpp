@@ -18,27 +18,24 @@ bool shippable(const sdk::Order& order) {
   return true;
 }
 
+/// "" when platform-sim counted `kind` once for the order, else `what` and the count.
+std::string counted_once(CheckContext& context, const char* kind, const std::string& order_id, const std::string& what) {
+  auto counted = context.sim->count(kind, order_id);
+  if (!counted) return "cannot read platform-sim's counters: " + counted.error().message;
+  if (*counted == 1) return {};
+  return what + " reached platform-sim " + std::to_string(*counted) + " times (" + kind + ")";
+}
+
 /// "" when the memo write and its repeat behave, else what went wrong.
 std::string memo_problem(CheckContext& context, const std::string& order_id) {
   const sdk::MemoUpdate update{order_id, kMemoText, 1};
   auto first = context.adapter->write_memo(update);
-  if (!first) {
-    context.remember(first.error());
-    return "write_memo(" + order_id + ") failed: " + describe(first.error());
-  }
-  auto counted = context.sim->count("memo", order_id);
-  if (!counted) return "cannot read platform-sim's counters: " + counted.error().message;
-  if (*counted != 1) return "one write_memo reached platform-sim " + std::to_string(*counted) + " times";
+  if (!first) return context.failure("write_memo(" + order_id + ")", first.error());
+  if (auto problem = counted_once(context, "memo", order_id, "one write_memo"); !problem.empty()) return problem;
   auto again = context.adapter->write_memo(update);
-  if (!again) {
-    context.remember(again.error());
-    return "repeating the same write_memo failed (it must be idempotent): " + describe(again.error());
-  }
+  if (!again) return context.failure("repeating the same write_memo (it must be idempotent)", again.error());
   auto read_back = context.adapter->get_order(order_id);
-  if (!read_back) {
-    context.remember(read_back.error());
-    return "get_order after write_memo failed: " + describe(read_back.error());
-  }
+  if (!read_back) return context.failure("get_order after write_memo", read_back.error());
   if (read_back->memo != kMemoText) return "the memo written does not read back in get_order (memo is \"" +
                                            read_back->memo + "\")";
   return {};
@@ -56,13 +53,8 @@ std::string ship_problem(CheckContext& context, const std::string& order_id, boo
     return {};
   }
   supported = true;
-  if (!first) {
-    context.remember(first.error());
-    return "ship(" + order_id + ") failed: " + describe(first.error());
-  }
-  auto counted = context.sim->count("ship.upload", order_id);
-  if (!counted) return "cannot read platform-sim's counters: " + counted.error().message;
-  if (*counted != 1) return "one ship() reached platform-sim " + std::to_string(*counted) + " times (ship.upload)";
+  if (!first) return context.failure("ship(" + order_id + ")", first.error());
+  if (auto problem = counted_once(context, "ship.upload", order_id, "one ship()"); !problem.empty()) return problem;
   auto again = context.adapter->ship(shipment);
   if (!again) {
     context.remember(again.error());
@@ -70,10 +62,7 @@ std::string ship_problem(CheckContext& context, const std::string& order_id, boo
       return "repeating a shipment should answer already_shipped or success, got " + describe(again.error());
     }
   }
-  auto recounted = context.sim->count("ship.upload", order_id);
-  if (!recounted) return "cannot read platform-sim's counters: " + recounted.error().message;
-  if (*recounted != 1) return "repeating a shipment uploaded it again (ship.upload " + std::to_string(*recounted) + ")";
-  return {};
+  return counted_once(context, "ship.upload", order_id, "a shipment and its repeat");
 }
 
 }  // namespace

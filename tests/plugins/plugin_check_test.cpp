@@ -53,6 +53,18 @@ bool has_line_starting(const std::string& out, const std::string& prefix) {
   return out.rfind(prefix, 0) == 0 || out.find("\n" + prefix) != std::string::npos;
 }
 
+/// A flawed template wrapper, checked against the template's platform.
+CheckRun check_flawed(const std::string& flaw, const std::string& extra_args = "") {
+  return check_plugin(flawed_module(flaw), "--platform example " + extra_args);
+}
+
+/// The run failed (exit 1) with this verdict line.
+void require_verdict(const CheckRun& run, const std::string& line_prefix) {
+  INFO(run.out);
+  CHECK(run.exit_code == 1);
+  CHECK(has_line_starting(run.out, line_prefix));
+}
+
 void require_all_pass(const CheckRun& run) {
   INFO(run.out);
   CHECK(run.exit_code == 0);
@@ -89,43 +101,35 @@ TEST_CASE("erp-plugin-check passes the plugin template against platform-sim's ex
 }
 
 TEST_CASE("a plugin that repeats a page token fails PC4 listing") {
-  const auto run = check_plugin(flawed_module("repeats_token"), "--platform example");
-  INFO(run.out);
-  CHECK(run.exit_code == 1);
-  CHECK(has_line_starting(run.out, "FAIL PC4 listing: page token \"again\" was handed out twice"));
+  require_verdict(check_flawed("repeats_token"), "FAIL PC4 listing: page token \"again\" was handed out twice");
 }
 
 TEST_CASE("a plugin that throws from list_modified fails PC4 listing, and the run goes on") {
-  const auto run = check_plugin(flawed_module("throws_in_listing"), "--platform example");
+  const auto run = check_flawed("throws_in_listing");
+  require_verdict(run, "FAIL PC4 listing: ");
   INFO(run.out);
-  CHECK(run.exit_code == 1);
-  CHECK(has_line_starting(run.out, "FAIL PC4 listing: "));
   CHECK(run.out.find("threw: cannot map order") != std::string::npos);
   CHECK(has_line_starting(run.out, "PASS PC9 privacy"));
 }
 
 TEST_CASE("a plugin that logs its API token fails PC9 privacy") {
-  const auto run = check_plugin(flawed_module("logs_secret"), "--platform example");
+  const auto run = check_flawed("logs_secret");
+  require_verdict(run, "FAIL PC9 privacy: the shop's api_token appears in a log line");
   INFO(run.out);
-  CHECK(run.exit_code == 1);
-  CHECK(has_line_starting(run.out, "FAIL PC9 privacy: the shop's api_token appears in a log line"));
   CHECK(has_line_starting(run.out, "PASS PC4 listing"));
   // The verdict names the secret, never shows it.
   CHECK(run.out.find("gen-example-1-session") == std::string::npos);
 }
 
 TEST_CASE("a plugin that calls every failure internal fails PC7 errors") {
-  const auto run = check_plugin(flawed_module("all_internal"), "--platform example");
-  INFO(run.out);
-  CHECK(run.exit_code == 1);
-  CHECK(has_line_starting(run.out, "FAIL PC7 errors: list_modified under server_error: expected transient, got internal"));
+  require_verdict(check_flawed("all_internal"),
+                  "FAIL PC7 errors: list_modified under server_error: expected transient, got internal");
 }
 
 TEST_CASE("a plugin the loader refuses fails PC1 with the loader's own message, and nothing else runs") {
   const auto run = check_plugin(std::filesystem::path(ERP_TEST_MODULE_DIR) / "erp-test_abi.so");
+  require_verdict(run, "FAIL PC1 load: plugin ");
   INFO(run.out);
-  CHECK(run.exit_code == 1);
-  CHECK(has_line_starting(run.out, "FAIL PC1 load: plugin "));
   CHECK(run.out.find("erp-test_abi.so: refused: ") != std::string::npos);
   CHECK(run.out.find("expected 5") != std::string::npos);
   CHECK(has_line_starting(run.out, "SKIP PC9 privacy: needs a loaded plugin (PC1)"));
@@ -144,7 +148,7 @@ TEST_CASE("erp-plugin-check: usage errors exit 2, --help exits 0") {
 }
 
 TEST_CASE("erp-plugin-check --json reports every check for scripts") {
-  const auto run = check_plugin(flawed_module("repeats_token"), "--platform example --json");
+  const auto run = check_flawed("repeats_token", "--json");
   INFO(run.out);
   CHECK(run.exit_code == 1);
   CHECK(run.out.find("\"id\": \"PC4\"") != std::string::npos);
