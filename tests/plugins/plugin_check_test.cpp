@@ -145,6 +145,9 @@ TEST_CASE("erp-plugin-check: usage errors exit 2, --help exits 0") {
   // A platform platform-sim does not simulate cannot start a run.
   const auto unknown = check_plugin(std::filesystem::path(ERP_PLUGIN_DIR) / "erp-tmall.so", "--platform jd");
   CHECK(unknown.exit_code == 2);
+  // Nor can a simulator that does not answer (port 9, discard, is closed on test machines).
+  const auto no_sim = check_plugin(std::filesystem::path(ERP_PLUGIN_DIR) / "erp-tmall.so", "--sim http://127.0.0.1:9");
+  CHECK(no_sim.exit_code == 2);
 }
 
 TEST_CASE("erp-plugin-check --json reports every check for scripts") {
