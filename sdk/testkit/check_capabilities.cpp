@@ -18,8 +18,8 @@ CheckResult check_capabilities(CheckContext& context) {
     return failed(kCapabilitiesCheck, "incremental_sync is false, but erpd syncs every shop with list_modified");
   }
   if (caps.max_window_seconds < kMinWindowSeconds || caps.max_window_seconds > kMaxWindowSeconds) {
-    return failed(kCapabilitiesCheck, "max_window_seconds " + std::to_string(caps.max_window_seconds) +
-                                          " is outside 60 s .. 90 days");
+    return failed(kCapabilitiesCheck,
+                  "max_window_seconds " + std::to_string(caps.max_window_seconds) + " is outside 60 s .. 90 days");
   }
   if (caps.memo_max_chars < 0) {
     return failed(kCapabilitiesCheck, "memo_max_chars " + std::to_string(caps.memo_max_chars) + " is negative");

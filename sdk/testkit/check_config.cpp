@@ -95,13 +95,16 @@ CheckResult check_config(CheckContext& context) {
   const auto empty_error = first_error(context, empty);
   if (!empty_error) return failed(kConfigCheck, "an entry with no base_url, credentials or options listed orders");
   context.remember(*empty_error);
-  if (is_throw(*empty_error)) return failed(kConfigCheck, "an empty entry made the plugin throw: " + empty_error->message);
+  if (is_throw(*empty_error))
+    return failed(kConfigCheck, "an empty entry made the plugin throw: " + empty_error->message);
   // needs_reauth too: a plugin may report the missing token first, which only authorizing the app
   // again provides (Douyin does); either way erpd stops retrying and tells someone.
-  const bool settled = empty_error->code == sdk::ErrorCode::config_error || empty_error->code == sdk::ErrorCode::needs_reauth;
+  const bool settled =
+      empty_error->code == sdk::ErrorCode::config_error || empty_error->code == sdk::ErrorCode::needs_reauth;
   if (!settled || !names_a_key(*empty_error, missing)) {
-    return failed(kConfigCheck, "an empty entry should fail as config_error (or needs_reauth) naming a missing key, got " +
-                                    describe(*empty_error));
+    return failed(kConfigCheck,
+                  "an empty entry should fail as config_error (or needs_reauth) naming a missing key, got " +
+                      describe(*empty_error));
   }
 
   // The seeded entry with every token replaced: what a revoked or mistyped token looks like.
@@ -115,15 +118,16 @@ CheckResult check_config(CheckContext& context) {
   const auto wrong_error = first_error(context, wrong);
   if (!wrong_error) return failed(kConfigCheck, "an entry with a wrong token listed orders");
   context.remember(*wrong_error);
-  if (is_throw(*wrong_error)) return failed(kConfigCheck, "a wrong token made the plugin throw: " + wrong_error->message);
+  if (is_throw(*wrong_error))
+    return failed(kConfigCheck, "a wrong token made the plugin throw: " + wrong_error->message);
   const auto code = wrong_error->code;
   if (code != sdk::ErrorCode::auth_expired && code != sdk::ErrorCode::needs_reauth &&
       code != sdk::ErrorCode::config_error) {
     return failed(kConfigCheck, "a wrong token should fail as auth_expired, needs_reauth or config_error, got " +
                                     describe(*wrong_error));
   }
-  return passed(kConfigCheck, std::to_string(context.keys.size()) + " declared keys; an empty entry: " +
-                                  std::string(sdk::to_string(empty_error->code)) +
+  return passed(kConfigCheck, std::to_string(context.keys.size()) +
+                                  " declared keys; an empty entry: " + std::string(sdk::to_string(empty_error->code)) +
                                   "; a wrong token: " + std::string(sdk::to_string(code)));
 }
 

@@ -49,7 +49,8 @@ class FaultScope {
 
 /// "" when `result` is a failure with one of the expected codes, else what is wrong.
 template <class T>
-std::string misclassified(CheckContext& context, const FaultCase& fault, const char* call, const sdk::Result<T>& result) {
+std::string misclassified(CheckContext& context, const FaultCase& fault, const char* call,
+                          const sdk::Result<T>& result) {
   const std::string where = std::string(call) + " under " + fault.fault + ": ";
   if (result) return where + "answered success although every request failed (a partial or empty answer taken as data)";
   context.remember(result.error());
@@ -91,8 +92,9 @@ CheckResult check_errors(CheckContext& context) {
     context.remember(again.error());
     return failed(kErrorsCheck, "after the faults ended, list_modified still failed: " + describe(again.error()));
   }
-  return passed(kErrorsCheck, "server_error, truncated, timeout: transient; rate_limit: rate_limited; "
-                              "expired_session: auth_expired/needs_reauth; works again afterwards");
+  return passed(kErrorsCheck,
+                "server_error, truncated, timeout: transient; rate_limit: rate_limited; "
+                "expired_session: auth_expired/needs_reauth; works again afterwards");
 }
 
 }  // namespace erp::testkit

@@ -36,8 +36,8 @@ CheckResult check_get_order(CheckContext& context) {
   if (unknown) return failed(kGetOrderCheck, std::string("get_order of the unknown id ") + kUnknownId + " succeeded");
   context.remember(unknown.error());
   if (unknown.error().code != sdk::ErrorCode::not_found) {
-    return failed(kGetOrderCheck, std::string("get_order of an unknown id should be not_found, got ") +
-                                      describe(unknown.error()));
+    return failed(kGetOrderCheck,
+                  std::string("get_order of an unknown id should be not_found, got ") + describe(unknown.error()));
   }
   return passed(kGetOrderCheck, std::to_string(fetched) + " orders equal their listing; an unknown id is not_found");
 }

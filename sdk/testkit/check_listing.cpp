@@ -40,8 +40,8 @@ CheckResult check_listing(CheckContext& context) {
   auto walk = walk_listing(*context.adapter, context.span_from, context.span_to, context.window_length());
   if (walk.error) {
     context.remember(*walk.error);
-    return failed(kListingCheck, "list_modified failed after " + std::to_string(walk.pages) +
-                                     " pages: " + describe(*walk.error));
+    return failed(kListingCheck,
+                  "list_modified failed after " + std::to_string(walk.pages) + " pages: " + describe(*walk.error));
   }
   if (!walk.paging_problem.empty()) return failed(kListingCheck, walk.paging_problem);
   if (!walk.rejected.empty()) {

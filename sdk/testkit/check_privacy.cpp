@@ -81,10 +81,10 @@ CheckResult check_privacy(CheckContext& context) {
     }
   }
   const std::size_t log_lines = context.host->logged().size();
-  return passed(kPrivacyCheck, std::to_string(log_lines) + " log lines, " + std::to_string(context.errors_seen.size()) +
-                                   " error messages and " + std::to_string(context.listed.size()) +
-                                   " orders hold no secret" +
-                                   (decrypted ? " and no decrypted receiver data" : " (receiver data not decryptable)"));
+  return passed(kPrivacyCheck,
+                std::to_string(log_lines) + " log lines, " + std::to_string(context.errors_seen.size()) +
+                    " error messages and " + std::to_string(context.listed.size()) + " orders hold no secret" +
+                    (decrypted ? " and no decrypted receiver data" : " (receiver data not decryptable)"));
 }
 
 }  // namespace erp::testkit

@@ -14,9 +14,12 @@ enum class CheckStatus { pass, fail, skip };
 /// "PASS", "FAIL" or "SKIP", as printed.
 constexpr std::string_view to_string(CheckStatus status) noexcept {
   switch (status) {
-    case CheckStatus::pass: return "PASS";
-    case CheckStatus::fail: return "FAIL";
-    case CheckStatus::skip: return "SKIP";
+    case CheckStatus::pass:
+      return "PASS";
+    case CheckStatus::fail:
+      return "FAIL";
+    case CheckStatus::skip:
+      return "SKIP";
   }
   return "FAIL";
 }
@@ -37,9 +40,9 @@ inline constexpr CheckInfo kWritesCheck{"PC8", "writes"};
 inline constexpr CheckInfo kPrivacyCheck{"PC9", "privacy"};
 
 /// Every check, in the order they run.
-inline constexpr CheckInfo kAllChecks[] = {kLoadCheck,    kConfigCheck, kCapabilitiesCheck,
+inline constexpr CheckInfo kAllChecks[] = {kLoadCheck,    kConfigCheck,     kCapabilitiesCheck,
                                            kListingCheck, kRepeatableCheck, kGetOrderCheck,
-                                           kErrorsCheck,  kWritesCheck, kPrivacyCheck};
+                                           kErrorsCheck,  kWritesCheck,     kPrivacyCheck};
 
 struct CheckResult {
   std::string id;

@@ -89,7 +89,8 @@ sdk::Result<RunReport> run_checks(const RunOptions& options) {
   context.sim = &sim;
   context.http = std::make_shared<CappedHttpClient>(curl, kRequestCap);
   context.clock = std::make_shared<daemon::net::SystemClock>();
-  context.shop = shop_entry_from_generated(*generated, report.sim_url, load.plugin->name(), context.keys, options.options);
+  context.shop =
+      shop_entry_from_generated(*generated, report.sim_url, load.plugin->name(), context.keys, options.options);
   context.seeded_orders = options.orders;
   context.span_from = stopped_at - kSeededSpan;
   context.span_to = stopped_at + std::chrono::seconds{1};
@@ -100,8 +101,7 @@ sdk::Result<RunReport> run_checks(const RunOptions& options) {
     return report;
   }
   const std::vector<std::function<CheckResult(CheckContext&)>> checks = {
-      check_capabilities, check_listing, check_repeatable, check_get_order,
-      check_errors,       check_writes,  check_privacy};
+      check_capabilities, check_listing, check_repeatable, check_get_order, check_errors, check_writes, check_privacy};
   for (const auto& check : checks) report.checks.push_back(check(context));
   return report;
 }

@@ -13,8 +13,8 @@ namespace erp::testkit {
 
 struct RunReport {
   std::string plugin_file;
-  std::string platform;  ///< Empty when the plugin did not load.
-  std::string sim_url;   ///< Empty when no simulator was needed.
+  std::string platform;             ///< Empty when the plugin did not load.
+  std::string sim_url;              ///< Empty when no simulator was needed.
   std::vector<CheckResult> checks;  ///< One per check, in id order.
 };
 

@@ -19,7 +19,8 @@ bool shippable(const sdk::Order& order) {
 }
 
 /// "" when platform-sim counted `kind` once for the order, else `what` and the count.
-std::string counted_once(CheckContext& context, const char* kind, const std::string& order_id, const std::string& what) {
+std::string counted_once(CheckContext& context, const char* kind, const std::string& order_id,
+                         const std::string& what) {
   auto counted = context.sim->count(kind, order_id);
   if (!counted) return "cannot read platform-sim's counters: " + counted.error().message;
   if (*counted == 1) return {};
@@ -36,8 +37,8 @@ std::string memo_problem(CheckContext& context, const std::string& order_id) {
   if (!again) return context.failure("repeating the same write_memo (it must be idempotent)", again.error());
   auto read_back = context.adapter->get_order(order_id);
   if (!read_back) return context.failure("get_order after write_memo", read_back.error());
-  if (read_back->memo != kMemoText) return "the memo written does not read back in get_order (memo is \"" +
-                                           read_back->memo + "\")";
+  if (read_back->memo != kMemoText)
+    return "the memo written does not read back in get_order (memo is \"" + read_back->memo + "\")";
   return {};
 }
 

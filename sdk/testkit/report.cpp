@@ -1,8 +1,7 @@
 #include "testkit/report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace erp::testkit {
 namespace {
@@ -54,9 +53,8 @@ std::string render_json(const RunReport& report) {
         {{"id", check.id}, {"name", check.name}, {"status", lower(to_string(check.status))}, {"reason", check.reason}});
   }
   const Tally counts = tally(report);
-  const nlohmann::json out = {{"plugin", report.plugin_file}, {"platform", report.platform},
-                              {"sim", report.sim_url},        {"checks", std::move(checks)},
-                              {"passed", counts.passed},      {"failed", counts.failed},
+  const nlohmann::json out = {{"plugin", report.plugin_file}, {"platform", report.platform}, {"sim", report.sim_url},
+                              {"checks", std::move(checks)},  {"passed", counts.passed},     {"failed", counts.failed},
                               {"skipped", counts.skipped},    {"ok", counts.failed == 0}};
   return out.dump(2) + "\n";
 }

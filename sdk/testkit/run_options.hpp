@@ -13,12 +13,12 @@ extern const char* const kUsage;
 
 struct RunOptions {
   std::filesystem::path plugin;
-  std::string platform;               ///< Empty: the plugin's own name.
-  std::string sim_url;                ///< Empty: start platform-sim.
-  std::filesystem::path sim_binary;   ///< Empty: find_platform_sim().
+  std::string platform;              ///< Empty: the plugin's own name.
+  std::string sim_url;               ///< Empty: start platform-sim.
+  std::filesystem::path sim_binary;  ///< Empty: find_platform_sim().
   int orders = 40;
   bool json = false;
-  bool verbose = false;  ///< The plugin's and the host's log lines on stderr.
+  bool verbose = false;                                      ///< The plugin's and the host's log lines on stderr.
   std::vector<std::pair<std::string, std::string>> options;  ///< --option KEY=VALUE, in order.
 };
 

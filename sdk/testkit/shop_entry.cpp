@@ -45,7 +45,8 @@ config::ShopConfig shop_entry_from_generated(const nlohmann::json& generated, co
     }
   }
   const auto* page_size = daemon::plugin_host::find_key_spec(keys, "page_size");
-  if (page_size != nullptr && page_size->type == sdk::ConfigType::integer) set_option(shop, "page_size", kCheckPageSize);
+  if (page_size != nullptr && page_size->type == sdk::ConfigType::integer)
+    set_option(shop, "page_size", kCheckPageSize);
   for (const auto& [key, value] : options) set_option(shop, key, value);
   return shop;
 }

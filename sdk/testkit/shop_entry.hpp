@@ -30,6 +30,7 @@ config::ShopConfig shop_entry_from_generated(const nlohmann::json& generated, co
 
 /// Every secret the entry holds, by name (app_secret, session, access_token and declared secret
 /// options): what must never appear in the plugin's log lines or error messages.
-std::vector<std::pair<std::string, std::string>> shop_secrets(const config::ShopConfig& shop, const std::vector<sdk::ConfigKeySpec>& keys);
+std::vector<std::pair<std::string, std::string>> shop_secrets(const config::ShopConfig& shop,
+                                                              const std::vector<sdk::ConfigKeySpec>& keys);
 
 }  // namespace erp::testkit

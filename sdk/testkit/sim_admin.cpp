@@ -12,7 +12,8 @@ constexpr std::chrono::seconds kAdminTimeout{20};
 
 }  // namespace
 
-SimAdmin::SimAdmin(std::string url, std::shared_ptr<sdk::HttpClient> http) : url_(std::move(url)), http_(std::move(http)) {}
+SimAdmin::SimAdmin(std::string url, std::shared_ptr<sdk::HttpClient> http)
+    : url_(std::move(url)), http_(std::move(http)) {}
 
 sdk::Result<nlohmann::json> SimAdmin::call(const std::string& method, const std::string& path,
                                            const nlohmann::json* body) {
@@ -34,8 +35,8 @@ sdk::Result<nlohmann::json> SimAdmin::call(const std::string& method, const std:
     if (parsed.is_object() && parsed.contains("error") && parsed["error"].is_object()) {
       why = parsed["error"].value("message", why);
     }
-    return sdk::fail(sdk::ErrorCode::invalid_input,
-                     "platform-sim " + method + " " + path + " answered " + std::to_string(response->status) + ": " + why);
+    return sdk::fail(sdk::ErrorCode::invalid_input, "platform-sim " + method + " " + path + " answered " +
+                                                        std::to_string(response->status) + ": " + why);
   }
   if (parsed.is_discarded()) {
     return sdk::fail(sdk::ErrorCode::invalid_input, "platform-sim " + method + " " + path + " answered no JSON");

@@ -52,8 +52,8 @@ class Reader {
 };
 
 void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
-  static const std::set<std::string> kKeys = {"id",           "platform",      "app_key",  "app_secret", "session",
-                                              "access_token", "api_token",     "refresh_token", "push_url", "role"};
+  static const std::set<std::string> kKeys = {"id",           "platform",  "app_key",       "app_secret", "session",
+                                              "access_token", "api_token", "refresh_token", "push_url",   "role"};
   if (!list.IsSequence()) return r.error(list, "shops", "must be a list");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {

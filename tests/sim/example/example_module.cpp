@@ -220,6 +220,8 @@ class ExampleModule final : public PlatformModule {
 
 }  // namespace
 
-std::unique_ptr<PlatformModule> make_example_module(Context& context) { return std::make_unique<ExampleModule>(context); }
+std::unique_ptr<PlatformModule> make_example_module(Context& context) {
+  return std::make_unique<ExampleModule>(context);
+}
 
 }  // namespace erp::sim

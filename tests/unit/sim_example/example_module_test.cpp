@@ -1,6 +1,8 @@
 // The example module answers exactly the API the plugin template reads (the comment at the top of
 // sdk/template/example_plugin.cpp): bearer token, modified window, paging, get by id, faults.
 
+#include "example/example_module.hpp"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "core/simulator.hpp"
-#include "example/example_module.hpp"
 
 namespace {
 
