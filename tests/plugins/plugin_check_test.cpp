@@ -112,6 +112,11 @@ TEST_CASE("a plugin that throws from list_modified fails PC4 listing, and the ru
   CHECK(has_line_starting(run.out, "PASS PC9 privacy"));
 }
 
+TEST_CASE("a plugin whose get_order maps an order differently from its listing fails PC6 get_order") {
+  require_verdict(check_flawed("get_order_differs"), "FAIL PC6 get_order: order ");
+  // (the reason goes on "NNN differs from its listing: total_fen was X, then X+1")
+}
+
 TEST_CASE("a plugin that logs its API token fails PC9 privacy") {
   const auto run = check_flawed("logs_secret");
   require_verdict(run, "FAIL PC9 privacy: the shop's api_token appears in a log line");
