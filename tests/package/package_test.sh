@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The Debian package, as a merchant's IT person installs it: built with cpack from this build tree,
 # unpacked into a scratch root, and checked for what must be there (binaries, plugins, the unit,
-# the calendars as conffiles, the example config, the SDK with its CMake package), what must not
-# (platform-sim, test plugins, benchmarks), that the binaries run, and that the unit passes
+# the calendars as conffiles, the example config, the SDK with its CMake package, erp-plugin-check
+# and the platform-sim it runs), what must not (test plugins, benchmarks, a platform-sim anywhere
+# but /usr/libexec/erpd), that the binaries run, that erp-plugin-check as packaged passes the
+# packaged Tmall plugin and the template built against the packaged SDK, and that the unit passes
 # `systemd-analyze verify` with an exposure of at most 2.0.
 # Usage: package_test.sh BUILD_DIR
 set -euo pipefail
@@ -39,11 +41,14 @@ expect=(
   usr/include/erp/adapter.hpp usr/include/erp/model.hpp
   "usr/lib/$multiarch/cmake/erp-sdk/erp-sdkConfig.cmake" "usr/lib/$multiarch/cmake/erp-sdk/ErpPlugin.cmake"
   usr/share/erpd/plugin-template/CMakeLists.txt usr/share/erpd/plugin-template/example_plugin.cpp
+  usr/bin/erp-plugin-check usr/libexec/erpd/platform-sim
 )
 for f in "${expect[@]}"; do [ -e "$root/$f" ] || fail "missing /$f"; done
 for f in $(find "$root" -type f -printf '%P\n'); do
   case "$f" in
-    *platform-sim*|*erp-test_*|*bench_*|*_tests) fail "/$f does not belong in the package" ;;
+    # platform-sim is packaged for erp-plugin-check alone: out of PATH, beside nothing erpd loads.
+    usr/libexec/erpd/platform-sim) ;;
+    *platform-sim*|*erp-test_*|*erp-pcheck_*|*bench_*|*_tests) fail "/$f does not belong in the package" ;;
   esac
 done
 for f in etc/erpd/calendars/tmall-2024-spring-festival.yaml etc/erpd/calendars/douyin-sale-event-rules.yaml; do
@@ -54,6 +59,8 @@ echo "layout: $(find "$root" -type f | wc -l) files, all expected ones present"
 # The binaries run from where the package puts them, with only Debian's libraries.
 "$root/usr/bin/erpd" --version | grep -q '^erpd ' || fail "erpd --version"
 "$root/usr/bin/erpctl" --help >/dev/null || fail "erpctl --help"
+"$root/usr/bin/erp-plugin-check" --help | grep -q '^usage: erp-plugin-check PLUGIN.so' || fail "erp-plugin-check --help"
+"$root/usr/libexec/erpd/platform-sim" --help | grep -q '^usage: platform-sim' || fail "platform-sim --help"
 
 # The packaged plugins load as erpd loads them (manifest, toolchain, permissions), with the
 # packaged calendars beside the config as /etc/erpd has them.
@@ -79,6 +86,17 @@ cmake -S "$root/usr/share/erpd/plugin-template" -B "$work/template" -DCMAKE_PREF
 nm -D --defined-only "$work/template/erp-example.so" | grep -q ' erp_plugin_manifest$' ||
   fail "erp-example.so exports no erp_plugin_manifest"
 echo "plugin template: erp-example.so built against the installed erp-sdk"
+
+# What a plugin author runs next: the packaged erp-plugin-check, finding the packaged platform-sim
+# beside it (../libexec/erpd), against the packaged Tmall plugin and the template just built.
+plugin_check() {
+  "$root/usr/bin/erp-plugin-check" "$@" >"$work/plugin-check.log" 2>&1 ||
+    { cat "$work/plugin-check.log"; fail "erp-plugin-check $* did not pass"; }
+  tail -1 "$work/plugin-check.log"
+}
+plugin_check "$root/usr/lib/$multiarch/erpd/plugins/erp-tmall.so"
+chmod 0755 "$work/template" && chmod 0644 "$work/template/erp-example.so"
+plugin_check "$work/template/erp-example.so"
 
 # The unit, as installed. verify checks that the commands exist, and this host has no
 # /usr/bin/erpd: a copy pointing at the unpacked binaries is verified against the host's systemd.

@@ -1,5 +1,6 @@
 // platform-sim --listen HOST:PORT [--scenario FILE] [--port-file FILE] [--threads N]
-// A local TOP and Douyin gateway with a control API under /admin/ (tests/sim/README.md).
+// A local TOP and Douyin gateway (and the plugin template's example platform) with a control API
+// under /admin/ (tests/sim/README.md).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -99,6 +100,9 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("[%Y-%m-%d %H:%M:%S.%e] [%l] %v");
 
   erp::sim::Simulator sim;
+  // The example module first: its /example/orders paths also look like Douyin method paths, and
+  // the first module that serves a request answers it.
+  sim.add_module(erp::sim::make_example_module(sim.context()));
   sim.add_module(erp::sim::make_top_module(sim.context()));
   sim.add_module(erp::sim::make_douyin_module(sim.context()));
 

@@ -223,7 +223,7 @@ Response Simulator::admin(const Request& request) {
       }
     }
     if (!body->contains("platform") || !(*body)["platform"].is_string())
-      return bad("platform: missing (taobao, tmall or douyin)");
+      return bad("platform: missing (taobao, tmall, douyin or example)");
     const std::string platform = (*body)["platform"].get<std::string>();
     int shops = 1;
     if (body->contains("shops")) {

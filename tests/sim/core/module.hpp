@@ -129,6 +129,11 @@ class PlatformModule {
   virtual std::string name() const = 0;
   /// Platforms of shops this module serves ("taobao", "tmall" / "douyin").
   virtual std::vector<std::string> platforms() const = 0;
+  /// The name of the shop's token in generated shops' credentials (/admin/generate, /admin/state):
+  /// what the platform calls it, so a tool can hand it to the plugin key of the same name.
+  virtual std::string token_name() const { return "session"; }
+  /// The path a shop's base_url ends with (TOP "/router/rest", "" for Douyin), in the same answers.
+  virtual std::string base_path() const { return ""; }
   /// Whether this module answers the request (TOP: /router/rest; Douyin: /<a>/<b> method paths).
   virtual bool serves(const Request& request) const = 0;
   /// Answers in the platform's own shapes, errors included; applies faults from Context::faults.

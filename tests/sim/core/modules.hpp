@@ -1,6 +1,7 @@
 #pragma once
 // The platform modules the platform-sim binary registers. Each is implemented in its own folder
-// (tests/sim/top, tests/sim/douyin) as a static library (erp_sim_top, erp_sim_douyin).
+// (tests/sim/top, tests/sim/douyin, tests/sim/example) as a static library (erp_sim_top,
+// erp_sim_douyin, erp_sim_example).
 
 #include <memory>
 
@@ -13,5 +14,8 @@ std::unique_ptr<PlatformModule> make_top_module(Context& context);
 
 /// Douyin shops over the Douyin open platform (/<method with dots as slashes>).
 std::unique_ptr<PlatformModule> make_douyin_module(Context& context);
+
+/// The plugin template's made-up platform (/example/...), see tests/sim/example.
+std::unique_ptr<PlatformModule> make_example_module(Context& context);
 
 }  // namespace erp::sim

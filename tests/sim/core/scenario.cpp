@@ -20,7 +20,7 @@ std::optional<std::chrono::milliseconds> parse_sim_duration(std::string_view tex
 
 namespace {
 
-const std::set<std::string> kPlatforms = {"taobao", "tmall", "douyin"};
+const std::set<std::string> kPlatforms = {"taobao", "tmall", "douyin", "example"};
 
 class Reader {
  public:
@@ -52,8 +52,8 @@ class Reader {
 };
 
 void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
-  static const std::set<std::string> kKeys = {"id",           "platform",      "app_key",  "app_secret", "session",
-                                              "access_token", "refresh_token", "push_url", "role"};
+  static const std::set<std::string> kKeys = {"id",           "platform",  "app_key",       "app_secret", "session",
+                                              "access_token", "api_token", "refresh_token", "push_url",   "role"};
   if (!list.IsSequence()) return r.error(list, "shops", "must be a list");
   std::set<std::string> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -68,7 +68,7 @@ void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
       const std::string key = kv.first.Scalar();
       if (!kKeys.count(key)) {
         r.error(kv.first, path + key,
-                "unknown key (known: id, platform, app_key, app_secret, session, access_token, "
+                "unknown key (known: id, platform, app_key, app_secret, session, access_token, api_token, "
                 "refresh_token, push_url, role)");
         ok = false;
       }
@@ -87,7 +87,7 @@ void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
       ok = false;
     }
     if (!kPlatforms.count(*platform)) {
-      r.error(node["platform"], path + "platform", "'" + *platform + "' is not taobao, tmall or douyin");
+      r.error(node["platform"], path + "platform", "'" + *platform + "' is not taobao, tmall, douyin or example");
       ok = false;
     }
     shop.id = *id;
@@ -96,6 +96,7 @@ void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
     shop.app_secret = *app_secret;
     if (auto s = r.scalar(node, "session", path, false)) shop.session = *s;
     if (auto s = r.scalar(node, "access_token", path, false)) shop.session = *s;
+    if (auto s = r.scalar(node, "api_token", path, false)) shop.session = *s;  // the example platform
     if (node["session"] && node["access_token"]) {
       r.error(node["access_token"], path + "access_token", "give either session or access_token, not both");
       ok = false;

@@ -13,16 +13,19 @@ namespace erp::sim {
 
 namespace {
 
-nlohmann::json shop_json(const Shop& s) {
+/// The shop with its credentials; `module` (when one serves the platform) names the token and
+/// the base path, so a client can build the shop's config without knowing the platform.
+nlohmann::json shop_json(const Shop& s, const PlatformModule* module) {
   nlohmann::json j = {
       {"id", s.id}, {"platform", s.platform}, {"app_key", s.app_key}, {"app_secret", s.app_secret}, {"role", s.role}};
-  j[s.platform == "douyin" ? "access_token" : "session"] = s.session;
+  j[module != nullptr ? module->token_name() : "session"] = s.session;
+  j["base_path"] = module != nullptr ? module->base_path() : "";
   if (!s.refresh_token.empty()) j["refresh_token"] = s.refresh_token;
   if (!s.push_url.empty()) j["push_url"] = s.push_url;
   return j;
 }
 
-bool known_platform(const std::string& p) { return p == "taobao" || p == "tmall" || p == "douyin"; }
+bool known_platform(const std::string& p) { return p == "taobao" || p == "tmall" || p == "douyin" || p == "example"; }
 
 }  // namespace
 
@@ -230,8 +233,9 @@ Shop Simulator::generated_shop(const std::string& platform, int i) const {
 }
 
 nlohmann::json Simulator::generate(const std::string& platform, int shops, int orders) {
-  if (!known_platform(platform))
-    throw std::invalid_argument("platform: '" + platform + "' is not taobao, tmall or douyin");
+  if (!known_platform(platform)) {
+    throw std::invalid_argument("platform: '" + platform + "' is not taobao, tmall, douyin or example");
+  }
   auto* m = module_for_platform(platform);
   if (!m) throw std::invalid_argument("platform: no module serves " + platform + " in this build");
   if (shops < 1 || shops > 10000) throw std::invalid_argument("shops: must be 1 to 10000");
@@ -248,7 +252,7 @@ nlohmann::json Simulator::generate(const std::string& platform, int shops, int o
       } else {
         s = it->second;
       }
-      list.push_back(shop_json(s));
+      list.push_back(shop_json(s, m));
       made.push_back(std::move(s));
     }
   }
@@ -340,7 +344,7 @@ nlohmann::json Simulator::state() const {
   std::lock_guard lock(timeline_mutex_);
   const Instant now = clock_.now();
   nlohmann::json shops = nlohmann::json::array();
-  for (const auto& [id, s] : shops_) shops.push_back(shop_json(s));
+  for (const auto& [id, s] : shops_) shops.push_back(shop_json(s, module_for_platform(s.platform)));
   nlohmann::json modules = nlohmann::json::object();
   for (const auto& m : modules_) modules[m->name()] = m->state();
   long long generated = 0;

@@ -68,6 +68,7 @@ class DouyinModuleImpl final : public DouyinModule {
 
   std::string name() const override { return "douyin"; }
   std::vector<std::string> platforms() const override { return {"douyin"}; }
+  std::string token_name() const override { return "access_token"; }
   bool serves(const Request& request) const override;
   Response handle(const Request& request) override;
   Response transport_error(const Request& partial, int status, const std::string& message) const override;

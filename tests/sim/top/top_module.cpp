@@ -179,6 +179,7 @@ class TopModule final : public PlatformModule {
   std::string name() const override { return "top"; }
   std::vector<std::string> platforms() const override { return {"taobao", "tmall"}; }
   bool serves(const Request& request) const override { return request.path == "/router/rest"; }
+  std::string base_path() const override { return "/router/rest"; }
 
   Response handle(const Request& request) override {
     const std::string request_id = next_request_id();
