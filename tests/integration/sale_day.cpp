@@ -192,6 +192,11 @@ SaleDayEnd run_sale_day(const SaleDayOptions& o) {
   REQUIRE(sim.start());
   const DayPlan history = load_trading_day(sim, o.history_orders);
   end.expected_orders = history.total() + load_douyin_day(sim, o.history_orders, {kDouyinShop});
+  // Loading the history set the simulator's clock, which then stands still. The sale happens
+  // now: without this every new order and shipment would carry the loading's instant, older
+  // with each second than erpd's poll overlap, and only pushes could show them.
+  const json clock = sim_admin(sim, "POST", "/admin/clock", json{{"follow_real_time", true}}.dump());
+  REQUIRE(clock["follows_real_time"] == true);
 
   WebhookReceiver webhook;
   webhook.fail_one_in = o.warehouse_fail_one_in;

@@ -101,9 +101,18 @@ Response Simulator::admin(const Request& request) {
     if (!body) return bad(problem);
     const bool has_set = body->contains("set");
     const bool has_advance = body->contains("advance");
-    if (has_set == has_advance) return bad("body: give exactly one of \"set\" (a time) or \"advance\" (like \"90m\")");
+    const bool has_follow = body->contains("follow_real_time");
+    if (static_cast<int>(has_set) + static_cast<int>(has_advance) + static_cast<int>(has_follow) != 1) {
+      return bad(
+          "body: give exactly one of \"set\" (a time), \"advance\" (like \"90m\") or \"follow_real_time\" (true)");
+    }
     for (const auto& [key, value] : body->items()) {
-      if (key != "set" && key != "advance") return bad("body: unknown key \"" + key + "\" (known: set, advance)");
+      if (key != "set" && key != "advance" && key != "follow_real_time")
+        return bad("body: unknown key \"" + key + "\" (known: set, advance, follow_real_time)");
+    }
+    if (has_follow) {
+      if ((*body)["follow_real_time"] != true) return bad("follow_real_time: expected true");
+      return ok(follow_real_time());
     }
     if (has_set) {
       const auto& v = (*body)["set"];

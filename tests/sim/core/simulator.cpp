@@ -207,6 +207,22 @@ nlohmann::json Simulator::advance_clock(std::chrono::milliseconds d) {
   return run_timeline(clock_.now() + d, true);
 }
 
+nlohmann::json Simulator::follow_real_time() {
+  std::lock_guard lock(timeline_mutex_);
+  const Instant real_now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  // A clock set ahead of real time stays set (the answer says so): going back would undo the
+  // order of what happened.
+  if (clock_.now() > real_now) {
+    nlohmann::json stays = run_timeline(clock_.now(), true);
+    stays["follows_real_time"] = false;
+    return stays;
+  }
+  nlohmann::json walked = run_timeline(real_now, true);
+  clock_.follow_real_time();
+  walked["follows_real_time"] = true;
+  return walked;
+}
+
 void Simulator::tick() {
   std::lock_guard lock(timeline_mutex_);
   if (!clock_.follows_real_time()) return;

@@ -56,6 +56,8 @@ class Simulator {
   /// and refused events.
   nlohmann::json set_clock(Instant t);
   nlohmann::json advance_clock(std::chrono::milliseconds d);
+  /// Walks the clock to real time (applying what falls due) and lets it follow real time again.
+  nlohmann::json follow_real_time();
   /// While the clock follows real time: applies what became due (the binary calls it each second).
   void tick();
 

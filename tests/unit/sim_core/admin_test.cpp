@@ -1,6 +1,9 @@
 // The control API under /admin/ over real HTTP (tests/sim/core/admin.cpp).
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/time_format.hpp"
 #include "sim_fixture.hpp"
 
@@ -98,6 +101,8 @@ TEST_CASE("bad admin input answers 400 naming the problem") {
       {"POST", "/admin/clock", R"({"set": "yesterday"})", "set: 'yesterday' is not a time"},
       {"POST", "/admin/clock", R"({"advance": 5})", "advance: expected a duration"},
       {"POST", "/admin/clock", R"({"advance": "5 min"})", "advance: '5 min' is not a duration"},
+      {"POST", "/admin/clock", R"({"follow_real_time": false})", "follow_real_time: expected true"},
+      {"POST", "/admin/clock", R"({"follow_real_time": true, "advance": "1m"})", "exactly one of"},
       {"POST", "/admin/faults", R"({"server_error": 1.5})", "server_error: 1.5 is not a share"},
       {"POST", "/admin/faults", R"({"server_error": "lots"})", "server_error: expected a share"},
       {"POST", "/admin/faults", R"({"meltdown": 0.1})", "unknown key \"meltdown\""},
@@ -204,4 +209,28 @@ TEST_CASE("/admin/generate makes deterministic shops and orders, and runs a rate
   CHECK(r.status == 200);
   CHECK(s.fake->generated == 0);
   CHECK(s.fake->shops.size() == 3);
+}
+
+TEST_CASE("POST /admin/clock follow_real_time: a clock set in the past runs due events and follows real time again") {
+  RunningSim s;
+  // The day's history was loaded with the clock set back; the sale itself happens now.
+  auto r = s.call("POST", "/admin/scenario?name=demo.yaml", kScenario);
+  REQUIRE(r.status == 200);
+  REQUIRE(s.call("GET", "/admin/clock").json()["follows_real_time"] == false);
+  r = s.call("POST", "/admin/clock", R"({"follow_real_time": true})");
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["follows_real_time"] == true);
+  CHECK(r.json()["applied"] == 1);  // the event due in between (the third is refused)
+  const auto first = s.call("GET", "/admin/clock").json();
+  CHECK(first["follows_real_time"] == true);
+  std::this_thread::sleep_for(std::chrono::milliseconds{1100});
+  const auto second = s.call("GET", "/admin/clock").json();
+  CHECK(second["now"] != first["now"]);  // it moves by itself
+
+  // A clock set ahead of real time stays there.
+  REQUIRE(s.call("POST", "/admin/clock", R"({"set": "2099-01-01T00:00:00Z"})").status == 200);
+  r = s.call("POST", "/admin/clock", R"({"follow_real_time": true})");
+  REQUIRE(r.status == 200);
+  CHECK(r.json()["follows_real_time"] == false);
+  CHECK(s.call("GET", "/admin/clock").json()["now"] == "2099-01-01T00:00:00Z");
 }
