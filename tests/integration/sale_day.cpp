@@ -137,7 +137,8 @@ std::string unsettled(const TempDir& dir, const Warehouse& warehouse, int expect
   if (stored != expected) return "stored " + std::to_string(stored) + " of " + std::to_string(expected) + " orders";
   const auto outbox = http("GET", api_url(dir) + "/v1/outbox?limit=1000", api_token(dir));
   if (outbox.status != 200) return "the outbox did not answer";
-  for (const auto& item : json::parse(outbox.body)["items"]) {
+  const json items = json::parse(outbox.body)["items"];  // kept: the parsed document is a temporary
+  for (const auto& item : items) {
     if (item["state"] != "done") return "outbox item " + item.dump() + " not done";
   }
   const auto orders = stored_orders(dir);
