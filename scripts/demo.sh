@@ -141,6 +141,10 @@ step "too late (I4, I9): the order the warehouse shipped above cannot be stopped
 ctl intercept request "$key" || true
 
 step "customer service writes the memo on Douyin (I3): the push brings it, erpd intercepts by itself"
+# The order has gone to the warehouse once its release delay passed: the intercept then needs the
+# warehouse's lock (the step after this one).
+dyreleased() { json orders show "$dykey" | grep -q '"released": *true'; }
+wait_for 40 "the release of $dykey" dyreleased
 curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
 events:
   - {at: "+0s", shop: gen-douyin-1, type: memo, order_id: "6920000000000000001", remark: 拦截发货, star: 1}
