@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config binutils
   libboost-dev libboost-filesystem-dev
   libyaml-cpp-dev libcurl4-openssl-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
-  doctest-dev nlohmann-json3-dev libsystemd-dev libssl-dev
+  doctest-dev nlohmann-json3-dev libsystemd-dev libssl-dev libpugixml-dev
   curl procps
   systemd dpkg-dev
 )

@@ -15,9 +15,11 @@ namespace erp::sdk {
 ///      DeliveryOrder::added_lines holds AddedLine (the line, its rule id, the orders it fulfils).
 ///   5: dropship (rules D1-D11): erp/dropship.hpp; PlatformAdapter::list_factories, distribute,
 ///      cancel_distribution, list_dropship, get_dropship and return_waybill.
-inline constexpr std::uint32_t kAbiVersion = 5;
+///   6: warehouse inbound (Qimen): DeliveryOrder::delivery_code, LockRequest::delivery_codes;
+///      WarehouseConnector::lock_cancels_delivery, parse_inbound and inbound_reply.
+inline constexpr std::uint32_t kAbiVersion = 6;
 
 /// SDK release, for humans.
-inline constexpr const char* kSdkVersion = "0.5.0";
+inline constexpr const char* kSdkVersion = "0.6.0";
 
 }  // namespace erp::sdk
