@@ -14,6 +14,7 @@
 #include "api/intercept_routes.hpp"
 #include "api/json_views.hpp"
 #include "api/push_routes.hpp"
+#include "api/warehouse_routes.hpp"
 #include "api/receiver_routes.hpp"
 #include "api/shipment_routes.hpp"
 #include "api/sync_routes.hpp"
@@ -390,6 +391,13 @@ const std::vector<Route>& routes() {
          {{"POST", [](Call& c) { return deadline_routes::post_after_sale(c.deps, c.key(), c.body); }}},
          {},
          Access::daemon},
+        {order + "/deliveries", {}, {{"GET", [](Call& c) { return warehouse_routes::deliveries_of(c.deps, c.key()); }}}, {},
+         Access::daemon},
+        {"/v1/warehouse/stock-changes",
+         {},
+         {{"GET", [](Call& c) { return warehouse_routes::list_stock_changes(c.deps, c.query); }}},
+         {"item", "after", "limit"},
+         Access::daemon},
         {order + "/dropship", {}, {{"GET", [](Call& c) { return dropship_routes::of_order(c.deps, c.key()); }}}, {}, Access::daemon},
         {"/v1/dropship/factories",
          {},
@@ -583,6 +591,15 @@ ApiResponse Router::dispatch(const ApiRequest& request) {
     if (deps_.is_push_path(path)) {
       ApiResponse r = push_routes::handle_push(deps_, request, path);
       r.route = path;  // configured paths only, so the label set stays small
+      return r;
+    }
+  }
+  // The warehouse connector's inbound path: signed by the warehouse, checked by the connector.
+  if (deps_.is_warehouse_path && deps_.warehouse_call) {
+    const std::string path(target.substr(0, qmark));
+    if (deps_.is_warehouse_path(path)) {
+      ApiResponse r = warehouse_routes::handle_inbound(deps_, request, path);
+      r.route = path;
       return r;
     }
   }

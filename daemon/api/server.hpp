@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "erp/adapter.hpp"
+#include "erp/warehouse.hpp"
 #include "holds/release_gate.hpp"
 #include "metrics/metrics.hpp"
 #include "store/store.hpp"
@@ -62,6 +63,11 @@ struct ApiDeps {
   std::function<void()> dropship_reconcile = {};
   /// The deadline engine (rules S1-S13). Null: its write routes answer 503.
   workflows::deadline::DeadlineService* deadlines = nullptr;
+  /// Whether `path` (without the query) is the warehouse connector's inbound path
+  /// (warehouse.inbound_path): no bearer token, the connector checks the signature. Unset: none is.
+  std::function<bool(const std::string& path)> is_warehouse_path = {};
+  /// Verifies, applies and answers one warehouse call on that path. Unset: none is taken.
+  std::function<sdk::PushReply(const sdk::WarehouseCall& call)> warehouse_call = {};
 };
 
 /// Limits that keep a slow or hostile local client from tying the daemon up.

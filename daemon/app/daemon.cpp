@@ -22,6 +22,7 @@
 #include "shipping/shipment_recorder.hpp"
 #include "warehouse/alert_webhook.hpp"
 #include "warehouse/delivery.hpp"
+#include "warehouse/inbound_intake.hpp"
 #include "warehouse/lock_handler.hpp"
 #include "dropship/dropship_handlers.hpp"
 #include "workflows/deadline/deadline_workflow.hpp"
@@ -190,6 +191,8 @@ sdk::Result<void> Daemon::start() {
   dropship_poller_ = std::make_unique<sync::DropshipPoller>(
       *store_, *dropship_, [this](const std::string& shop) { return shops_.adapter(shop); }, clock_);
   push_->on_dropship_message([this](const std::string& shop) { dropship_poller_->nudge(shop); });
+  warehouse_inbound_ = std::make_unique<warehouse::InboundIntake>(
+      warehouse::InboundDeps{*store_, *intercepts_, dropship_.get(), [this] { outbox_->wake(); }}, metrics_);
   register_metrics();
   if (auto applied = apply(config); !applied) return applied;
 
@@ -204,7 +207,9 @@ sdk::Result<void> Daemon::start() {
           [this](const std::string& path, const sdk::PushRequest& request) { return push_->receive(path, request); },
           [this](const std::string& shop) { return shops_.adapter(shop); }, intercepts_.get(), dropship_.get(),
           [this](std::string_view presented) { return factory_tokens_.factory_of(presented); },
-          [this] { dropship_poller_->nudge(); }, deadlines_.get()},
+          [this] { dropship_poller_->nudge(); }, deadlines_.get(),
+          [this](const std::string& path) { return warehouse_inbound_->is_inbound_path(path); },
+          [this](const sdk::WarehouseCall& call) { return warehouse_inbound_->receive(call); }},
       std::move(token).value());
   if (auto listening = api_->listen(config.api.listen_host, config.api.listen_port); !listening) {
     return std::move(listening).error();
@@ -261,6 +266,8 @@ sdk::Result<void> Daemon::apply(const config::Config& config) {
   if (!warehouse) return std::move(warehouse).error();
   push_deliveries_ = warehouse->pushes;
   push_alerts_ = warehouse->alerts;
+  // The builtin connector has no inbound path: its warehouse calls the API with the token.
+  warehouse_inbound_->configure(config.warehouse.inbound_path, warehouse->connector);
   outbox::HandlerMap handlers = std::move(warehouse->handlers);
   if (warehouse->connector) {
     handlers[workflows::intercept::kLockKind] =

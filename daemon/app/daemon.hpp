@@ -32,6 +32,7 @@
 #include "sync/push_intake.hpp"
 #include "sync/sync_clock.hpp"
 #include "sync/sync_engine.hpp"
+#include "warehouse/inbound_intake.hpp"
 #include "workflows/deadline/deadline_service.hpp"
 #include "workflows/dropship/dropship_service.hpp"
 #include "workflows/gift/gift_service.hpp"
@@ -102,6 +103,8 @@ class Daemon {
   std::unique_ptr<sync::SyncEngine> sync_;
   /// Platform pushes (rule D11): the shops' fetchers. Also destroyed before the store.
   std::unique_ptr<sync::PushIntake> push_;
+  /// The warehouse connector's calls in (warehouse.inbound_path).
+  std::unique_ptr<warehouse::InboundIntake> warehouse_inbound_;
   /// Single orders fetched again for the gift workflow (rule G2). Also destroyed before the store.
   std::unique_ptr<sync::OrderRefetcher> refetcher_;
   std::unique_ptr<sync::DropshipPoller> dropship_poller_;

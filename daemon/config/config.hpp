@@ -237,6 +237,9 @@ struct WarehouseConfig {
   std::string webhook_url;  ///< Empty: no webhook; the warehouse pulls.
   std::chrono::milliseconds webhook_timeout{std::chrono::seconds{10}};
   std::optional<Secret> webhook_token;  ///< Sent as a bearer token to the webhook.
+  /// A connector plugin's: the API path its warehouse calls in on (confirmations, reports),
+  /// checked by the plugin's signature instead of the API token. Empty for the builtin connector.
+  std::string inbound_path;
   std::vector<PluginOption> options;
 };
 

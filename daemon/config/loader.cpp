@@ -56,7 +56,7 @@ Config walk(const YAML::Node& document, const std::filesystem::path& source, con
   }
   // Dropship after shops: factories and rules name shops by id and role (D1), and the API's token.
   detail::check_dropship_references(dropship_references, config.api, config.shops, sink);
-  config.warehouse = detail::read_warehouse(root, context);
+  config.warehouse = detail::read_warehouse(root, context, config.shops);
   config.outbox = detail::read_outbox(root);
   config.sync = detail::read_sync(root);
   config.log = detail::read_log(root);

@@ -48,4 +48,6 @@ std::string check_push_path(std::string_view text) {
 
 std::string default_push_path(std::string_view shop_id) { return "/push/" + std::string(shop_id); }
 
+std::string default_inbound_path(std::string_view connector) { return "/warehouse/" + std::string(connector); }
+
 }  // namespace erp::daemon::config::detail

@@ -20,4 +20,9 @@ std::string check_push_path(std::string_view text);
 /// "/push/<shop id>": the path of a shop that configures none.
 std::string default_push_path(std::string_view shop_id);
 
+/// "/warehouse/<connector>": where a connector plugin's warehouse calls in when
+/// warehouse.inbound_path is not set. Checked like a push path: the same rules keep it off the
+/// daemon's own routes.
+std::string default_inbound_path(std::string_view connector);
+
 }  // namespace erp::daemon::config::detail

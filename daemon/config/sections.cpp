@@ -6,6 +6,7 @@
 #include "config/dropship_settings.hpp"
 #include "config/gift_settings.hpp"
 #include "config/intercept_settings.hpp"
+#include "config/push_path.hpp"
 #include "config/value_rules.hpp"
 #include "core/time_format.hpp"
 
@@ -20,8 +21,8 @@ constexpr std::array<std::string_view, 9> kRootKeys{"database",  "plugins", "api
 constexpr std::array<std::string_view, 1> kDatabaseKeys{"path"};
 constexpr std::array<std::string_view, 1> kPluginsKeys{"dir"};
 constexpr std::array<std::string_view, 3> kApiKeys{"listen", "token_file", "port_file"};
-constexpr std::array<std::string_view, 6> kWarehouseKeys{"connector",     "webhook_url",        "webhook_timeout",
-                                                         "webhook_token", "webhook_token_file", "options"};
+constexpr std::array<std::string_view, 7> kWarehouseKeys{
+    "connector", "webhook_url", "webhook_timeout", "webhook_token", "webhook_token_file", "inbound_path", "options"};
 constexpr std::array<std::string_view, 3> kOutboxKeys{"max_attempts", "backoff_initial", "backoff_max"};
 constexpr std::array<std::string_view, 6> kSyncKeys{"backfill",        "lag",           "overlap", "window",
                                                     "reconcile_every", "reconcile_span"};
@@ -76,7 +77,33 @@ ApiConfig read_api(const MapReader& root, const ReadContext& context, const Data
   return out;
 }
 
-WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context) {
+namespace {
+
+/// warehouse.inbound_path: a connector plugin's own, off the daemon's routes and every shop's push path.
+void read_inbound_path(const MapReader& section, const std::vector<ShopConfig>& shops, WarehouseConfig& out) {
+  const auto path = section.text("inbound_path", Need::optional);
+  if (out.connector == kBuiltinConnector) {
+    // The builtin connector's warehouse calls the API with its token; it has no inbound path.
+    if (path) section.report("inbound_path", "applies only to a connector plugin; the 'api' connector's warehouse "
+                                             "calls the API (/v1/...) with the API token");
+    return;
+  }
+  out.inbound_path = path ? *path : default_inbound_path(out.connector);
+  if (std::string why = check_push_path(out.inbound_path); !why.empty()) {
+    section.report("inbound_path", in_quotes(out.inbound_path) + " " + why);
+    return;
+  }
+  for (const auto& shop : shops) {
+    if (shop.push_path == out.inbound_path) {
+      section.report("inbound_path", in_quotes(out.inbound_path) + " is already shop " + in_quotes(shop.id) +
+                                         "'s push_path; give one of them another path");
+    }
+  }
+}
+
+}  // namespace
+
+WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context, const std::vector<ShopConfig>& shops) {
   const MapReader section = root.child("warehouse", kWarehouseKeys);
   WarehouseConfig out;
   if (auto connector = section.text("connector", Need::optional)) {
@@ -96,6 +123,7 @@ WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context
   if (const auto timeout = section.duration("webhook_timeout", kMinPositive)) out.webhook_timeout = *timeout;
   out.webhook_token = section.secret("webhook_token", Need::optional, context);
   out.options = section.options("options");
+  read_inbound_path(section, shops, out);
   // The webhook belongs to the builtin connector; a connector plugin takes its settings from
   // `options`, so webhook keys next to one would be silently ignored.
   if (out.connector != kBuiltinConnector) {

@@ -19,7 +19,8 @@ DatabaseConfig read_database(const MapReader& root, const ReadContext& context);
 PluginsConfig read_plugins(const MapReader& root, const ReadContext& context);
 /// `database` is read first: the token file defaults to `api.token` next to the database.
 ApiConfig read_api(const MapReader& root, const ReadContext& context, const DatabaseConfig& database);
-WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context);
+/// `shops`: read before, so the inbound path can be kept off their push paths.
+WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context, const std::vector<ShopConfig>& shops);
 OutboxConfig read_outbox(const MapReader& root);
 SyncConfig read_sync(const MapReader& root);
 LogConfig read_log(const MapReader& root);

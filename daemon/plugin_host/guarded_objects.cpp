@@ -138,6 +138,34 @@ class GuardedConnector final : public sdk::WarehouseConnector, private Guard<sdk
   sdk::Result<void> unlock(const sdk::LockRequest& request) noexcept override {
     return guarded<sdk::Result<void>>("unlock", [&](sdk::WarehouseConnector& c) { return c.unlock(request); });
   }
+
+  bool lock_cancels_delivery() const noexcept override {
+    try {
+      return inner_->lock_cancels_delivery();
+    } catch (const std::exception& e) {
+      (void)thrown(*plugin_, "lock_cancels_delivery", e.what());
+    } catch (...) {
+      (void)thrown(*plugin_, "lock_cancels_delivery", "an exception that is not a std::exception");
+    }
+    return false;
+  }
+
+  sdk::Result<sdk::WarehouseMessages> parse_inbound(const sdk::WarehouseCall& call) noexcept override {
+    return guarded<sdk::Result<sdk::WarehouseMessages>>(
+        "parse_inbound", [&](sdk::WarehouseConnector& c) { return c.parse_inbound(call); });
+  }
+
+  sdk::PushReply inbound_reply(const sdk::WarehouseCall& call, const sdk::InboundOutcome& outcome) noexcept override {
+    try {
+      return inner_->inbound_reply(call, outcome);
+    } catch (const std::exception& e) {
+      (void)thrown(*plugin_, "inbound_reply", e.what());
+    } catch (...) {
+      (void)thrown(*plugin_, "inbound_reply", "an exception that is not a std::exception");
+    }
+    // The warehouse sends again after a 500, so nothing it reported is lost.
+    return sdk::PushReply{500, "text/plain", "erpd: the warehouse connector failed to answer\n"};
+  }
 };
 
 }  // namespace

@@ -564,6 +564,43 @@ CREATE INDEX after_sale_timers_due ON after_sale_timers (due_at)
   WHERE ended_at IS NULL AND merchant_owes = 1;
 )sql";
 
+
+// Version 9: the warehouse connector's side (Qimen). Each delivery handed to a warehouse that
+// knows it by a code, with the lines it carried; the inbound messages already applied (a WMS
+// sends a confirmation again until it hears success); the stock changes it reported.
+constexpr const char* kV9 = R"sql(
+CREATE TABLE warehouse_deliveries (
+  code       TEXT    PRIMARY KEY,
+  source     TEXT    NOT NULL UNIQUE,
+  platform   TEXT    NOT NULL,
+  shop       TEXT    NOT NULL,
+  order_id   TEXT    NOT NULL,
+  line_ids   TEXT    NOT NULL,
+  state      TEXT    NOT NULL CHECK (state = 'delivered' OR state = 'cancelled'),
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX warehouse_deliveries_by_order ON warehouse_deliveries (platform, shop, order_id);
+
+CREATE TABLE warehouse_messages (
+  message_key TEXT    PRIMARY KEY,
+  received_at INTEGER NOT NULL
+);
+
+CREATE TABLE warehouse_stock_changes (
+  id             INTEGER PRIMARY KEY,
+  message_key    TEXT    NOT NULL UNIQUE,
+  warehouse_code TEXT    NOT NULL,
+  item_code      TEXT    NOT NULL,
+  quantity       INTEGER NOT NULL,
+  delivery_code  TEXT    NOT NULL,
+  status         TEXT    NOT NULL,
+  changed_at     INTEGER,
+  received_at    INTEGER NOT NULL
+);
+CREATE INDEX warehouse_stock_changes_by_item ON warehouse_stock_changes (item_code, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "orders, order lines, the order event log and holds", kV1},
     {2, "outbox, sync cursors, quarantine and the query indexes", kV2},
@@ -573,6 +610,7 @@ constexpr Migration kMigrations[] = {
     {6, "1-yuan reservation gifts, their links and rule usage; alerts", kV6},
     {7, "dropship roles, bindings, assigned lines and the receiver access audit", kV7},
     {8, "order deadlines, deadline reports and tracking events", kV8},
+    {9, "warehouse deliveries by code, inbound warehouse messages and stock changes", kV9},
 };
 
 }  // namespace

@@ -428,6 +428,28 @@ struct TrackingEvent {
   Instant received_at{};
 };
 
+/// One delivery a warehouse knows by its code (a Qimen deliveryOrderCode).
+struct WarehouseDelivery {
+  std::string code;
+  std::string source;  ///< The outbox item that made it (its idempotency key).
+  OrderKey key;
+  std::vector<std::string> line_ids;  ///< The platform lines it carried (gift lines not included).
+  bool cancelled = false;             ///< The warehouse cancelled it at our request (a lock).
+  Instant created_at{};
+};
+
+/// One stock movement a warehouse reported.
+struct StockChange {
+  std::int64_t id = 0;
+  std::string warehouse_code;
+  std::string item_code;
+  std::int64_t quantity = 0;  ///< Signed.
+  std::string delivery_code;  ///< The document it belongs to, when the warehouse says.
+  std::string status;         ///< The warehouse's own word for the movement, verbatim.
+  std::optional<Instant> changed_at;
+  Instant received_at{};
+};
+
 std::string_view to_string(DeadlineState state) noexcept;
 std::optional<DeadlineState> deadline_state_from_string(std::string_view text) noexcept;
 

@@ -349,6 +349,24 @@ class Store {
   /// the timer `after_id` (0: from the start) in (due_at, id) order.
   std::vector<AfterSaleTimer> after_sale_due(Instant by, Instant after_due, std::int64_t after_id, int limit = 1000);
 
+  // --- warehouse connector (warehouse_rows.cpp) -----------------------------------------------
+  /// The code of the delivery `source` made, choosing the first free one of `candidates` for a new
+  /// one and recording it with its lines. Throws std::runtime_error when every candidate is taken.
+  std::string claim_delivery_code(const std::string& source, const OrderKey& key,
+                                  const std::vector<std::string>& candidates,
+                                  const std::vector<std::string>& line_ids, Instant now);
+  std::optional<WarehouseDelivery> find_delivery(const std::string& code);
+  /// The order's deliveries, oldest first.
+  std::vector<WarehouseDelivery> deliveries_of(const OrderKey& key);
+  /// Marks every delivery of the order cancelled (the warehouse stopped the whole order).
+  void cancel_deliveries(Tx& tx, const OrderKey& key, Instant now);
+  /// Records an inbound warehouse message as applied; false when it was applied before.
+  bool record_warehouse_message(Tx& tx, const std::string& message_key, Instant now);
+  /// Stores a reported stock change once per message key; false when it was stored before.
+  bool add_stock_change(Tx& tx, const std::string& message_key, const StockChange& change);
+  /// Stock changes of `item_code` (empty: every item) after id `after`, oldest first.
+  std::vector<StockChange> stock_changes(const std::string& item_code, std::int64_t after, int limit);
+
   Counts counts();
 
  private:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/time_format.hpp"
 #include "workflows/dropship/dropship_service.hpp"
 #include "workflows/gift/gift_lines.hpp"
 
@@ -22,25 +23,47 @@ holds::OnRelease enqueue_delivery_on_release(store::Store& store) {
   };
 }
 
+sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const OrderKey& key, const std::string& source,
+                                                  const std::vector<std::string>& only_lines,
+                                                  const std::string& preferred_code, store::Instant now) {
+  auto stored = store.get_order(key);
+  if (!stored) return fail(ErrorCode::not_found, "order " + key.to_string() + " is not stored");
+  sdk::DeliveryOrder delivery;
+  delivery.order = std::move(stored->order);
+  // D6: lines assigned to factories ship from there; the warehouse gets the others only.
+  const auto factory_lines = workflows::dropship::factory_line_ids(store, key);
+  std::erase_if(delivery.order.lines, [&](const sdk::OrderLine& line) {
+    const bool factory = std::find(factory_lines.begin(), factory_lines.end(), line.line_id) != factory_lines.end();
+    const bool left_out =
+        !only_lines.empty() && std::find(only_lines.begin(), only_lines.end(), line.line_id) == only_lines.end();
+    return factory || left_out;
+  });
+  // G4: the reservation gifts ride in the main order's parcel, so they go with the whole order.
+  if (only_lines.empty()) delivery.added_lines = workflows::gift::gift_lines(store, key);
+  std::vector<std::string> line_ids;
+  for (const auto& line : delivery.order.lines) line_ids.push_back(line.line_id);
+  std::vector<std::string> candidates;
+  if (!preferred_code.empty()) candidates.push_back(preferred_code);
+  candidates.push_back(key.order_id);
+  candidates.push_back(key.order_id + "-" + key.shop);
+  candidates.push_back(key.order_id + "-" + key.platform + "-" + key.shop);
+  delivery.delivery_code = store.claim_delivery_code(source, key, candidates, line_ids, now);
+  return delivery;
+}
+
 DeliverHandler::DeliverHandler(store::Store& store, std::shared_ptr<sdk::WarehouseConnector> connector)
     : store_(store), connector_(std::move(connector)) {}
 
 sdk::Result<void> DeliverHandler::execute(const store::OutboxItem& item) noexcept {
   try {
     if (!item.key) return fail(ErrorCode::invalid_input, "delivery item has no order");
-    auto stored = store_.get_order(*item.key);
-    if (!stored) return fail(ErrorCode::not_found, "order " + item.key->to_string() + " is not stored");
-    sdk::DeliveryOrder delivery;
-    delivery.order = std::move(stored->order);
-    // D6: lines assigned to factories ship from there; the warehouse gets the others only.
-    const auto factory_lines = workflows::dropship::factory_line_ids(store_, *item.key);
-    std::erase_if(delivery.order.lines, [&](const sdk::OrderLine& line) {
-      return std::find(factory_lines.begin(), factory_lines.end(), line.line_id) != factory_lines.end();
-    });
-    // G4: the reservation gifts ride in this order's parcel.
-    delivery.added_lines = workflows::gift::gift_lines(store_, *item.key);
-    delivery.idempotency_key = item.idempotency_key;
-    return connector_->deliver(delivery);
+    // A delivery made again (after the warehouse cancelled one) names its code and lines.
+    const auto only_lines = item.payload.value("line_ids", std::vector<std::string>{});
+    const auto code = item.payload.value("code", std::string());
+    auto delivery = assemble_delivery(store_, *item.key, item.idempotency_key, only_lines, code, now_utc());
+    if (!delivery) return std::move(delivery).error();
+    delivery->idempotency_key = item.idempotency_key;
+    return connector_->deliver(*delivery);
   } catch (const std::exception& e) {
     return fail(ErrorCode::transient, std::string("reading the order failed: ") + e.what());
   }

@@ -3,6 +3,8 @@
 // enqueues "warehouse.deliver" in the releasing transaction; the handler performs it later.
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "erp/warehouse.hpp"
 #include "holds/release_gate.hpp"
@@ -15,6 +17,15 @@ inline constexpr const char* kDeliverKind = "warehouse.deliver";
 
 /// The gate's OnRelease: enqueue one delivery per released order (keyed by the order).
 holds::OnRelease enqueue_delivery_on_release(store::Store& store);
+
+/// The delivery of `key` as stored now: the lines the warehouse ships (factory lines go to their
+/// factories, D6), limited to `only_lines` when not empty, with the reservation gifts riding in
+/// its parcel (G4) when the whole order goes. Its code is claimed for `source` (an outbox key):
+/// `preferred_code` when given, else the order id, else the order id with its shop, the first
+/// that no other delivery has. not_found when the order is not stored.
+sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const OrderKey& key, const std::string& source,
+                                                  const std::vector<std::string>& only_lines,
+                                                  const std::string& preferred_code, store::Instant now);
 
 /// Performs "warehouse.deliver" items: reads the order as stored now and hands it to the connector.
 class DeliverHandler final : public outbox::Handler {

@@ -4,13 +4,19 @@
 // answers at once (locked, too late) settles the intercept; one that answers later confirms
 // through the API.
 
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "erp/warehouse.hpp"
 #include "outbox/handler.hpp"
 #include "workflows/intercept/intercept_service.hpp"
 
 namespace erp::daemon::warehouse {
+
+/// The code of the delivery that ships what intercept `intercept_id` stopped, once it is
+/// cancelled or unlocked, when the warehouse cancelled the first delivery to lock it.
+std::string redelivery_code(const std::string& order_id, std::int64_t intercept_id);
 
 class LockHandler final : public outbox::Handler {
  public:

@@ -137,7 +137,8 @@ TEST_CASE("a lock request is posted and reported pending until the warehouse con
                                    .idempotency_key = "lock:9001",
                                    .platform = "tmall",
                                    .shop = "tm1",
-                                   .intercept_id = 1});
+                                   .intercept_id = 1,
+                                   .delivery_codes = {}});
   REQUIRE(outcome.ok());
   CHECK(*outcome == sdk::LockOutcome::pending);
   CHECK(header(s.http->last, "X-Erpd-Event") == "order.lock_requested");
