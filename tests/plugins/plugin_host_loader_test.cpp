@@ -203,7 +203,7 @@ TEST_CASE("an ABI mismatch is refused from the file alone, naming both versions"
 }
 
 TEST_CASE("a plugin built against the previous ABI (kAbiVersion - 1) is refused from the file alone") {
-  // Since ABI 5 PlatformAdapter has the dropship calls in its vtable: an ABI 4 plugin must not load.
+  // Since ABI 6 WarehouseConnector has the inbound calls in its vtable: an ABI 5 plugin must not load.
   TempDir dir;
   const auto file = install_module("abiprev", dir.path(), "erp-test_abiprev.so");
   CHECK(refusal(dir.path(), "test_abiprev") ==

@@ -1,9 +1,9 @@
-// A plugin built against the previous SDK ABI (kAbiVersion - 1; at ABI 5 that is ABI 4, from before
-// PlatformAdapter gained the dropship calls list_factories, distribute, cancel_distribution,
-// list_dropship, get_dropship and return_waybill, and Capabilities gained `dropship`). Its adapter's
-// virtual table is shorter than the host's, so a dropship call would run whatever sits past its end,
-// and the byte the host reads as Capabilities::dropship is padding the plugin never set. The host
-// must refuse it from the file alone; its constructor aborts to prove the host never loads it.
+// A plugin built against the previous SDK ABI (kAbiVersion - 1; at ABI 6 that is ABI 5, from before
+// WarehouseConnector gained lock_cancels_delivery, parse_inbound and inbound_reply, and
+// DeliveryOrder and LockRequest their delivery codes). A connector built then has a shorter virtual
+// table than the host's, so an inbound call would run whatever sits past its end; the host cannot
+// tell which of the changed layouts a plugin uses, so it refuses every plugin of another ABI, this
+// platform plugin included, from the file alone; its constructor aborts to prove the host never loads it.
 
 #include <cstdlib>
 #include <memory>
