@@ -63,6 +63,8 @@ nlohmann::json build_status(const StatusFacts& f) {
                    {"message", f.last_reload->message}};
   }
   const auto& c = f.counts;
+  json inbound_path = nullptr;  // the builtin connector's warehouse calls the API instead
+  if (!f.config.warehouse.inbound_path.empty()) inbound_path = f.config.warehouse.inbound_path;
   return json{
       {"version", kDaemonVersion},
       {"abi_version", sdk::kAbiVersion},
@@ -78,7 +80,7 @@ nlohmann::json build_status(const StatusFacts& f) {
       {"warehouse",
        {{"connector", f.config.warehouse.connector},
         {"webhook", f.config.warehouse.connector == "api" && !f.config.warehouse.webhook_url.empty()},
-        {"inbound_path", f.config.warehouse.inbound_path.empty() ? json(nullptr) : json(f.config.warehouse.inbound_path)}}}},
+        {"inbound_path", std::move(inbound_path)}}},
       {"counts",
        {{"orders", c.orders},
         {"held_orders", c.held_orders},
