@@ -50,9 +50,10 @@ sdk::Result<void> QimenConnector::deliver_unguarded(const sdk::DeliveryOrder& de
     host_.logger().info("order " + order.order_id + " has no line for the warehouse; nothing sent");
     return {};
   }
-  auto payload = delivery_create_payload(delivery, config_, host_.clock().now());
+  const sdk::Instant now = host_.clock().now();
+  auto payload = delivery_create_payload(delivery, config_, now);
   if (!payload) return std::move(payload).error();
-  auto answer = call(host_.http(), config_, "deliveryorder.create", *payload, host_.clock().now());
+  auto answer = call(host_.http(), config_, "deliveryorder.create", *payload, now);
   if (!answer) return std::move(answer).error();
   const std::string code = delivery.delivery_code.empty() ? order.order_id : delivery.delivery_code;
   // The WMS dedups on deliveryOrderCode and answers success for a repeat, so a failure is about
@@ -74,10 +75,11 @@ sdk::Result<sdk::LockOutcome> QimenConnector::lock_unguarded(const sdk::LockRequ
   std::vector<std::string> cancelled;
   std::vector<std::string> refused;
   for (const auto& code : request.delivery_codes) {
-    // A cancel the WMS accepted earlier (before a retry of this lock) is not asked again: a WMS
-    // may answer a second cancel of a cancelled order with a failure.
+    // A cancel the WMS accepted earlier (before a retry of this lock, or the whole delivery for
+    // an earlier lock) is not asked again: a WMS may answer a second cancel of a cancelled
+    // order with a failure.
     const std::string key = cancel_key(code, request.line_ids);
-    if (const auto done = host_.state().get(key); done && done->has_value()) {
+    if (accepted_before(cancel_key(code, {})) || accepted_before(key)) {
       cancelled.push_back(code);
       continue;
     }
@@ -99,6 +101,11 @@ sdk::Result<sdk::LockOutcome> QimenConnector::lock_unguarded(const sdk::LockRequ
                       request.order_id + " refused: " + list(refused) +
                       (cancelled.empty() ? std::string() : "; cancelled all the same: " + list(cancelled)));
   return sdk::LockOutcome::too_late;
+}
+
+bool QimenConnector::accepted_before(const std::string& key) const {
+  const auto done = host_.state().get(key);
+  return done && done->has_value();
 }
 
 sdk::Result<void> QimenConnector::unlock(const sdk::LockRequest& request) {

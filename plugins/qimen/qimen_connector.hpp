@@ -2,6 +2,8 @@
 // The Qimen warehouse connector: deliveries as deliveryorder.create, intercept locks as
 // order.cancel, and the WMS's confirmations and reports taken on the daemon's inbound path.
 
+#include <string>
+
 #include "erp/host.hpp"
 #include "erp/warehouse.hpp"
 #include "plugins/qimen/qimen_config.hpp"
@@ -23,6 +25,8 @@ class QimenConnector final : public sdk::WarehouseConnector {
  private:
   sdk::Result<void> deliver_unguarded(const sdk::DeliveryOrder& delivery);
   sdk::Result<sdk::LockOutcome> lock_unguarded(const sdk::LockRequest& request);
+  /// Whether the WMS accepted the cancel stored under `key` (the host's state, this process).
+  bool accepted_before(const std::string& key) const;
 
   sdk::HostContext& host_;
   QimenConfig config_;

@@ -98,6 +98,15 @@ TEST_CASE("qimen_lock: 5xx and transport failures are transient; a retry does no
   CHECK(host.web.requests.back().body.find("<orderCode>5010-r1</orderCode>") != std::string::npos);
 }
 
+TEST_CASE("qimen_lock: a delivery cancelled whole is not asked again for some of its lines") {
+  QimenHost host;
+  auto connector = host.connector();
+  REQUIRE(*connector->lock(lock_request({"5010"})) == LockOutcome::locked);
+  REQUIRE(*connector->lock(lock_request({"5010", "5010-r1"}, {"50101"})) == LockOutcome::locked);
+  REQUIRE(host.web.requests.size() == 2);
+  CHECK(host.web.requests[1].body.find("<orderCode>5010-r1</orderCode>") != std::string::npos);
+}
+
 TEST_CASE("qimen_lock: lines of the order go as subSourceOrders; a gift line by its reservation line") {
   QimenHost host;
   host.fake_config.values["format"] = "json";
