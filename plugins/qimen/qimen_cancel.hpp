@@ -12,7 +12,6 @@ namespace erp::plugins::qimen {
 
 /// The <request> cancelling delivery `delivery_code` (all of it, or the lines of
 /// request.line_ids as subSourceOrders/subSourceOrder/subSourceOrderCode).
-Node order_cancel_payload(const sdk::LockRequest& request, const std::string& delivery_code,
-                          const QimenConfig& config);
+Node order_cancel_payload(const sdk::LockRequest& request, const std::string& delivery_code, const QimenConfig& config);
 
 }  // namespace erp::plugins::qimen

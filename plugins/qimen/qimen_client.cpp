@@ -32,8 +32,8 @@ sdk::HttpRequest build_request(const QimenConfig& config, std::string_view short
   request.url = config.url;
   request.url += config.url.find('?') == std::string::npos ? '?' : '&';
   request.url += build_query(params);
-  request.headers.emplace_back("Content-Type", config.format == Format::xml ? "text/xml;charset=utf-8"
-                                                                            : "application/json;charset=utf-8");
+  request.headers.emplace_back(
+      "Content-Type", config.format == Format::xml ? "text/xml;charset=utf-8" : "application/json;charset=utf-8");
   request.timeout = config.timeout;
   return request;
 }

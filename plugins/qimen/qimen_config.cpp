@@ -149,8 +149,8 @@ sdk::Result<QimenConfig> read_qimen_config(const sdk::ConfigView& config, const 
     list += key;
   }
   if (!given.empty() && !missing.empty()) {
-    return bad(missing.substr(0, missing.find(',')), "the sender_* keys are given all or none (" + given +
-                                                          " given, " + missing + " missing)");
+    return bad(missing.substr(0, missing.find(',')),
+               "the sender_* keys are given all or none (" + given + " given, " + missing + " missing)");
   }
   if (missing.empty()) out.sender = std::move(sender);
 
@@ -167,7 +167,8 @@ sdk::Result<QimenConfig> read_qimen_config(const sdk::ConfigView& config, const 
   out.gift_key = config.get_or("gift_key", "isGift");
   // It becomes an element name: letters, digits, '_' and '-', starting with a letter or '_'.
   const auto name_char = [](char c, bool first) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (!first && ((c >= '0' && c <= '9') || c == '-'));
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (!first && ((c >= '0' && c <= '9') || c == '-'));
   };
   bool key_ok = !out.gift_key.empty() && out.gift_key.size() <= 64;
   for (std::size_t i = 0; key_ok && i < out.gift_key.size(); ++i) key_ok = name_char(out.gift_key[i], i == 0);

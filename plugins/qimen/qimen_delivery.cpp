@@ -63,8 +63,7 @@ void add_sender(Node& delivery_order, const SenderInfo& sender) {
 }
 
 /// One orderLine; false when the line has no code the WMS knows the item by.
-bool add_line(Node& lines, const sdk::OrderLine& line, const LineSource& source, const QimenConfig& config,
-              bool gift) {
+bool add_line(Node& lines, const sdk::OrderLine& line, const LineSource& source, const QimenConfig& config, bool gift) {
   const std::string& item_code = line.outer_sku.empty() ? line.sku : line.outer_sku;
   if (item_code.empty()) return false;
   Node& node = lines.add("orderLine");
@@ -147,8 +146,8 @@ sdk::Result<Node> delivery_create_payload(const sdk::DeliveryOrder& delivery, co
   lines.list = true;
   for (const auto& line : order.lines) {
     if (!add_line(lines, line, LineSource{order.order_id, line.line_id}, config, false)) {
-      return sdk::fail(sdk::ErrorCode::invalid_input,
-                       "line " + line.line_id + " of order " + order.order_id + " has no outer_sku or sku for itemCode");
+      return sdk::fail(sdk::ErrorCode::invalid_input, "line " + line.line_id + " of order " + order.order_id +
+                                                          " has no outer_sku or sku for itemCode");
     }
   }
   for (const auto& added : delivery.added_lines) {

@@ -211,7 +211,9 @@ sdk::Result<sdk::WarehouseMessages> read_delivery_confirm(const Node& root) {
     if (!parcels) return std::move(parcels).error();
     event.kind = WarehouseEventKind::shipped;
     event.parcels = std::move(parcels).value();
-    if (unmatched) event.note = "some parcel items name an itemCode no order line has: those parcels' contents not given";
+    if (unmatched) {
+      event.note = "some parcel items name an itemCode no order line has: those parcels' contents not given";
+    }
     return sdk::WarehouseMessages{{std::move(event)}};
   }
   if (event.status.empty()) return refuse(kConfirm, "deliveryOrder.status is missing");
@@ -304,8 +306,8 @@ sdk::Result<sdk::WarehouseMessages> parse_qimen_call(const sdk::WarehouseCall& c
   const std::string given_sign = param("sign");
   if (given_sign.empty()) return sdk::fail(ErrorCode::invalid_input, "signature missing: the call has no sign");
   const std::string method_text = param("sign_method");
-  const auto sign_method = method_text.empty() ? std::optional<SignMethod>(config.sign_method)
-                                               : sign_method_from_string(method_text);
+  const auto sign_method =
+      method_text.empty() ? std::optional<SignMethod>(config.sign_method) : sign_method_from_string(method_text);
   if (!sign_method) {
     return sdk::fail(ErrorCode::invalid_input, "signature method " + excerpt(method_text, 20) + " is not supported");
   }
@@ -322,7 +324,9 @@ sdk::Result<sdk::WarehouseMessages> parse_qimen_call(const sdk::WarehouseCall& c
   if (!root) return std::move(root).error();
 
   std::string_view name = method;
-  if (name.size() > kPrefix.size() && iequals(name.substr(0, kPrefix.size()), kPrefix)) name.remove_prefix(kPrefix.size());
+  if (name.size() > kPrefix.size() && iequals(name.substr(0, kPrefix.size()), kPrefix)) {
+    name.remove_prefix(kPrefix.size());
+  }
   if (iequals(name, kConfirm)) return read_delivery_confirm(*root);
   if (iequals(name, kProcess)) return read_process_report(*root);
   if (iequals(name, kStock)) return read_stock_change(*root);

@@ -153,8 +153,9 @@ OrderedJson to_json(const Node& node) {
 sdk::Result<Node> read_json(std::string_view body) {
   Node root;
   TreeBuilder builder(root);
-  const bool ok = Json::sax_parse(body.data(), body.data() + body.size(), &builder, nlohmann::detail::input_format_t::json,
-                                  /*strict=*/true);
+  const bool ok =
+      Json::sax_parse(body.data(), body.data() + body.size(), &builder, nlohmann::detail::input_format_t::json,
+                      /*strict=*/true);
   if (!ok) {
     return sdk::fail(sdk::ErrorCode::invalid_input,
                      builder.error().empty() ? std::string("the JSON body is malformed") : builder.error());

@@ -47,9 +47,12 @@ std::optional<SignMethod> sign_method_from_string(std::string_view text) noexcep
 
 std::string_view to_string(SignMethod method) noexcept {
   switch (method) {
-    case SignMethod::md5: return "md5";
-    case SignMethod::hmac: return "hmac";
-    case SignMethod::hmac_sha256: return "hmac-sha256";
+    case SignMethod::md5:
+      return "md5";
+    case SignMethod::hmac:
+      return "hmac";
+    case SignMethod::hmac_sha256:
+      return "hmac-sha256";
   }
   return "md5";
 }
@@ -77,9 +80,12 @@ std::string string_to_sign(const Params& params, std::string_view body, std::str
 std::string sign(const Params& params, std::string_view body, std::string_view secret, SignMethod method) {
   const std::string text = string_to_sign(params, body, secret, method);
   switch (method) {
-    case SignMethod::md5: return digest_hex(Digest::md5, text, HexCase::upper);
-    case SignMethod::hmac: return hmac_hex(Digest::md5, secret, text, HexCase::upper);
-    case SignMethod::hmac_sha256: return hmac_hex(Digest::sha256, secret, text, HexCase::upper);
+    case SignMethod::md5:
+      return digest_hex(Digest::md5, text, HexCase::upper);
+    case SignMethod::hmac:
+      return hmac_hex(Digest::md5, secret, text, HexCase::upper);
+    case SignMethod::hmac_sha256:
+      return hmac_hex(Digest::sha256, secret, text, HexCase::upper);
   }
   return {};
 }

@@ -1,9 +1,8 @@
 // The XML side of qimen_tree.hpp: reading with pugixml, writing by hand (the output is small and
 // its shape fixed, and writing it ourselves keeps the declaration and escaping exactly as sent).
 
-#include <pugixml.hpp>
-
 #include <cstdint>
+#include <pugixml.hpp>
 
 #include "plugins/qimen/qimen_tree.hpp"
 
@@ -125,11 +124,21 @@ void append_escaped(std::string& out, std::string_view text) {
     }
     if (!xml_char(*cp)) continue;  // not even a character reference may carry these
     switch (*cp) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\r': out += "&#13;"; break;  // a raw CR would be read back as a line feed
-      default: append_code_point(out, *cp); break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\r':  // a raw CR would be read back as a line feed
+        out += "&#13;";
+        break;
+      default:
+        append_code_point(out, *cp);
+        break;
     }
   }
 }

@@ -31,11 +31,21 @@ TEST_CASE("qimen_config: the declared keys, their types, requiredness and defaul
     CHECK_FALSE(key.doc.empty());
     std::string type;
     switch (key.type) {
-      case ConfigType::string: type = "string"; break;
-      case ConfigType::integer: type = "integer"; break;
-      case ConfigType::boolean: type = "boolean"; break;
-      case ConfigType::duration: type = "duration"; break;
-      case ConfigType::secret: type = "secret"; break;
+      case ConfigType::string:
+        type = "string";
+        break;
+      case ConfigType::integer:
+        type = "integer";
+        break;
+      case ConfigType::boolean:
+        type = "boolean";
+        break;
+      case ConfigType::duration:
+        type = "duration";
+        break;
+      case ConfigType::secret:
+        type = "secret";
+        break;
     }
     described.push_back(key.name + ":" + type + (key.required ? ":required" : "") +
                         (key.default_value.empty() ? "" : "=" + key.default_value));
@@ -103,6 +113,7 @@ TEST_CASE("qimen_config: refusals name the key") {
   CHECK(created_with([](QimenHost& h) {
           h.fake_config.values["sender_name"] = "仓";
           h.fake_config.values["sender_city"] = "杭州市";
-        }) == "config_error: qimen option sender_mobile: the sender_* keys are given all or none (sender_name, "
-              "sender_city given, sender_mobile, sender_province, sender_address missing)");
+        }) ==
+        "config_error: qimen option sender_mobile: the sender_* keys are given all or none (sender_name, "
+        "sender_city given, sender_mobile, sender_province, sender_address missing)");
 }

@@ -75,7 +75,8 @@ TEST_CASE("qimen_create: the XML body, field by field, with the gift line marked
   CHECK(request.method == "POST");
   CHECK(request.body == kExpectedCreateXml);
   CHECK(request.url.rfind("https://wms.example.com/qimen/router?", 0) == 0);
-  CHECK(request.headers == std::vector<std::pair<std::string, std::string>>{{"Content-Type", "text/xml;charset=utf-8"}});
+  CHECK(request.headers ==
+        std::vector<std::pair<std::string, std::string>>{{"Content-Type", "text/xml;charset=utf-8"}});
   CHECK(request.timeout == std::chrono::milliseconds(10000));
 }
 
@@ -167,8 +168,9 @@ TEST_CASE("qimen_create: no receiver plaintext, memo or buyer id; a Douyin ciphe
   delivery.order.extras["oaid"] = "OAID-FROM-EXTRAS";
   REQUIRE(other.connector()->deliver(delivery).ok());
   const std::string& other_body = other.web.requests.at(0).body;
-  CHECK(other_body.find("<sourcePlatformCode>OTHERS</sourcePlatformCode><sourcePlatformName>pdd</sourcePlatformName>") !=
-        std::string::npos);
+  CHECK(
+      other_body.find("<sourcePlatformCode>OTHERS</sourcePlatformCode><sourcePlatformName>pdd</sourcePlatformName>") !=
+      std::string::npos);
   CHECK(other_body.find("<oaid>OAID-FROM-EXTRAS</oaid>") != std::string::npos);
 }
 

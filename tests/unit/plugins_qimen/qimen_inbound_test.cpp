@@ -70,8 +70,8 @@ Events parsed(QimenHost& host, const WarehouseCall& call) {
 }
 
 std::string confirm_xml(const std::string& order_fields, const std::string& rest = "") {
-  return R"(<?xml version="1.0" encoding="utf-8"?><request><deliveryOrder>)" + order_fields + "</deliveryOrder>" + rest +
-         "</request>";
+  return R"(<?xml version="1.0" encoding="utf-8"?><request><deliveryOrder>)" + order_fields + "</deliveryOrder>" +
+         rest + "</request>";
 }
 
 }  // namespace
@@ -83,7 +83,8 @@ TEST_CASE("qimen_inbound: a confirm with two packages, XML, items by line number
 
 TEST_CASE("qimen_inbound: the same confirm as JSON with one-object lists, bare or in an envelope") {
   QimenHost host;
-  CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", kTwoPackagesJson, "json")) == kTwoPackagesEvents);
+  CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", kTwoPackagesJson, "json")) ==
+        kTwoPackagesEvents);
   CHECK(parsed(host, signed_call("deliveryorder.confirm", R"({"request":)" + kTwoPackagesJson + "}", "json")) ==
         kTwoPackagesEvents);
   CHECK(parsed(host, signed_call("deliveryorder.confirm", R"({"body":)" + kTwoPackagesJson + "}", "json")) ==
@@ -125,15 +126,16 @@ TEST_CASE("qimen_inbound: items named by itemCode only are spread over the lines
       "<package><logisticsCode>SF</logisticsCode><expressCode>SF2</expressCode><items>"
       "<item><itemCode>SKU-A</itemCode><quantity>1</quantity></item></items></package></packages>"
       "<orderLines><orderLine><orderLineNo>L1</orderLineNo><itemCode>SKU-A</itemCode><planQty>1</planQty></orderLine>"
-      "<orderLine><orderLineNo>L2</orderLineNo><itemCode>SKU-A</itemCode><planQty>2</planQty></orderLine></orderLines>");
+      "<orderLine><orderLineNo>L2</orderLineNo><itemCode>SKU-A</itemCode><planQty>2</planQty></orderLine></"
+      "orderLines>");
   CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", same_item)) ==
         Events{"shipped id=O-3 code=5010 status=DELIVERED at=- final=1 parcels=SF/SF1[L1x1,L2x2];SF/SF2[L2x1] note="});
   // An itemCode no line has: that parcel's contents are not given (not a partial list), with a note.
-  const std::string unknown = confirm_xml(
-      "<deliveryOrderCode>5010</deliveryOrderCode><status>DELIVERED</status><outBizCode>O-4</outBizCode>",
-      "<packages><package><logisticsCode>SF</logisticsCode><expressCode>SF1</expressCode><items>"
-      "<item><orderLineNo>L1</orderLineNo><quantity>1</quantity></item>"
-      "<item><itemCode>SKU-Z</itemCode><quantity>1</quantity></item></items></package></packages>");
+  const std::string unknown =
+      confirm_xml("<deliveryOrderCode>5010</deliveryOrderCode><status>DELIVERED</status><outBizCode>O-4</outBizCode>",
+                  "<packages><package><logisticsCode>SF</logisticsCode><expressCode>SF1</expressCode><items>"
+                  "<item><orderLineNo>L1</orderLineNo><quantity>1</quantity></item>"
+                  "<item><itemCode>SKU-Z</itemCode><quantity>1</quantity></item></items></package></packages>");
   CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", unknown)) ==
         Events{"shipped id=O-4 code=5010 status=DELIVERED at=- final=1 parcels=SF/SF1[] note=some parcel items name an "
                "itemCode no order line has: those parcels' contents not given"});
@@ -142,8 +144,9 @@ TEST_CASE("qimen_inbound: items named by itemCode only are spread over the lines
 TEST_CASE("qimen_inbound: CANCELED and CANCELEDFAIL confirms settle a lock; other statuses are progress") {
   QimenHost host;
   const auto with_status = [](const std::string& status) {
-    return confirm_xml("<deliveryOrderCode>5010-r1</deliveryOrderCode><status>" + status +
-                       "</status><outBizCode>OBC-" + status + "</outBizCode>"
+    return confirm_xml("<deliveryOrderCode>5010-r1</deliveryOrderCode><status>" + status + "</status><outBizCode>OBC-" +
+                       status +
+                       "</outBizCode>"
                        "<operateTime>2026-11-11 15:10:00</operateTime><remark>排队中</remark>");
   };
   CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", with_status("CANCELED"))) ==
@@ -153,12 +156,13 @@ TEST_CASE("qimen_inbound: CANCELED and CANCELEDFAIL confirms settle a lock; othe
         Events{"lock_outcome id=OBC-CANCELEDFAIL code=5010-r1 status=CANCELEDFAIL at=2026-11-11 15:10:00 locked=0 "
                "note=the warehouse could not cancel the delivery"});
   for (const std::string status : {"ACCEPT", "NEW", "EXCEPTION", "REJECT", "CLOSED"}) {
-    CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", with_status(status))) ==
-          Events{"progress id=OBC-" + status + " code=5010-r1 status=" + status +
-                 " at=2026-11-11 15:10:00 note=排队中"});
+    CHECK(
+        parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", with_status(status))) ==
+        Events{"progress id=OBC-" + status + " code=5010-r1 status=" + status + " at=2026-11-11 15:10:00 note=排队中"});
   }
-  CHECK(parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", with_status("DELIVERED"))) ==
-        Events{"invalid_input: deliveryorder.confirm: status DELIVERED names no package (packages.package.expressCode)"});
+  CHECK(
+      parsed(host, signed_call("taobao.qimen.deliveryorder.confirm", with_status("DELIVERED"))) ==
+      Events{"invalid_input: deliveryorder.confirm: status DELIVERED names no package (packages.package.expressCode)"});
 }
 
 TEST_CASE("qimen_inbound: required confirm fields") {
@@ -177,10 +181,11 @@ TEST_CASE("qimen_inbound: required confirm fields") {
   check_error(confirm_xml("<deliveryOrderCode>5010</deliveryOrderCode><status>DELIVERED</status>",
                           "<packages><package><expressCode>X1</expressCode></package></packages>"),
               "invalid_input: deliveryorder.confirm: packages.package[1].logisticsCode is missing");
-  check_error(confirm_xml("<deliveryOrderCode>5010</deliveryOrderCode><status>DELIVERED</status>",
-                          "<packages><package><logisticsCode>SF</logisticsCode><expressCode>X1</expressCode><items>"
-                          "<item><orderLineNo>1</orderLineNo><quantity>two</quantity></item></items></package></packages>"),
-              "invalid_input: deliveryorder.confirm: packages.package[1].items.item[1].quantity is not a whole number");
+  check_error(
+      confirm_xml("<deliveryOrderCode>5010</deliveryOrderCode><status>DELIVERED</status>",
+                  "<packages><package><logisticsCode>SF</logisticsCode><expressCode>X1</expressCode><items>"
+                  "<item><orderLineNo>1</orderLineNo><quantity>two</quantity></item></items></package></packages>"),
+      "invalid_input: deliveryorder.confirm: packages.package[1].items.item[1].quantity is not a whole number");
 }
 
 TEST_CASE("qimen_inbound: orderprocess.report: CANCELED settles a lock, every other status is progress") {
@@ -203,8 +208,9 @@ TEST_CASE("qimen_inbound: orderprocess.report: CANCELED settles a lock, every ot
   const std::string json = R"({"order":{"orderCode":"5010"},"process":{"processStatus":"WEIGH","remark":"1.2kg"}})";
   CHECK(parsed(host, signed_call("taobao.qimen.orderprocess.report", json, "json")) ==
         Events{"progress id= code=5010 status=WEIGH at=- note=1.2kg"});
-  CHECK(parsed(host, signed_call("orderprocess.report", R"({"order":{"orderId":"1"},"process":{"processStatus":"PICK"}})",
-                                 "json")) == Events{"invalid_input: orderprocess.report: order.orderCode is missing"});
+  CHECK(parsed(host, signed_call("orderprocess.report",
+                                 R"({"order":{"orderId":"1"},"process":{"processStatus":"PICK"}})", "json")) ==
+        Events{"invalid_input: orderprocess.report: order.orderCode is missing"});
   CHECK(parsed(host, signed_call("orderprocess.report", R"({"order":{"orderCode":"5010"},"process":{}})", "json")) ==
         Events{"invalid_input: orderprocess.report: process.processStatus is missing"});
 }
@@ -218,26 +224,35 @@ TEST_CASE("qimen_inbound: stockchange.report: one stock_change per item, signed 
     <item><ownerCode>OWNER1</ownerCode><warehouseCode>WH-HZ</warehouseCode><orderCode>PO-77</orderCode>
       <orderType>CGRK</orderType><outBizCode>SC-2</outBizCode><itemCode>GIFT-BAG</itemCode><quantity>50</quantity></item>
   </items></request>)";
-  CHECK(parsed(host, signed_call("taobao.qimen.stockchange.report", body)) ==
-        Events{"stock_change id=SC-1 code=5010 status= at=2026-11-11 14:21:00 warehouse=WH-HZ item=SKU-RED-M qty=-2 "
-               "note=orderType JYCK",
-               "stock_change id=SC-2 code=PO-77 status= at=- warehouse=WH-HZ item=GIFT-BAG qty=50 note=orderType CGRK"});
+  CHECK(
+      parsed(host, signed_call("taobao.qimen.stockchange.report", body)) ==
+      Events{"stock_change id=SC-1 code=5010 status= at=2026-11-11 14:21:00 warehouse=WH-HZ item=SKU-RED-M qty=-2 "
+             "note=orderType JYCK",
+             "stock_change id=SC-2 code=PO-77 status= at=- warehouse=WH-HZ item=GIFT-BAG qty=50 note=orderType CGRK"});
   // One outBizCode on two items (one per report): each item keeps an id of its own.
   const std::string shared = R"({"items":{"item":[{"outBizCode":"SC-9","itemCode":"A","quantity":1,"warehouseCode":"W"},
       {"outBizCode":"SC-9","itemCode":"B","quantity":-1,"warehouseCode":"W"}]}})";
   CHECK(parsed(host, signed_call("stockchange.report", shared, "json")) ==
         Events{"stock_change id=SC-9#1 code= status= at=- warehouse=W item=A qty=1 note=",
                "stock_change id=SC-9#2 code= status= at=- warehouse=W item=B qty=-1 note="});
-  CHECK(parsed(host, signed_call("stockchange.report", R"({"items":{"item":{"itemCode":"A","quantity":1}}})", "json")) ==
-        Events{"invalid_input: stockchange.report: items.item[1].outBizCode is missing"});
-  CHECK(parsed(host, signed_call("stockchange.report", R"({"items":{"item":{"outBizCode":"S","itemCode":"A","quantity":"1.5"}}})",
-                                 "json")) == Events{"invalid_input: stockchange.report: items.item[1].quantity is not a whole number"});
+  CHECK(
+      parsed(host, signed_call("stockchange.report", R"({"items":{"item":{"itemCode":"A","quantity":1}}})", "json")) ==
+      Events{"invalid_input: stockchange.report: items.item[1].outBizCode is missing"});
+  CHECK(parsed(host, signed_call("stockchange.report",
+                                 R"({"items":{"item":{"outBizCode":"S","itemCode":"A","quantity":"1.5"}}})", "json")) ==
+        Events{"invalid_input: stockchange.report: items.item[1].quantity is not a whole number"});
   CHECK(parsed(host, signed_call("stockchange.report", R"({"items":[]})", "json")) ==
         Events{"invalid_input: stockchange.report: items.item is missing"});
 }
 
 TEST_CASE("qimen_inbound: a call signed outside this code base is taken") {
-  // python3 -c 'import hashlib;s="qimen-secret-42";p={"method":"taobao.qimen.deliveryorder.confirm","timestamp":"2026-11-11 15:00:00","format":"xml","app_key":"wms-key-7","v":"2.0","sign_method":"md5","customerId":"c1001","partner_id":"top-sdk-java-20161201"};b="<?xml version=\"1.0\" encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>5010</deliveryOrderCode><status>CANCELED</status><outBizCode>OBC-9</outBizCode><operateTime>2026-11-11 14:59:00</operateTime></deliveryOrder></request>";print(hashlib.md5((s+"".join(k+v for k,v in sorted(p.items()) if v)+b+s).encode()).hexdigest().upper())'
+  // python3 -c 'import
+  // hashlib;s="qimen-secret-42";p={"method":"taobao.qimen.deliveryorder.confirm","timestamp":"2026-11-11
+  // 15:00:00","format":"xml","app_key":"wms-key-7","v":"2.0","sign_method":"md5","customerId":"c1001","partner_id":"top-sdk-java-20161201"};b="<?xml
+  // version=\"1.0\"
+  // encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>5010</deliveryOrderCode><status>CANCELED</status><outBizCode>OBC-9</outBizCode><operateTime>2026-11-11
+  // 14:59:00</operateTime></deliveryOrder></request>";print(hashlib.md5((s+"".join(k+v for k,v in sorted(p.items()) if
+  // v)+b+s).encode()).hexdigest().upper())'
   WarehouseCall call;
   call.query =
       "method=taobao.qimen.deliveryorder.confirm&timestamp=2026-11-11+15%3A00%3A00&format=xml&app_key=wms-key-7&v=2.0"
@@ -318,8 +333,9 @@ TEST_CASE("qimen_inbound_reply: flag, code and message in the call's format, HTT
   auto reply = connector->inbound_reply(xml_call, InboundOutcome{});
   CHECK(reply.status == 200);
   CHECK(reply.content_type == "text/xml;charset=utf-8");
-  CHECK(reply.body ==
-        R"(<?xml version="1.0" encoding="utf-8"?><response><flag>success</flag><code>0</code><message>success</message></response>)");
+  CHECK(
+      reply.body ==
+      R"(<?xml version="1.0" encoding="utf-8"?><response><flag>success</flag><code>0</code><message>success</message></response>)");
 
   reply = connector->inbound_reply(json_call, InboundOutcome{});
   CHECK(reply.status == 200);
@@ -335,7 +351,8 @@ TEST_CASE("qimen_inbound_reply: flag, code and message in the call's format, HTT
   CHECK(reply.body == R"({"response":{"flag":"failure","code":"sign-check-failure","message":"Illegal request"}})");
 
   reply = connector->inbound_reply(
-      json_call, InboundOutcome{false, "invalid_input", "deliveryorder.confirm: deliveryOrder.deliveryOrderCode is missing"});
+      json_call,
+      InboundOutcome{false, "invalid_input", "deliveryorder.confirm: deliveryOrder.deliveryOrderCode is missing"});
   CHECK(reply.status == 200);
   CHECK(reply.body == R"({"response":{"flag":"failure","code":"invalid_input",)"
                       R"("message":"deliveryorder.confirm: deliveryOrder.deliveryOrderCode is missing"}})");

@@ -34,10 +34,11 @@ TEST_CASE("qimen_lock: every delivery cancelled is locked; the cancel body names
   REQUIRE(outcome.ok());
   CHECK(*outcome == LockOutcome::locked);
   REQUIRE(host.web.requests.size() == 2);
-  CHECK(host.web.requests[0].body ==
-        R"(<?xml version="1.0" encoding="utf-8"?><request><warehouseCode>OTHER</warehouseCode><ownerCode>OWNER1</ownerCode>)"
-        R"(<orderCode>5010</orderCode><orderType>JYCK</orderType>)"
-        R"(<cancelReason>buyer asked not to ship (intercept 17)</cancelReason></request>)");
+  CHECK(
+      host.web.requests[0].body ==
+      R"(<?xml version="1.0" encoding="utf-8"?><request><warehouseCode>OTHER</warehouseCode><ownerCode>OWNER1</ownerCode>)"
+      R"(<orderCode>5010</orderCode><orderType>JYCK</orderType>)"
+      R"(<cancelReason>buyer asked not to ship (intercept 17)</cancelReason></request>)");
   CHECK(host.web.requests[1].body.find("<orderCode>5010-r1</orderCode>") != std::string::npos);
   const Params params = query_params(host.web.requests[0].url);
   CHECK(param(params, "method") == "taobao.qimen.order.cancel");
@@ -51,7 +52,8 @@ TEST_CASE("qimen_lock: a refusal is too_late (the standard has no 'already shipp
   REQUIRE(outcome.ok());
   CHECK(*outcome == LockOutcome::too_late);
   REQUIRE_FALSE(host.log.lines.empty());
-  CHECK(host.log.lines.back() == "order.cancel for intercept 17 of order 5010 refused: 5010 (code B0012: 订单已出库,不能取消)");
+  CHECK(host.log.lines.back() ==
+        "order.cancel for intercept 17 of order 5010 refused: 5010 (code B0012: 订单已出库,不能取消)");
 }
 
 TEST_CASE("qimen_lock: with one of two deliveries refused the lock is too_late and the log says what was cancelled") {
@@ -62,7 +64,8 @@ TEST_CASE("qimen_lock: with one of two deliveries refused the lock is too_late a
   REQUIRE(outcome.ok());
   CHECK(*outcome == LockOutcome::too_late);
   CHECK(host.log.lines.back() ==
-        "order.cancel for intercept 17 of order 5010 refused: 5010-r1 (code (none): packed); cancelled all the same: 5010");
+        "order.cancel for intercept 17 of order 5010 refused: 5010-r1 (code (none): packed); cancelled all the same: "
+        "5010");
 }
 
 TEST_CASE("qimen_lock: cancel_outcome report leaves a successful cancel pending") {
@@ -80,7 +83,7 @@ TEST_CASE("qimen_lock: cancel_outcome report leaves a successful cancel pending"
 TEST_CASE("qimen_lock: 5xx and transport failures are transient; a retry does not cancel an accepted code again") {
   QimenHost host;
   auto connector = host.connector();
-  host.web.answers.push_back({});                 // 5010 cancelled
+  host.web.answers.push_back({});                // 5010 cancelled
   host.web.answers.push_back({502, "", false});  // 5010-r1: unknown
   const auto first = connector->lock(lock_request({"5010", "5010-r1"}));
   REQUIRE_FALSE(first.ok());
@@ -122,7 +125,8 @@ TEST_CASE("qimen_lock: lines of the order go as subSourceOrders; a gift line by 
   QimenHost xml;
   REQUIRE(xml.connector()->lock(lock_request({"5010"}, {"50101"})).ok());
   CHECK(xml.web.requests.at(0).body.find("<subSourceOrders><subSourceOrder><subSourceOrderCode>50101"
-                                         "</subSourceOrderCode></subSourceOrder></subSourceOrders>") != std::string::npos);
+                                         "</subSourceOrderCode></subSourceOrder></subSourceOrders>") !=
+        std::string::npos);
 }
 
 TEST_CASE("qimen_lock: nothing delivered yet is transient; unlock calls nothing") {

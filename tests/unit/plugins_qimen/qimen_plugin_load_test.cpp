@@ -91,8 +91,8 @@ TEST_CASE("the qimen module's inbound path and lock_cancels_delivery reach the p
   auto plugin = plugins.load("qimen");
   REQUIRE(plugin.ok());
   auto http = std::make_shared<RecordingHttp>();
-  auto connector = (*plugin)->create_warehouse_connector(
-      erp::daemon::plugin_host::make_warehouse_host_context(qimen_warehouse(), (*plugin)->config_keys(), http, nullptr));
+  auto connector = (*plugin)->create_warehouse_connector(erp::daemon::plugin_host::make_warehouse_host_context(
+      qimen_warehouse(), (*plugin)->config_keys(), http, nullptr));
   REQUIRE(connector.ok());
   CHECK((*connector)->lock_cancels_delivery());
   WarehouseCall call;

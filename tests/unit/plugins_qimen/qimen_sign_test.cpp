@@ -31,9 +31,14 @@ const std::string kConfirmBody =
     R"(<remark>已发货 &amp; 签收</remark></deliveryOrder></request>)";
 
 Params create_params(const char* sign_method) {
-  return {{"method", "deliveryorder.create"}, {"timestamp", "2026-11-11 12:30:00"}, {"format", "json"},
-          {"app_key", "23456789"},            {"v", "2.0"},                         {"sign_method", sign_method},
-          {"customerId", "c1001"},            {"target_app_key", "wms-7"}};
+  return {{"method", "deliveryorder.create"},
+          {"timestamp", "2026-11-11 12:30:00"},
+          {"format", "json"},
+          {"app_key", "23456789"},
+          {"v", "2.0"},
+          {"sign_method", sign_method},
+          {"customerId", "c1001"},
+          {"target_app_key", "wms-7"}};
 }
 
 const std::string kCreateBody = R"({"deliveryOrder":{"deliveryOrderCode":"5010","remark":"礼品袋"}})";
@@ -52,16 +57,33 @@ TEST_CASE("qimen_sign_string: secret, sorted non-empty name+value pairs without 
 }
 
 TEST_CASE("qimen_sign_md5 matches an independent computation over a UTF-8 body, the empty parameter left out") {
-  // python3 -c 'import hashlib;s="qimen-secret-42";p={"method":"taobao.qimen.deliveryorder.confirm","timestamp":"2026-11-11 10:30:00","format":"xml","app_key":"23456789","v":"2.0","sign_method":"md5","customerId":"c1001","partner_id":""};b="<?xml version=\"1.0\" encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>5010</deliveryOrderCode><remark>已发货 &amp; 签收</remark></deliveryOrder></request>";print(hashlib.md5((s+"".join(k+v for k,v in sorted(p.items()) if v)+b+s).encode()).hexdigest().upper())'
+  // python3 -c 'import
+  // hashlib;s="qimen-secret-42";p={"method":"taobao.qimen.deliveryorder.confirm","timestamp":"2026-11-11
+  // 10:30:00","format":"xml","app_key":"23456789","v":"2.0","sign_method":"md5","customerId":"c1001","partner_id":""};b="<?xml
+  // version=\"1.0\"
+  // encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>5010</deliveryOrderCode><remark>已发货 &amp;
+  // 签收</remark></deliveryOrder></request>";print(hashlib.md5((s+"".join(k+v for k,v in sorted(p.items()) if
+  // v)+b+s).encode()).hexdigest().upper())'
   CHECK(sign(confirm_params("md5"), kConfirmBody, kSignSecret, SignMethod::md5) == "4410F6C60927ADD8F7DA432740E19193");
-  // python3 -c 'import hashlib;s="qimen-secret-42";p={"method":"deliveryorder.create","timestamp":"2026-11-11 12:30:00","format":"json","app_key":"23456789","v":"2.0","sign_method":"md5","customerId":"c1001","target_app_key":"wms-7"};b="{\"deliveryOrder\":{\"deliveryOrderCode\":\"5010\",\"remark\":\"礼品袋\"}}";print(hashlib.md5((s+"".join(k+v for k,v in sorted(p.items()) if v)+b+s).encode()).hexdigest().upper())'
+  // python3 -c 'import hashlib;s="qimen-secret-42";p={"method":"deliveryorder.create","timestamp":"2026-11-11
+  // 12:30:00","format":"json","app_key":"23456789","v":"2.0","sign_method":"md5","customerId":"c1001","target_app_key":"wms-7"};b="{\"deliveryOrder\":{\"deliveryOrderCode\":\"5010\",\"remark\":\"礼品袋\"}}";print(hashlib.md5((s+"".join(k+v
+  // for k,v in sorted(p.items()) if v)+b+s).encode()).hexdigest().upper())'
   CHECK(sign(create_params("md5"), kCreateBody, kSignSecret, SignMethod::md5) == "85D3D9C6DF03AB9C0BFE06E9E799CE85");
 }
 
 TEST_CASE("qimen_sign_hmac is HmacMD5 keyed with the secret, matching an independent computation") {
-  // python3 -c 'import hashlib,hmac;s="qimen-secret-42";p={"method":"taobao.qimen.deliveryorder.confirm","timestamp":"2026-11-11 10:30:00","format":"xml","app_key":"23456789","v":"2.0","sign_method":"hmac","customerId":"c1001","partner_id":""};b="<?xml version=\"1.0\" encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>5010</deliveryOrderCode><remark>已发货 &amp; 签收</remark></deliveryOrder></request>";print(hmac.new(s.encode(),("".join(k+v for k,v in sorted(p.items()) if v)+b).encode(),hashlib.md5).hexdigest().upper())'
-  CHECK(sign(confirm_params("hmac"), kConfirmBody, kSignSecret, SignMethod::hmac) == "DBEE8D93A867BD36C7455890D6525449");
-  // python3 -c 'import hashlib,hmac;s="qimen-secret-42";p={"method":"deliveryorder.create","timestamp":"2026-11-11 12:30:00","format":"json","app_key":"23456789","v":"2.0","sign_method":"hmac","customerId":"c1001","target_app_key":"wms-7"};b="{\"deliveryOrder\":{\"deliveryOrderCode\":\"5010\",\"remark\":\"礼品袋\"}}";print(hmac.new(s.encode(),("".join(k+v for k,v in sorted(p.items()) if v)+b).encode(),hashlib.md5).hexdigest().upper())'
+  // python3 -c 'import
+  // hashlib,hmac;s="qimen-secret-42";p={"method":"taobao.qimen.deliveryorder.confirm","timestamp":"2026-11-11
+  // 10:30:00","format":"xml","app_key":"23456789","v":"2.0","sign_method":"hmac","customerId":"c1001","partner_id":""};b="<?xml
+  // version=\"1.0\"
+  // encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>5010</deliveryOrderCode><remark>已发货 &amp;
+  // 签收</remark></deliveryOrder></request>";print(hmac.new(s.encode(),("".join(k+v for k,v in sorted(p.items()) if
+  // v)+b).encode(),hashlib.md5).hexdigest().upper())'
+  CHECK(sign(confirm_params("hmac"), kConfirmBody, kSignSecret, SignMethod::hmac) ==
+        "DBEE8D93A867BD36C7455890D6525449");
+  // python3 -c 'import hashlib,hmac;s="qimen-secret-42";p={"method":"deliveryorder.create","timestamp":"2026-11-11
+  // 12:30:00","format":"json","app_key":"23456789","v":"2.0","sign_method":"hmac","customerId":"c1001","target_app_key":"wms-7"};b="{\"deliveryOrder\":{\"deliveryOrderCode\":\"5010\",\"remark\":\"礼品袋\"}}";print(hmac.new(s.encode(),("".join(k+v
+  // for k,v in sorted(p.items()) if v)+b).encode(),hashlib.md5).hexdigest().upper())'
   CHECK(sign(create_params("hmac"), kCreateBody, kSignSecret, SignMethod::hmac) == "B0A3DB172C9A288A921785FEE48164B5");
 }
 
@@ -97,8 +119,8 @@ TEST_CASE("qimen_sign_methods: md5, hmac (also hmac-md5) and hmac-sha256 by name
 }
 
 TEST_CASE("qimen_query: values are percent-encoded going out and decoded coming in, '+' as a space") {
-  const Params params{{"timestamp", "2026-11-11 10:30:00"}, {"method", "taobao.qimen.deliveryorder.confirm"},
-                      {"note", "a&b=c/中"}};
+  const Params params{
+      {"timestamp", "2026-11-11 10:30:00"}, {"method", "taobao.qimen.deliveryorder.confirm"}, {"note", "a&b=c/中"}};
   const std::string query = build_query(params);
   CHECK(query ==
         "timestamp=2026-11-11%2010%3A30%3A00&method=taobao.qimen.deliveryorder.confirm&note=a%26b%3Dc%2F%E4%B8%AD");

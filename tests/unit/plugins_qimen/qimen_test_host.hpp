@@ -169,8 +169,9 @@ inline sdk::DeliveryOrder gift_delivery() {
 /// independent vectors in qimen_sign_test.cpp).
 inline sdk::WarehouseCall signed_call(const std::string& method, const std::string& body,
                                       const std::string& format = "xml", const std::string& secret = kSecret) {
-  Params params{{"method", method},         {"timestamp", "2026-11-11 15:00:00"}, {"format", format},
-                {"app_key", "wms-key-7"},   {"v", "2.0"},                         {"sign_method", "md5"},
+  Params params{{"method", method},     {"timestamp", "2026-11-11 15:00:00"},
+                {"format", format},     {"app_key", "wms-key-7"},
+                {"v", "2.0"},           {"sign_method", "md5"},
                 {"customerId", "c1001"}};
   params.emplace_back("sign", sign(params, body, secret, SignMethod::md5));
   sdk::WarehouseCall call;
@@ -186,10 +187,18 @@ inline sdk::WarehouseCall signed_call(const std::string& method, const std::stri
 inline std::string describe(const sdk::WarehouseEvent& e) {
   std::string out;
   switch (e.kind) {
-    case sdk::WarehouseEventKind::shipped: out = "shipped"; break;
-    case sdk::WarehouseEventKind::lock_outcome: out = "lock_outcome"; break;
-    case sdk::WarehouseEventKind::progress: out = "progress"; break;
-    case sdk::WarehouseEventKind::stock_change: out = "stock_change"; break;
+    case sdk::WarehouseEventKind::shipped:
+      out = "shipped";
+      break;
+    case sdk::WarehouseEventKind::lock_outcome:
+      out = "lock_outcome";
+      break;
+    case sdk::WarehouseEventKind::progress:
+      out = "progress";
+      break;
+    case sdk::WarehouseEventKind::stock_change:
+      out = "stock_change";
+      break;
   }
   out += " id=" + e.message_id + " code=" + e.delivery_code + " status=" + e.status;
   out += " at=" + (e.at ? format_china_time(*e.at) : std::string("-"));

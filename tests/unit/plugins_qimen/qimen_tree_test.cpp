@@ -39,8 +39,9 @@ TEST_CASE("qimen_tree: XML and JSON of one payload read to the same tree") {
   const auto json = read_json(R"({"deliveryOrder":{"deliveryOrderCode":" 5010 ","remark":"a<b"},
       "packages":{"package":[{"expressCode":"SF1"},{"expressCode":"SF2"}]}})");
   REQUIRE(json.ok());
-  CHECK(shape(*xml) == "request[deliveryOrder[deliveryOrderCode(5010),remark(a<b)],"
-                       "packages[package[expressCode(SF1)],package[expressCode(SF2)]]]");
+  CHECK(shape(*xml) ==
+        "request[deliveryOrder[deliveryOrderCode(5010),remark(a<b)],"
+        "packages[package[expressCode(SF1)],package[expressCode(SF2)]]]");
   CHECK(xml->child("deliveryOrder")->value("deliveryOrderCode") == "5010");
   CHECK(json->child("deliveryOrder")->value("deliveryOrderCode") == "5010");  // value() trims
   CHECK(waybills_of(*xml) == std::vector<std::string>{"SF1", "SF2"});
@@ -48,11 +49,10 @@ TEST_CASE("qimen_tree: XML and JSON of one payload read to the same tree") {
 }
 
 TEST_CASE("qimen_tree: a list node may be an object, an array of items, or an array of wrappers") {
-  for (const char* body : {R"({"packages":{"package":{"expressCode":"SF1"}}})",
-                           R"({"packages":{"package":[{"expressCode":"SF1"}]}})",
-                           R"({"packages":[{"expressCode":"SF1"}]})",
-                           R"({"packages":{"expressCode":"SF1"}})",
-                           R"({"packages":[{"package":{"expressCode":"SF1"}}]})"}) {
+  for (const char* body :
+       {R"({"packages":{"package":{"expressCode":"SF1"}}})", R"({"packages":{"package":[{"expressCode":"SF1"}]}})",
+        R"({"packages":[{"expressCode":"SF1"}]})", R"({"packages":{"expressCode":"SF1"}})",
+        R"({"packages":[{"package":{"expressCode":"SF1"}}]})"}) {
     CAPTURE(body);
     const auto tree = read_json(body);
     REQUIRE(tree.ok());
@@ -64,9 +64,9 @@ TEST_CASE("qimen_tree: a list node may be an object, an array of items, or an ar
 }
 
 TEST_CASE("qimen_tree: JSON envelopes request, body and response are taken off; numbers keep their text") {
-  for (const char* body : {R"({"request":{"order":{"orderCode":"5010"}}})", R"({"body":{"order":{"orderCode":"5010"}}})",
-                           R"({"response":{"order":{"orderCode":"5010"}},"code":0})",
-                           R"({"order":{"orderCode":"5010"}})"}) {
+  for (const char* body :
+       {R"({"request":{"order":{"orderCode":"5010"}}})", R"({"body":{"order":{"orderCode":"5010"}}})",
+        R"({"response":{"order":{"orderCode":"5010"}},"code":0})", R"({"order":{"orderCode":"5010"}})"}) {
     CAPTURE(body);
     const auto tree = read_json(body);
     REQUIRE(tree.ok());
