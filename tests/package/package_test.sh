@@ -33,7 +33,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 expect=(
   usr/bin/erpd usr/bin/erpctl
   "usr/lib/$multiarch/erpd/plugins/erp-taobao.so" "usr/lib/$multiarch/erpd/plugins/erp-tmall.so"
-  "usr/lib/$multiarch/erpd/plugins/erp-douyin.so"
+  "usr/lib/$multiarch/erpd/plugins/erp-douyin.so" "usr/lib/$multiarch/erpd/plugins/erp-qimen.so"
   usr/lib/systemd/system/erpd.service
   etc/erpd/calendars/tmall-2023-spring-festival.yaml etc/erpd/calendars/tmall-2024-spring-festival.yaml
   etc/erpd/calendars/douyin-sale-event-rules.yaml
