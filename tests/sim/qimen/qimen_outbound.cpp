@@ -53,12 +53,14 @@ std::string warehouse_of(const DeliveryOrder& order, const Settings& settings) {
 }
 
 Tree order_line_json(const Line& line, std::int64_t actual_qty) {
-  return {{"orderLineNo", line.line_no},
-          {"itemCode", line.item_code},
-          {"planQty", line.plan_qty},
-          {"actualQty", actual_qty},
-          {"subSourceCode", line.sub_source_order_code},
-          {"orderSourceCode", line.source_order_code}};
+  Tree out = {{"orderLineNo", line.line_no},
+              {"itemCode", line.item_code},
+              {"planQty", line.plan_qty},
+              {"actualQty", actual_qty}};
+  // Optional fields the create did not carry are left out rather than sent empty.
+  if (!line.sub_source_order_code.empty()) out["subSourceCode"] = line.sub_source_order_code;
+  if (!line.source_order_code.empty()) out["orderSourceCode"] = line.source_order_code;
+  return out;
 }
 
 }  // namespace
