@@ -116,6 +116,8 @@ class QimenModuleImpl final : public QimenModule {
   void report_stock(Wms& wms, const StockChange& change);
   /// Auto-ships and clock-decided cancels that fell due.
   void run_due(Instant now);
+  /// Something falls due at `t`: run_due looks at the orders again then.
+  void due_at(Instant t);
   void send(Wms& wms, const OutMessage& message);
   /// The sending thread's report of one attempt (takes mutex_).
   void record_attempt(const OutboundCall& call, const AttemptResult& result);
@@ -128,6 +130,9 @@ class QimenModuleImpl final : public QimenModule {
   std::map<std::string, Wms> wms_;  ///< By customerId.
   std::uint64_t seq_ = 0;           ///< Ids, waybills and message ids; not reset, so they stay unique.
   std::uint64_t call_seq_ = 0;
+  /// The earliest auto-ship or cancel decision still to come, so a clock step (every scenario
+  /// event makes one) does not walk every order when nothing is due.
+  std::optional<Instant> next_due_;
   Sender sender_;  ///< Last: its thread stops before the state it reports into goes away.
 };
 

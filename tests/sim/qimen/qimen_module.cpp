@@ -175,6 +175,7 @@ nlohmann::json QimenModuleImpl::state() const {
 void QimenModuleImpl::reset() {
   std::lock_guard lock(mutex_);
   sender_.clear();
+  next_due_.reset();
   // Settings came from events, which a reset forgets; credentials come back through add_shop.
   wms_.clear();
 }

@@ -151,7 +151,10 @@ Reply QimenModuleImpl::create(Wms& wms, const Tree& body) {
   order.request = request;
   const auto lines = list(body, "orderLines", "orderLine");
   for (std::size_t i = 0; i < lines.size(); ++i) order.lines.push_back(read_line(*lines[i], i));
-  if (wms.settings.auto_ship) order.auto_ship_at = order.created + wms.settings.auto_ship_after;
+  if (wms.settings.auto_ship) {
+    order.auto_ship_at = order.created + wms.settings.auto_ship_after;
+    due_at(*order.auto_ship_at);
+  }
 
   Reply reply;
   reply.extra = {{"createTime", daemon::format_cst(order.created)},
@@ -206,7 +209,10 @@ Reply QimenModuleImpl::cancel(Wms& wms, const Tree& body) {
     } else {
       const Instant now = context_.clock.now();
       PendingCancel pending{target, now, std::nullopt};
-      if (wms.settings.cancel_after) pending.decide_at = now + *wms.settings.cancel_after;
+      if (wms.settings.cancel_after) {
+        pending.decide_at = now + *wms.settings.cancel_after;
+        due_at(*pending.decide_at);
+      }
       order.pending_cancel = std::move(pending);
       reply.message = "cancel request taken; the outcome follows as deliveryorder.confirm";
     }

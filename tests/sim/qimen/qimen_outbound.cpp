@@ -260,13 +260,29 @@ void QimenModuleImpl::report_stock(Wms& wms, const StockChange& change) {
   send(wms, message);
 }
 
+void QimenModuleImpl::due_at(Instant t) {
+  if (!next_due_ || t < *next_due_) next_due_ = t;
+}
+
 void QimenModuleImpl::run_due(Instant now) {
+  if (!next_due_ || now < *next_due_) return;
+  next_due_.reset();
   for (auto& [id, wms] : wms_) {
     for (auto& [code, order] : wms.orders) {
+      // What stays in the future keeps its place in next_due_.
+      const auto keep = [&] {
+        if (order.auto_ship_at && *order.auto_ship_at > now) due_at(*order.auto_ship_at);
+        if (order.pending_cancel && order.pending_cancel->decide_at && *order.pending_cancel->decide_at > now) {
+          due_at(*order.pending_cancel->decide_at);
+        }
+      };
       const bool cancel_due =
           order.pending_cancel && order.pending_cancel->decide_at && *order.pending_cancel->decide_at <= now;
       const bool ship_due = order.auto_ship_at && *order.auto_ship_at <= now;
-      if (!cancel_due && !ship_due) continue;
+      if (!cancel_due && !ship_due) {
+        keep();
+        continue;
+      }
       // Whichever came first on the clock happens first: a cancel decided before the auto-ship
       // stops it; an auto-ship before the decision makes the cancel fail.
       const bool cancel_first = cancel_due && (!ship_due || *order.pending_cancel->decide_at <= *order.auto_ship_at);
@@ -286,6 +302,7 @@ void QimenModuleImpl::run_due(Instant now) {
         (void)ship(wms, request);
       }
       if (!cancel_first && cancel_due) decide();
+      keep();
     }
   }
 }
