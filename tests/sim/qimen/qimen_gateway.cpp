@@ -160,11 +160,11 @@ Response QimenModuleImpl::handle(const Request& request) {
   }
 
   const ParsedBody parsed = parse_body(format, request.body);
-  if (!parsed.tree) return finish(failure("invalid-body", parsed.error), fault_name(fault));
-  order_code = code_of(short_method, *parsed.tree);
-
   Reply reply;
-  {
+  if (!parsed.tree) {
+    reply = failure("invalid-body", parsed.error);
+  } else {
+    order_code = code_of(short_method, *parsed.tree);
     std::lock_guard lock(mutex_);
     const auto it = wms_.find(customer_id);
     if (it == wms_.end()) {
