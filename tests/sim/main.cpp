@@ -1,6 +1,6 @@
 // platform-sim --listen HOST:PORT [--scenario FILE] [--port-file FILE] [--threads N]
-// A local TOP and Douyin gateway (and the plugin template's example platform) with a control API
-// under /admin/ (tests/sim/README.md).
+// A local TOP and Douyin gateway, a Qimen WMS (and the plugin template's example platform) with a
+// control API under /admin/ (tests/sim/README.md).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
   sim.add_module(erp::sim::make_example_module(sim.context()));
   sim.add_module(erp::sim::make_top_module(sim.context()));
   sim.add_module(erp::sim::make_douyin_module(sim.context()));
+  sim.add_module(erp::sim::make_qimen_module(sim.context()));
 
   if (!args.scenario.empty()) {
     std::ifstream in(args.scenario, std::ios::binary);

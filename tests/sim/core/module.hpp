@@ -105,12 +105,12 @@ class Faults {
 /// A shop the simulator knows, with the credentials a request must carry.
 struct Shop {
   std::string id;
-  std::string platform;  ///< taobao | tmall | douyin
+  std::string platform;  ///< taobao | tmall | douyin | example | qimen
   std::string app_key;
   std::string app_secret;
   std::string session;            ///< TOP session / Douyin access_token currently valid.
   std::string refresh_token;      ///< Douyin.
-  std::string push_url;           ///< Douyin webhook pushes go here when set.
+  std::string push_url;           ///< Douyin webhook pushes / a Qimen WMS's calls to the ERP go here.
   std::string role = "merchant";  ///< Douyin dropship: merchant | factory
 };
 

@@ -20,7 +20,7 @@ std::optional<std::chrono::milliseconds> parse_sim_duration(std::string_view tex
 
 namespace {
 
-const std::set<std::string> kPlatforms = {"taobao", "tmall", "douyin", "example"};
+const std::set<std::string> kPlatforms = {"taobao", "tmall", "douyin", "example", "qimen"};
 
 class Reader {
  public:
@@ -87,7 +87,8 @@ void read_shops(const YAML::Node& list, Reader& r, Scenario& out) {
       ok = false;
     }
     if (!kPlatforms.count(*platform)) {
-      r.error(node["platform"], path + "platform", "'" + *platform + "' is not taobao, tmall, douyin or example");
+      r.error(node["platform"], path + "platform",
+              "'" + *platform + "' is not taobao, tmall, douyin, example or qimen");
       ok = false;
     }
     shop.id = *id;

@@ -64,11 +64,12 @@ Response Simulator::handle(const Request& request) {
     }
     std::string known;
     for (const auto& m : modules_) known += (known.empty() ? "" : ", ") + m->name();
-    return json_error(404, "not_found",
-                      "no simulated platform serves " + request.method + " " + request.path +
-                          " (TOP: /router/rest, Douyin: /<method with dots as slashes>, control: /admin/...; modules "
-                          "in this build: " +
-                          (known.empty() ? "none" : known) + ")");
+    return json_error(
+        404, "not_found",
+        "no simulated platform serves " + request.method + " " + request.path +
+            " (TOP: /router/rest, Douyin: /<method with dots as slashes>, Qimen WMS: /router/qimen/service, "
+            "control: /admin/...; modules in this build: " +
+            (known.empty() ? "none" : known) + ")");
   } catch (const std::exception& e) {
     spdlog::error("platform-sim: {} {} failed: {}", request.method, request.target, e.what());
     return json_error(500, "internal", std::string("internal error: ") + e.what());

@@ -113,7 +113,7 @@ events:
   };
   CHECK(has("p.yaml:1: clock: 'someday' is not a time"));
   CHECK(has("p.yaml:2: colour: unknown key"));
-  CHECK(has("p.yaml:5: shops[0].platform: 'jd' is not taobao, tmall, douyin or example"));
+  CHECK(has("p.yaml:5: shops[0].platform: 'jd' is not taobao, tmall, douyin, example or qimen"));
   CHECK(has("p.yaml:8: shops[1].app_key: missing"));
   CHECK(has("p.yaml:12: events[0].at: '+5x' is not a relative time"));
   CHECK(has("p.yaml:16: events[1].shop: unknown shop 'nobody'"));
