@@ -13,7 +13,7 @@ fs::path write_config(const TempDir& dir, const ConfigOptions& o) {
   yaml += "api:\n  listen: " + o.api_listen + "\n  token_file: " + (dir / "api.token").string() +
           "\n  port_file: " + (dir / "api.port").string() + "\n";
   yaml += "log:\n  level: " + o.log_level + "\n";
-  yaml += "warehouse:\n  connector: api\n";
+  yaml += "warehouse:\n" + (o.warehouse_yaml.empty() ? std::string("  connector: api\n") : o.warehouse_yaml);
   if (!o.webhook_url.empty()) yaml += "  webhook_url: " + o.webhook_url + "\n  webhook_timeout: 3s\n";
   if (!o.webhook_token.empty()) yaml += "  webhook_token: " + o.webhook_token + "\n";
   yaml += "outbox:\n" + o.outbox_yaml;

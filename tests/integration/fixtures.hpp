@@ -20,6 +20,8 @@ struct ConfigOptions {
   /// api.listen; a fixed port keeps the push URL the platform knows valid across restarts.
   std::string api_listen = "127.0.0.1:0";
   std::string webhook_token;  ///< When set, warehouse.webhook_token.
+  /// The `warehouse:` section's items in place of the builtin connector (a connector plugin's).
+  std::string warehouse_yaml;
   /// The `outbox:` section's items: by default few, quick retries so tests see dead items soon.
   std::string outbox_yaml = "  max_attempts: 3\n  backoff_initial: 100ms\n  backoff_max: 500ms\n";
 };
