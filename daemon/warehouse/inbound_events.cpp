@@ -32,14 +32,20 @@ std::string shipment_id_of(const sdk::WarehouseEvent& event) {
   return id;
 }
 
-/// The platform lines a parcel holds: its items without the gift lines (G5 takes the reservation's
-/// waybill from the main order's parcels), or the whole delivery when the warehouse named none.
-std::vector<std::string> parcel_lines(const sdk::ShippedParcel& parcel, const store::WarehouseDelivery& delivery) {
-  if (parcel.items.empty()) return delivery.line_ids;
+/// The platform lines a parcel holds that no parcel before it (`taken`) did: its items without the
+/// gift lines (G5 takes the reservation's waybill from the main order's parcels), or the whole
+/// delivery when the warehouse named none. A platform ships a line once, with its first parcel.
+std::vector<std::string> parcel_lines(const sdk::ShippedParcel& parcel, const store::WarehouseDelivery& delivery,
+                                      std::vector<std::string>& taken) {
+  std::vector<std::string> named;
+  if (parcel.items.empty()) named = delivery.line_ids;
+  for (const auto& item : parcel.items) named.push_back(item.line_id);
   std::vector<std::string> lines;
-  for (const auto& item : parcel.items) {
-    if (item.line_id.starts_with(workflows::gift::kGiftLinePrefix)) continue;
-    if (std::find(lines.begin(), lines.end(), item.line_id) == lines.end()) lines.push_back(item.line_id);
+  for (const auto& id : named) {
+    if (id.starts_with(workflows::gift::kGiftLinePrefix)) continue;
+    if (std::find(taken.begin(), taken.end(), id) != taken.end()) continue;
+    taken.push_back(id);
+    lines.push_back(id);
   }
   return lines;
 }
@@ -58,6 +64,7 @@ EventResult apply_shipped(const InboundDeps& deps, const sdk::WarehouseEvent& ev
   }
   shipping::PostedShipment shipment;
   shipment.shipment_id = shipment_id_of(event);
+  std::vector<std::string> taken;
   for (const auto& parcel : event.parcels) {
     if (parcel.waybill.empty() || parcel.waybill.size() > shipping::kMaxCodeLength) {
       return refused(ErrorCode::invalid_input, "a package's waybill (expressCode) is missing or longer than " +
@@ -66,8 +73,10 @@ EventResult apply_shipped(const InboundDeps& deps, const sdk::WarehouseEvent& ev
     if (parcel.carrier_code.size() > shipping::kMaxCodeLength) {
       return refused(ErrorCode::invalid_input, "the carrier code of waybill " + parcel.waybill + " is too long");
     }
-    auto lines = parcel_lines(parcel, *delivery);
-    if (lines.empty() && !parcel.items.empty()) continue;  // gift lines only: they ride on the main order (G4)
+    auto lines = parcel_lines(parcel, *delivery, taken);
+    // Nothing new in it (gift lines only, G4, or lines an earlier parcel carried); an empty list
+    // would mean the whole order.
+    if (lines.empty()) continue;
     shipment.packages.push_back(sdk::Package{parcel.waybill, parcel.carrier_code, std::move(lines)});
   }
   if (shipment.packages.empty()) return refused(ErrorCode::invalid_input, "the confirmation carries no package");

@@ -220,3 +220,13 @@ TEST_CASE("stock changes are kept once per message id") {
   CHECK(changes[1].quantity == 5);
   CHECK(f.store->stock_changes("OUT-2", 0, 10).empty());
 }
+
+TEST_CASE("a line named in two parcels, or parcels naming no items, ship each line with the first parcel") {
+  InboundFixture f;
+  erp::sdk::ShippedParcel bare;
+  bare.carrier_code = "SF";
+  bare.waybill = "SF2";
+  const auto event = f.shipped("OBC-1", {parcel("YT100", {"1001-1"}), parcel("YT101", {"1001-1", "1001-2"}), bare});
+  CHECK(f.apply(event).outcome == Outcome::applied);
+  CHECK(f.uploads() == std::vector<std::string>{"YT100:1001-1,", "YT101:1001-2,", "SF2:1001-3,"});
+}
