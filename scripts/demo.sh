@@ -5,12 +5,13 @@
 # released, shipped back; then a Douyin order arrives by push and its receiver is decrypted; then
 # buyers ask not to ship: intercepts by erpctl and by a memo written on Douyin (rules I1-I9); then a
 # Tmall 1-yuan reservation gift ships inside the buyer's repurchase parcel (rules G1-G13); then a
-# Douyin item goes to a factory, which ships it through its own API token (rules D1-D11).
+# Douyin item goes to a factory, which ships it through its own API token (rules D1-D11); last, a
+# second erpd hands a Tmall shop's orders to a Qimen WMS and takes its confirmations back.
 # In a terminal both keep running until Ctrl-C; otherwise (CI, a pipe) they stop at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup-deps.sh
-TARGETS="erpd erpctl platform-sim erp-plugin-taobao erp-plugin-tmall erp-plugin-douyin" ./scripts/build.sh
+TARGETS="erpd erpctl platform-sim erp-plugin-taobao erp-plugin-tmall erp-plugin-douyin erp-plugin-qimen" ./scripts/build.sh
 
 config=config/demo.yaml
 erpd=build/bin/erpd
@@ -268,6 +269,60 @@ ctl deadline report "$duekey" --kind buyer_delay --move-to "$(date -u -d '+3 day
   --note "the buyer is away until the weekend"
 echo "the Tmall order shipped above: its pickup clock (S2), stopped by the carrier's first scan:"
 ctl deadline track "$key" --waybill "SF$order" --kind pickup --at "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --source carrier:sf
+
+step "a Qimen WMS (奇门): a second erpd hands a Tmall shop's orders to it as deliveryorder.create"
+qconfig=config/demo-qimen.yaml
+qctl() { echo "\$ erpctl --config $qconfig $*"; "$erpctl" --config "$qconfig" "$@"; echo; }
+qjson() { "$erpctl" --config "$qconfig" "$@" --json; }
+mkdir -p build/demo/qimen
+# The WMS calls erpd back on its inbound path (config/demo-qimen.yaml: warehouse.inbound_path).
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+shops:
+  - {id: qm-tmall-1, platform: tmall, app_key: qm-tmall-1-key, app_secret: qm-tmall-1-secret, session: qm-tmall-1-session}
+  - {id: C100, platform: qimen, app_key: demo-qimen-key, app_secret: demo-qimen-secret, push_url: "http://127.0.0.1:7879/warehouse/qimen"}
+events:
+  - at: "+0s"
+    shop: qm-tmall-1
+    type: order
+    tid: "5200000000000001"
+    paid: true
+    lines:
+      - {oid: "52000000000000011", item: "601", sku: "701", outer_sku: CUP-RED, qty: 1, price: "59.00"}
+      - {oid: "52000000000000012", item: "602", sku: "702", outer_sku: LID-RED, qty: 2, price: "9.90"}
+  - {at: "+0s", shop: qm-tmall-1, type: order, tid: "5200000000000002", paid: true, lines: [{item: "601", sku: "701", outer_sku: CUP-RED, qty: 1, price: "59.00"}]}
+YAML
+"$erpd" check-config "$qconfig"
+"$erpd" --config "$qconfig" 2> build/demo/erpd-qimen.log &
+pids+=($!)
+qkey=tmall/qm-tmall-1/5200000000000001
+qkey2=tmall/qm-tmall-1/5200000000000002
+at_wms() { admin GET "/admin/counters?order_id=$1" | grep -q '"qimen.create"'; }
+wait_for 30 "the Qimen WMS to get order 5200000000000001" at_wms 5200000000000001
+wait_for 30 "the Qimen WMS to get order 5200000000000002" at_wms 5200000000000002
+echo "the WMS's counters for it: $(admin GET "/admin/counters?order_id=5200000000000001")"
+echo "\$ curl http://127.0.0.1:7879/v1/orders/$qkey/deliveries"
+curl -sf --noproxy '*' -H "Authorization: Bearer $(cat build/demo/qimen/api.token)" \
+  "http://127.0.0.1:7879/v1/orders/$qkey/deliveries"; echo
+
+step "the WMS ships the cup, then the lids, and sends its final deliveryorder.confirm three times: Tmall gets each waybill once"
+curl -sf --noproxy '*' -X POST "$sim/admin/scenario" --data-binary @- >/dev/null <<'YAML'
+events:
+  - {at: "+0s", shop: C100, type: process, code: "5200000000000001", status: PICK, info: "picker 12"}
+  - {at: "+0s", shop: C100, type: ship, code: "5200000000000001", partial: true, out_biz_code: OB-1, packages: [{carrier: YTO, waybill: YT5200000001, lines: ["52000000000000011"]}]}
+  - {at: "+0s", shop: C100, type: ship, code: "5200000000000001", out_biz_code: OB-2, repeat: 3, packages: [{carrier: YTO, waybill: YT5200000002, lines: ["52000000000000012"]}]}
+YAML
+two_uploads() { admin GET "/admin/counters?order_id=5200000000000001" | grep -q '"ship.upload": *{[^}]*"5200000000000001": *2'; }
+wait_for 20 "both parcels' uploads to Tmall" two_uploads
+sleep 2  # the repeated confirms have been answered; nothing more is uploaded
+echo "platform-sim's counters for the order (4 confirms sent, 2 uploads): $(admin GET "/admin/counters?order_id=5200000000000001")"
+qctl why "$qkey"
+
+step "an intercept goes to the WMS as order.cancel (I4): it cancels, so the intercept locks at once"
+qctl intercept request "$qkey2" --reason "buyer ordered twice"
+qlocked() { qjson intercept status "$qkey2" | grep -q '"state": *"locked"'; }
+wait_for 15 "the WMS's answer to order.cancel" qlocked
+qctl intercept status "$qkey2"
+echo "the WMS's counters for it: $(admin GET "/admin/counters?order_id=5200000000000002")"
 
 if [ -t 0 ] && [ "${CI:-}" != true ]; then
   echo "erpd and platform-sim keep running; new Tmall orders arrive every 2 seconds. Try:"
