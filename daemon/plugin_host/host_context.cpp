@@ -9,6 +9,7 @@
 #include <mutex>
 #include <utility>
 
+#include "config/secret_source.hpp"
 #include "erp/memory_state.hpp"
 #include "net/system_clock.hpp"
 #include "plugin_host/option_validation.hpp"
@@ -201,7 +202,11 @@ void add_options(const std::vector<config::PluginOption>& options, const std::ve
   for (const auto& option : options) {
     const auto* spec = find_key_spec(keys, option.key);
     if (spec != nullptr && spec->type == sdk::ConfigType::secret) {
-      secrets.insert_or_assign(option.key, config::Secret(option.value, "option " + option.key + " of " + owner));
+      // `${env:NAME}` is read here; the config check refused one that does not resolve.
+      auto resolved = config::detail::secret_from_text(option.value);
+      secrets.insert_or_assign(option.key, resolved.secret ? *resolved.secret
+                                                           : config::Secret(option.value, "option " + option.key +
+                                                                                              " of " + owner));
     } else {
       values.insert_or_assign(option.key, option.value);
     }

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "config/secret_source.hpp"
+
 namespace erp::daemon::plugin_host {
 namespace {
 
@@ -158,6 +160,11 @@ std::vector<config::ConfigIssue> validate_plugin_options(const std::vector<sdk::
     }
     if (!option_value_is_valid(spec->type, option.value)) {
       issues.push_back(issue(scope, option.line, option.key, type_error(spec->type, option.value)));
+    } else if (spec->type == sdk::ConfigType::secret) {
+      // A secret option may name the environment (`${env:NAME}`) like the shops' own secrets.
+      if (auto resolved = config::detail::secret_from_text(option.value); !resolved.secret) {
+        issues.push_back(issue(scope, option.line, option.key, std::move(resolved.error)));
+      }
     }
   }
 
