@@ -40,8 +40,12 @@ sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const Ord
   });
   // G4: the reservation gifts ride in the main order's parcel, so they go with the whole order.
   if (only_lines.empty()) delivery.added_lines = workflows::gift::gift_lines(store, key);
+  // What the warehouse may ship: a confirmation that names no items ships these.
   std::vector<std::string> line_ids;
-  for (const auto& line : delivery.order.lines) line_ids.push_back(line.line_id);
+  for (const auto& line : delivery.order.lines) {
+    const bool gone = line.refund_status == sdk::RefundStatus::refunded || line.status == sdk::OrderStatus::closed;
+    if (!gone) line_ids.push_back(line.line_id);
+  }
   std::vector<std::string> candidates;
   if (!preferred_code.empty()) candidates.push_back(preferred_code);
   candidates.push_back(key.order_id);

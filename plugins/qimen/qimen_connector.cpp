@@ -43,7 +43,13 @@ sdk::Result<void> QimenConnector::deliver(const sdk::DeliveryOrder& delivery) {
   return guarded<void>("qimen deliver", [&] { return deliver_unguarded(delivery); });
 }
 
-sdk::Result<void> QimenConnector::deliver_unguarded(const sdk::DeliveryOrder& delivery) {
+sdk::Result<void> QimenConnector::deliver_unguarded(const sdk::DeliveryOrder& released) {
+  // The standard has no refund status: lines refunded or closed on the platform are not sent, as
+  // the WMS would otherwise ship them.
+  sdk::DeliveryOrder delivery = released;
+  std::erase_if(delivery.order.lines, [](const sdk::OrderLine& line) {
+    return line.refund_status == sdk::RefundStatus::refunded || line.status == sdk::OrderStatus::closed;
+  });
   const sdk::Order& order = delivery.order;
   if (order.lines.empty() && delivery.added_lines.empty()) {
     // Every line ships from elsewhere (dropship factories): the WMS has nothing to do.

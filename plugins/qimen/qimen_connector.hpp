@@ -23,7 +23,7 @@ class QimenConnector final : public sdk::WarehouseConnector {
   sdk::PushReply inbound_reply(const sdk::WarehouseCall& call, const sdk::InboundOutcome& outcome) override;
 
  private:
-  sdk::Result<void> deliver_unguarded(const sdk::DeliveryOrder& delivery);
+  sdk::Result<void> deliver_unguarded(const sdk::DeliveryOrder& released);
   sdk::Result<sdk::LockOutcome> lock_unguarded(const sdk::LockRequest& request);
   /// Whether the WMS accepted the cancel stored under `key` (the host's state, this process).
   bool accepted_before(const std::string& key) const;

@@ -237,3 +237,15 @@ TEST_CASE("qimen_create: a JSON answer at the top level or in its response envel
     CHECK(host.connector()->deliver(gift_delivery()).ok());
   }
 }
+
+TEST_CASE("qimen_create: lines refunded or closed on the platform are not sent (a WMS cannot see refunds)") {
+  QimenHost host;
+  auto connector = host.connector();
+  auto delivery = gift_delivery();
+  delivery.order.lines.at(1).refund_status = erp::sdk::RefundStatus::refunded;
+  REQUIRE(connector->deliver(delivery).ok());
+  const std::string& body = host.web.requests.at(0).body;
+  CHECK(body.find("<orderLineNo>50101</orderLineNo>") != std::string::npos);
+  CHECK(body.find("<orderLineNo>50102</orderLineNo>") == std::string::npos);
+  CHECK(body.find("<orderLineNo>gift:4001:40011</orderLineNo>") != std::string::npos);
+}
