@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/signed_calls.hpp"
 #include "core/time_format.hpp"
 
 namespace erp::daemon::api::warehouse_routes {
@@ -20,25 +21,14 @@ std::string query_param(const Query& query, const char* name) {
 }  // namespace
 
 ApiResponse handle_inbound(ApiDeps& deps, const ApiRequest& request, const std::string& path) {
-  if (request.method != "POST") {
-    ApiResponse r = json_response(
-        405, error_json("method_not_allowed",
-                        request.method + " is not allowed on the warehouse's inbound path " + path + " (allowed: POST)"));
-    r.headers.emplace_back("Allow", "POST");
-    return r;
-  }
+  if (auto refused = refuse_unless_post(request, "the warehouse's inbound path " + path)) return *refused;
   try {
     const auto qmark = request.target.find('?');
     sdk::WarehouseCall call;
     call.query = qmark == std::string::npos ? std::string() : request.target.substr(qmark + 1);
     call.headers = request.headers;
     call.body = request.body;
-    sdk::PushReply reply = deps.warehouse_call(call);
-    ApiResponse r;
-    r.status = reply.status;
-    r.content_type = std::move(reply.content_type);
-    r.body = std::move(reply.body);
-    return r;
+    return plugin_reply(deps.warehouse_call(call));
   } catch (const std::exception& e) {
     // Not answered as taken: the warehouse sends it again.
     spdlog::error("api: warehouse call on {} could not be taken over: {}", path, e.what());

@@ -1,18 +1,11 @@
 #pragma once
 // TOP times are `yyyy-MM-dd HH:mm:ss` in China Standard Time (GMT+8, no DST; PLATFORMS.md §1.2).
 
-#include <optional>
-#include <string>
-#include <string_view>
-
-#include "erp/model.hpp"
+#include "plugins/common/china_time.hpp"
 
 namespace erp::plugins::top {
 
-/// Formats a UTC instant as GMT+8 `yyyy-MM-dd HH:mm:ss`, dropping milliseconds (floor).
-std::string format_china_time(sdk::Instant instant);
-
-/// Parses GMT+8 `yyyy-MM-dd HH:mm:ss` into a UTC instant; nullopt for any other shape or a bad date.
-std::optional<sdk::Instant> parse_china_time(std::string_view text) noexcept;
+using plugins::format_china_time;
+using plugins::parse_china_time;
 
 }  // namespace erp::plugins::top

@@ -1,9 +1,9 @@
-#include "plugins/top/top_time.hpp"
+#include "plugins/common/china_time.hpp"
 
 #include <chrono>
 #include <cstdio>
 
-namespace erp::plugins::top {
+namespace erp::plugins {
 namespace {
 
 constexpr std::chrono::hours kChinaOffset{8};
@@ -50,4 +50,4 @@ std::optional<sdk::Instant> parse_china_time(std::string_view text) noexcept {
   return time_point_cast<milliseconds>(local - kChinaOffset);
 }
 
-}  // namespace erp::plugins::top
+}  // namespace erp::plugins
