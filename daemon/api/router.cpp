@@ -14,10 +14,10 @@
 #include "api/intercept_routes.hpp"
 #include "api/json_views.hpp"
 #include "api/push_routes.hpp"
-#include "api/warehouse_routes.hpp"
 #include "api/receiver_routes.hpp"
 #include "api/shipment_routes.hpp"
 #include "api/sync_routes.hpp"
+#include "api/warehouse_routes.hpp"
 #include "api/why_text.hpp"
 #include "workflows/dropship/dropship_service.hpp"
 #include "core/time_format.hpp"
@@ -391,7 +391,10 @@ const std::vector<Route>& routes() {
          {{"POST", [](Call& c) { return deadline_routes::post_after_sale(c.deps, c.key(), c.body); }}},
          {},
          Access::daemon},
-        {order + "/deliveries", {}, {{"GET", [](Call& c) { return warehouse_routes::deliveries_of(c.deps, c.key()); }}}, {},
+        {order + "/deliveries",
+         {},
+         {{"GET", [](Call& c) { return warehouse_routes::deliveries_of(c.deps, c.key()); }}},
+         {},
          Access::daemon},
         {"/v1/warehouse/stock-changes",
          {},

@@ -41,7 +41,9 @@ ApiResponse list_stock_changes(ApiDeps& deps, const Query& query) {
   int limit = kDefaultLimit;
   if (const std::string text = query_param(query, "after"); !text.empty()) {
     const auto value = parse_bounded_int(text, 0, std::numeric_limits<std::int64_t>::max());
-    if (!value) return json_response(400, error_json("invalid_input", "after: must be a change id (0 or more), not '" + text + "'"));
+    if (!value)
+      return json_response(400,
+                           error_json("invalid_input", "after: must be a change id (0 or more), not '" + text + "'"));
     after = *value;
   }
   if (const std::string text = query_param(query, "limit"); !text.empty()) {

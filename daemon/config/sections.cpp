@@ -84,8 +84,10 @@ void read_inbound_path(const MapReader& section, const std::vector<ShopConfig>& 
   const auto path = section.text("inbound_path", Need::optional);
   if (out.connector == kBuiltinConnector) {
     // The builtin connector's warehouse calls the API with its token; it has no inbound path.
-    if (path) section.report("inbound_path", "applies only to a connector plugin; the 'api' connector's warehouse "
-                                             "calls the API (/v1/...) with the API token");
+    if (path)
+      section.report("inbound_path",
+                     "applies only to a connector plugin; the 'api' connector's warehouse "
+                     "calls the API (/v1/...) with the API token");
     return;
   }
   out.inbound_path = path ? *path : default_inbound_path(out.connector);
@@ -103,7 +105,8 @@ void read_inbound_path(const MapReader& section, const std::vector<ShopConfig>& 
 
 }  // namespace
 
-WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context, const std::vector<ShopConfig>& shops) {
+WarehouseConfig read_warehouse(const MapReader& root, const ReadContext& context,
+                               const std::vector<ShopConfig>& shops) {
   const MapReader section = root.child("warehouse", kWarehouseKeys);
   WarehouseConfig out;
   if (auto connector = section.text("connector", Need::optional)) {

@@ -204,9 +204,9 @@ void add_options(const std::vector<config::PluginOption>& options, const std::ve
     if (spec != nullptr && spec->type == sdk::ConfigType::secret) {
       // `${env:NAME}` is read here; the config check refused one that does not resolve.
       auto resolved = config::detail::secret_from_text(option.value);
-      secrets.insert_or_assign(option.key, resolved.secret ? *resolved.secret
-                                                           : config::Secret(option.value, "option " + option.key +
-                                                                                              " of " + owner));
+      secrets.insert_or_assign(option.key, resolved.secret
+                                               ? *resolved.secret
+                                               : config::Secret(option.value, "option " + option.key + " of " + owner));
     } else {
       values.insert_or_assign(option.key, option.value);
     }

@@ -564,7 +564,6 @@ CREATE INDEX after_sale_timers_due ON after_sale_timers (due_at)
   WHERE ended_at IS NULL AND merchant_owes = 1;
 )sql";
 
-
 // Version 9: the warehouse connector's side (Qimen). Each delivery handed to a warehouse that
 // knows it by a code, with the lines it carried; the inbound messages already applied (a WMS
 // sends a confirmation again until it hears success); the stock changes it reported.

@@ -353,8 +353,8 @@ class Store {
   /// The code of the delivery `source` made, choosing the first free one of `candidates` for a new
   /// one and recording it with its lines. Throws std::runtime_error when every candidate is taken.
   std::string claim_delivery_code(const std::string& source, const OrderKey& key,
-                                  const std::vector<std::string>& candidates,
-                                  const std::vector<std::string>& line_ids, Instant now);
+                                  const std::vector<std::string>& candidates, const std::vector<std::string>& line_ids,
+                                  Instant now);
   std::optional<WarehouseDelivery> find_delivery(const std::string& code);
   /// The order's deliveries, oldest first.
   std::vector<WarehouseDelivery> deliveries_of(const OrderKey& key);

@@ -121,8 +121,9 @@ void deliver_again_after_late_cancel(const InboundDeps& deps, const OrderKey& ke
 EventResult apply_lock_outcome(const InboundDeps& deps, const sdk::WarehouseEvent& event, store::Instant now) {
   const auto delivery = deps.store.find_delivery(event.delivery_code);
   if (!delivery) return unknown_delivery(event.delivery_code);
-  const std::string note = "the warehouse reported " + (event.status.empty() ? std::string("its answer") : event.status) +
-                           " for delivery order " + event.delivery_code;
+  const std::string note = "the warehouse reported " +
+                           (event.status.empty() ? std::string("its answer") : event.status) + " for delivery order " +
+                           event.delivery_code;
   const auto intercept = awaiting_intercept(deps.store, delivery->key);
   if (!intercept) {
     if (event.locked && deps.lock_cancels_delivery) deliver_again_after_late_cancel(deps, delivery->key, now);
@@ -165,10 +166,9 @@ EventResult apply_stock_change(const InboundDeps& deps, const sdk::WarehouseEven
   change.status = event.status;
   change.changed_at = event.at;
   change.received_at = now;
-  const std::string message_key =
-      "stock:" + (event.message_id.empty() ? event.delivery_code + ":" + event.item_code + ":" +
-                                                 std::to_string(event.quantity)
-                                           : event.message_id);
+  const std::string message_key = "stock:" + (event.message_id.empty() ? event.delivery_code + ":" + event.item_code +
+                                                                             ":" + std::to_string(event.quantity)
+                                                                       : event.message_id);
   auto tx = deps.store.begin();
   const bool added = deps.store.add_stock_change(*tx, message_key, change);
   tx->commit();
@@ -179,20 +179,28 @@ EventResult apply_stock_change(const InboundDeps& deps, const sdk::WarehouseEven
 
 EventResult apply_warehouse_event(const InboundDeps& deps, const sdk::WarehouseEvent& event, store::Instant now) {
   switch (event.kind) {
-    case sdk::WarehouseEventKind::shipped: return apply_shipped(deps, event, now);
-    case sdk::WarehouseEventKind::lock_outcome: return apply_lock_outcome(deps, event, now);
-    case sdk::WarehouseEventKind::progress: return apply_progress(deps, event, now);
-    case sdk::WarehouseEventKind::stock_change: return apply_stock_change(deps, event, now);
+    case sdk::WarehouseEventKind::shipped:
+      return apply_shipped(deps, event, now);
+    case sdk::WarehouseEventKind::lock_outcome:
+      return apply_lock_outcome(deps, event, now);
+    case sdk::WarehouseEventKind::progress:
+      return apply_progress(deps, event, now);
+    case sdk::WarehouseEventKind::stock_change:
+      return apply_stock_change(deps, event, now);
   }
   return refused(ErrorCode::invalid_input, "unknown warehouse event");
 }
 
 std::string_view to_string(sdk::WarehouseEventKind kind) noexcept {
   switch (kind) {
-    case sdk::WarehouseEventKind::shipped: return "shipped";
-    case sdk::WarehouseEventKind::lock_outcome: return "lock_outcome";
-    case sdk::WarehouseEventKind::progress: return "progress";
-    case sdk::WarehouseEventKind::stock_change: return "stock_change";
+    case sdk::WarehouseEventKind::shipped:
+      return "shipped";
+    case sdk::WarehouseEventKind::lock_outcome:
+      return "lock_outcome";
+    case sdk::WarehouseEventKind::progress:
+      return "progress";
+    case sdk::WarehouseEventKind::stock_change:
+      return "stock_change";
   }
   return "unknown";
 }

@@ -6,11 +6,11 @@
 
 namespace erp::daemon::warehouse {
 
-InboundIntake::InboundIntake(InboundDeps deps, metrics::Registry& metrics)
-    : deps_(std::move(deps)), metrics_(metrics) {
+InboundIntake::InboundIntake(InboundDeps deps, metrics::Registry& metrics) : deps_(std::move(deps)), metrics_(metrics) {
   metrics_.describe("erpd_warehouse_inbound_total", "counter",
                     "Calls from the warehouse on its inbound path, by what they reported (event) and "
-                    "outcome (applied; duplicate: applied before; refused: not applicable, told why; failed: not stored, to be sent again; rejected: signature or body refused)");
+                    "outcome (applied; duplicate: applied before; refused: not applicable, told why; failed: not "
+                    "stored, to be sent again; rejected: signature or body refused)");
 }
 
 void InboundIntake::configure(std::string path, std::shared_ptr<sdk::WarehouseConnector> connector) {
@@ -56,10 +56,10 @@ sdk::PushReply InboundIntake::receive(const sdk::WarehouseCall& call) {
   }
   if (!parsed) {
     // The body is not logged: a warehouse's message may carry receiver data.
-    spdlog::warn("warehouse: call on {} refused ({}): {}", path, sdk::to_string(parsed.error().code), parsed.error().message);
+    spdlog::warn("warehouse: call on {} refused ({}): {}", path, sdk::to_string(parsed.error().code),
+                 parsed.error().message);
     count("unread", "rejected");
-    return answer(*connector, call,
-                  {false, std::string(sdk::to_string(parsed.error().code)), parsed.error().message});
+    return answer(*connector, call, {false, std::string(sdk::to_string(parsed.error().code)), parsed.error().message});
   }
 
   InboundDeps deps = deps_;

@@ -52,8 +52,9 @@ struct World {
     options.shops_yaml = top_shops_yaml(sim, {kTmall.top()});
     options.warehouse_yaml = "  connector: qimen\n  options:\n    url: " + sim.url() +
                              "/router/qimen/service\n    app_key: " + kAppKey + "\n    app_secret: " + kSecret +
-                             "\n    customer_id: " + kCustomer + "\n    owner_code: OWNER1\n    format: " +
-                             setup.format + "\n    method_prefix: " + (setup.method_prefix ? "true" : "false") +
+                             "\n    customer_id: " + kCustomer +
+                             "\n    owner_code: OWNER1\n    format: " + setup.format +
+                             "\n    method_prefix: " + (setup.method_prefix ? "true" : "false") +
                              "\n    logistics_code: YTO\n    timeout: 3s\n    cancel_outcome: " +
                              (setup.cancel_mode == "sync" ? "answer" : "report") + "\n";
     options.extra_yaml =
@@ -124,7 +125,8 @@ struct World {
   }
   template <class F>
   bool until(F predicate, std::chrono::milliseconds timeout = 15s) const {
-    return eventually_nudging(predicate, [&] { call("POST", "/v1/shops/" + kTmall.id + "/sync"); }, timeout);
+    return eventually_nudging(
+        predicate, [&] { call("POST", "/v1/shops/" + kTmall.id + "/sync"); }, timeout);
   }
 
   /// A paid Tmall order with `lines` lines, waited for until the WMS holds its delivery order.
@@ -152,9 +154,12 @@ struct World {
 /// POSTs a signed Qimen call to erpd's inbound path, as a WMS would; `sign` replaces the signature.
 HttpReply qimen_call(const World& world, const std::string& method, const std::string& body,
                      const std::string& format = "xml", const std::string& sign = "") {
-  std::map<std::string, std::string> params{{"method", method},       {"timestamp", "2026-11-24 20:00:00"},
-                                            {"format", format},       {"app_key", kAppKey},
-                                            {"v", "2.0"},             {"sign_method", "md5"},
+  std::map<std::string, std::string> params{{"method", method},
+                                            {"timestamp", "2026-11-24 20:00:00"},
+                                            {"format", format},
+                                            {"app_key", kAppKey},
+                                            {"v", "2.0"},
+                                            {"sign_method", "md5"},
                                             {"customerId", kCustomer}};
   std::string text = kSecret;
   for (const auto& [k, v] : params) text += k + v;
@@ -171,8 +176,9 @@ std::string confirm_xml(const std::string& code, const std::string& out_biz, con
   return "<?xml version=\"1.0\" encoding=\"utf-8\"?><request><deliveryOrder><deliveryOrderCode>" + code +
          "</deliveryOrderCode><warehouseCode>WH01</warehouseCode><orderType>JYCK</orderType><status>DELIVERED</status>"
          "<outBizCode>" +
-         out_biz + "</outBizCode><confirmType>0</confirmType></deliveryOrder><packages><package><logisticsCode>YTO"
-                   "</logisticsCode><expressCode>" +
+         out_biz +
+         "</outBizCode><confirmType>0</confirmType></deliveryOrder><packages><package><logisticsCode>YTO"
+         "</logisticsCode><expressCode>" +
          waybill + "</expressCode><items><item><itemCode>SKU-1</itemCode><quantity>1</quantity><orderLineNo>" + line +
          "</orderLineNo></item></items></package></packages></request>";
 }
@@ -202,15 +208,16 @@ TEST_CASE("qimen_end_to_end_platform_order_to_wms_delivery_to_confirmed_shipment
   // The WMS picks it (orderprocess.report), ships line 1 alone (a partial confirm), then line 2 in a
   // second parcel, sending the final confirm three times.
   world.wms("process", "code: \"" + order + "\", status: PICK, info: \"picker 12\"");
-  world.wms("ship", "code: \"" + order + "\", partial: true, out_biz_code: OB-1, packages: [{carrier: YTO, waybill: "
-                    "YT" + order + "1, lines: [\"" + kTmall.line_id(order, 1) + "\"]}]");
+  world.wms("ship", "code: \"" + order +
+                        "\", partial: true, out_biz_code: OB-1, packages: [{carrier: YTO, waybill: "
+                        "YT" +
+                        order + "1, lines: [\"" + kTmall.line_id(order, 1) + "\"]}]");
   world.wms("ship", "code: \"" + order + "\", out_biz_code: OB-2, repeat: 3, packages: [{carrier: YTO, waybill: YT" +
                         order + "2, lines: [\"" + kTmall.line_id(order, 2) + "\"]}]");
   world.wms("stock", "item_code: SKU-1, quantity: -1, out_biz_code: SC-" + order);
 
-  const bool settled = world.until([&] {
-    return world.calls_answered() && world.outbox_idle() && world.counter("ship.upload", order) >= 2;
-  }, 30s);
+  const bool settled = world.until(
+      [&] { return world.calls_answered() && world.outbox_idle() && world.counter("ship.upload", order) >= 2; }, 30s);
   INFO("calls: " << world.calls().dump());
   INFO(log_tail(*world.erpd));
   REQUIRE(settled);
@@ -312,13 +319,14 @@ TEST_CASE("qimen_inbound_bad_signatures_and_malformed_bodies_get_a_failure_respo
   const std::string good = confirm_xml(order, "OB-6", "YT6", order);  // a one-line TOP order's line id is its tid
 
   // A bad signature: the standard's sign-check-failure, nothing applied.
-  CHECK(failure_reply(qimen_call(world, "taobao.qimen.deliveryorder.confirm", good, "xml", "0123456789ABCDEF0123456789ABCDEF"),
-                      "sign-check-failure"));
+  CHECK(failure_reply(
+      qimen_call(world, "taobao.qimen.deliveryorder.confirm", good, "xml", "0123456789ABCDEF0123456789ABCDEF"),
+      "sign-check-failure"));
   // Correctly signed, but broken bodies of every kind.
-  for (const std::string& body : {std::string("<request><deliveryOrder><deliveryOrderCode>1</deliveryOrder>"),
-                                  good.substr(0, good.size() / 2), std::string(), std::string("\x01\xff\xfe<<<", 6),
-                                  std::string("<!DOCTYPE r [<!ENTITY a \"aaaa\">]><request>&a;&a;</request>"),
-                                  std::string(20000, '<')}) {
+  for (const std::string& body :
+       {std::string("<request><deliveryOrder><deliveryOrderCode>1</deliveryOrder>"), good.substr(0, good.size() / 2),
+        std::string(), std::string("\x01\xff\xfe<<<", 6),
+        std::string("<!DOCTYPE r [<!ENTITY a \"aaaa\">]><request>&a;&a;</request>"), std::string(20000, '<')}) {
     const auto reply = qimen_call(world, "taobao.qimen.deliveryorder.confirm", body);
     INFO(reply.status << " " << reply.body);
     CHECK(failure_reply(reply));
@@ -342,7 +350,6 @@ TEST_CASE("qimen_inbound_bad_signatures_and_malformed_bodies_get_a_failure_respo
   CHECK(accepted.body.find("<flag>success</flag>") != std::string::npos);
   REQUIRE(world.until([&] { return world.counter("ship.upload", order) == 1; }));
   const std::string metrics_text = world.call("GET", "/metrics").body;
-  CHECK(metrics_text.find("erpd_warehouse_inbound_total{event=\"unread\",outcome=\"rejected\"}") !=
-        std::string::npos);
+  CHECK(metrics_text.find("erpd_warehouse_inbound_total{event=\"unread\",outcome=\"rejected\"}") != std::string::npos);
   CHECK(world.erpd->running());
 }

@@ -73,8 +73,11 @@ TEST_CASE("wrong types are reported with the expected form; secrets are never re
 TEST_CASE("a secret option may name the environment; an unset name is reported, never its value") {
   ::setenv("ERP_TEST_OPTION_TOKEN", "s3cret-from-env", 1);
   ::unsetenv("ERP_TEST_OPTION_UNSET");
-  CHECK(validate_plugin_options(kKeys, {{"region", "hz", 24}, {"api_token", "${env:ERP_TEST_OPTION_TOKEN}", 25}}, kScope).empty());
-  const auto issues = lines(validate_plugin_options(kKeys, {{"region", "hz", 24}, {"api_token", "${env:ERP_TEST_OPTION_UNSET}", 25}}, kScope));
+  CHECK(
+      validate_plugin_options(kKeys, {{"region", "hz", 24}, {"api_token", "${env:ERP_TEST_OPTION_TOKEN}", 25}}, kScope)
+          .empty());
+  const auto issues = lines(validate_plugin_options(
+      kKeys, {{"region", "hz", 24}, {"api_token", "${env:ERP_TEST_OPTION_UNSET}", 25}}, kScope));
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].find("/etc/erpd/erpd.yaml:25: shops[1].options.api_token: ") == 0);
   CHECK(issues[0].find("ERP_TEST_OPTION_UNSET") != std::string::npos);

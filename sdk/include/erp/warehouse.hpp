@@ -62,7 +62,7 @@ struct LockRequest {
 
 /// One call the warehouse system made on the connector's inbound path (warehouse.inbound_path).
 struct WarehouseCall {
-  std::string query;  ///< The raw query string after '?', still percent-encoded.
+  std::string query;                                         ///< The raw query string after '?', still percent-encoded.
   std::vector<std::pair<std::string, std::string>> headers;  ///< Names in lower case.
   std::string body;                                          ///< The raw bytes, exactly as received.
 };
@@ -109,8 +109,8 @@ struct WarehouseEvent {
 
   // stock_change
   std::string warehouse_code;
-  std::string item_code;       ///< The merchant's item code (OrderLine::outer_sku).
-  std::int64_t quantity = 0;   ///< Signed change.
+  std::string item_code;      ///< The merchant's item code (OrderLine::outer_sku).
+  std::int64_t quantity = 0;  ///< Signed change.
 };
 
 struct WarehouseMessages {

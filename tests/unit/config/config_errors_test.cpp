@@ -392,15 +392,17 @@ TEST_CASE("a connector plugin's inbound path defaults to /warehouse/<connector> 
   const auto plain = parse_config(std::string(kMinimal) + "warehouse:\n  connector: qimen\n", kFile);
   REQUIRE(plain.config);
   CHECK(plain.config->warehouse.inbound_path == "/warehouse/qimen");
-  const auto own = parse_config(std::string(kMinimal) + "warehouse:\n  connector: qimen\n  inbound_path: /wms/in\n", kFile);
+  const auto own =
+      parse_config(std::string(kMinimal) + "warehouse:\n  connector: qimen\n  inbound_path: /wms/in\n", kFile);
   REQUIRE(own.config);
   CHECK(own.config->warehouse.inbound_path == "/wms/in");
-  const auto api = parse_config(std::string(kMinimal) + "warehouse:\n  connector: qimen\n  inbound_path: /v1/in\n", kFile);
+  const auto api =
+      parse_config(std::string(kMinimal) + "warehouse:\n  connector: qimen\n  inbound_path: /v1/in\n", kFile);
   ERP_CHECK_ISSUE(api, "warehouse.inbound_path", 7, "must not be under /v1/");
   const auto builtin = parse_config(std::string(kMinimal) + "warehouse:\n  inbound_path: /wms/in\n", kFile);
   ERP_CHECK_ISSUE(builtin, "warehouse.inbound_path", 6, "applies only to a connector plugin");
-  const auto clash = parse_config(with_shop("    push_path: /wms/in\n") + "warehouse:\n  connector: qimen\n  inbound_path: /wms/in\n",
-                                  kFile);
+  const auto clash = parse_config(
+      with_shop("    push_path: /wms/in\n") + "warehouse:\n  connector: qimen\n  inbound_path: /wms/in\n", kFile);
   REQUIRE(testing::issue_at(clash, "warehouse.inbound_path") != nullptr);
   CHECK(testing::issue_at(clash, "warehouse.inbound_path")->message.find("push_path") != std::string::npos);
 }

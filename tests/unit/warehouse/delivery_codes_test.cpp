@@ -52,7 +52,7 @@ struct DeliveryFixture : erp::test::ReleasedOrderFixture {
     auto tx = store->begin();
     store::StoredOrder stored;
     stored.order = erp::test::sample_order("1001");
-    warehouse::enqueue_delivery_on_release(*store)(*tx, stored, now_utc());
+    warehouse::enqueue_delivery_on_release (*store)(*tx, stored, now_utc());
     tx->commit();
   }
 };
@@ -78,7 +78,8 @@ TEST_CASE("an order of another shop with the same id gets a code of its own") {
   auto tx = f.store->begin();
   f.store->upsert_order(*tx, erp::test::sample_order("1001", "taobao-outlet", "taobao"), now_utc());
   tx->commit();
-  auto second = warehouse::assemble_delivery(*f.store, other, "warehouse.deliver:" + other.to_string(), {}, "", now_utc());
+  auto second =
+      warehouse::assemble_delivery(*f.store, other, "warehouse.deliver:" + other.to_string(), {}, "", now_utc());
   REQUIRE(second.ok());
   CHECK(second->delivery_code == "1001-taobao-outlet");
   CHECK(f.store->find_delivery("1001-taobao-outlet")->key.to_string() == other.to_string());

@@ -25,8 +25,8 @@ struct InboundFixture : erp::test::ReleasedOrderFixture {
   warehouse::InboundDeps deps{*store, intercepts, nullptr, [this] { ++wakes; }, true};
 
   InboundFixture() {
-    auto delivery = warehouse::assemble_delivery(*store, key, "warehouse.deliver:tmall/tmall-flagship/1001", {}, "",
-                                                 now_utc());
+    auto delivery =
+        warehouse::assemble_delivery(*store, key, "warehouse.deliver:tmall/tmall-flagship/1001", {}, "", now_utc());
     REQUIRE(delivery.ok());
     code = delivery->delivery_code;
   }
@@ -111,8 +111,8 @@ TEST_CASE("a package that names no items carries the whole delivery; a partial o
 
 TEST_CASE("gift_G4_gift_lines_in_a_warehouse_parcel_are_not_uploaded_as_lines_of_the_order") {
   InboundFixture f;
-  const auto event = f.shipped("OBC-1", {parcel("YT100", {"1001-1", "gift:2001:2001-1"}),
-                                         parcel("YT101", {"1001-2", "1001-3"})});
+  const auto event =
+      f.shipped("OBC-1", {parcel("YT100", {"1001-1", "gift:2001:2001-1"}), parcel("YT101", {"1001-2", "1001-3"})});
   CHECK(f.apply(event).outcome == Outcome::applied);
   CHECK(f.uploads() == std::vector<std::string>{"YT100:1001-1,", "YT101:1001-2,1001-3,"});
 }
