@@ -31,6 +31,7 @@ struct Setup {
   std::string format = "xml";        ///< What erpd sends (options.format) and the WMS answers in.
   bool method_prefix = true;         ///< taobao.qimen.* names, or the short ones.
   std::string cancel_mode = "sync";  ///< The WMS: answer order.cancel at once, or report later.
+  int outbox_attempts = 3;           ///< outbox.max_attempts: more when the WMS is made to fail.
 };
 
 /// One platform-sim (Tmall and the WMS) and one erpd with the Qimen connector.
@@ -49,6 +50,8 @@ struct World {
     wms_settings("format: " + setup.format + ", cancel_mode: " + setup.cancel_mode + ", cancel_after: never");
 
     ConfigOptions options;
+    options.outbox_yaml = "  max_attempts: " + std::to_string(setup.outbox_attempts) +
+                          "\n  backoff_initial: 100ms\n  backoff_max: 500ms\n";
     options.shops_yaml = top_shops_yaml(sim, {kTmall.top()});
     options.warehouse_yaml = "  connector: qimen\n  options:\n    url: " + sim.url() +
                              "/router/qimen/service\n    app_key: " + kAppKey + "\n    app_secret: " + kSecret +
@@ -310,6 +313,61 @@ TEST_CASE("qimen_intercept_I4_cancel_outcomes_the_wms_reports_later_are_applied"
   CHECK(world.intercept_state(first) == "too_late");
   CHECK(world.intercept_state(second) == "locked");
   for (const auto& c : world.calls()) CHECK(c["flag"] == "success");
+}
+
+TEST_CASE("qimen_wms_faults_every_order_reaches_the_wms_under_one_code_and_every_parcel_is_uploaded_once") {
+  World world(Setup{"xml", true, "sync", 30});
+  // A third of erpd's calls fail: a 502, a throttle answered as a failure, an answer cut short
+  // after the WMS took the order (so erpd sends it again).
+  sim_admin(world.sim, "POST", "/admin/faults",
+            json{{"server_error", 0.1},
+                 {"rate_limit", 0.1},
+                 {"truncated", 0.1},
+                 {"methods", {"taobao.qimen.deliveryorder.create", "taobao.qimen.order.cancel"}}}
+                .dump());
+  constexpr int kOrders = 8;
+  std::string events;
+  for (int n = 1; n <= kOrders; ++n) events += kTmall.order_event(kTmall.order_id(100 + n), 1);
+  world.platform(events);
+  const bool delivered = world.until(
+      [&] {
+        for (int n = 1; n <= kOrders; ++n) {
+          if (!world.delivery_order(kTmall.order_id(100 + n)).is_object()) return false;
+        }
+        return true;
+      },
+      60s);
+  INFO(log_tail(*world.erpd));
+  REQUIRE(delivered);
+  sim_admin(world.sim, "DELETE", "/admin/faults");
+  for (int n = 1; n <= kOrders; ++n) {
+    world.wms("ship",
+              "code: \"" + kTmall.order_id(100 + n) + "\", out_biz_code: OB-" + std::to_string(n) + ", repeat: 2");
+  }
+  const bool shipped = world.until(
+      [&] {
+        if (!world.calls_answered()) return false;
+        for (int n = 1; n <= kOrders; ++n) {
+          if (world.counter("ship.upload", kTmall.order_id(100 + n)) < 1) return false;
+        }
+        return true;
+      },
+      60s);
+  REQUIRE(shipped);
+  const json wms = world.wms_state()["delivery_orders"];
+  CHECK(wms.size() == kOrders);  // one delivery order per platform order: no second code, nothing lost
+  int retried = 0;
+  for (int n = 1; n <= kOrders; ++n) {
+    const std::string order = kTmall.order_id(100 + n);
+    INFO(order);
+    CHECK(world.counter("qimen.create", order) == 1);
+    CHECK(world.counter("ship.upload", order) == 1);
+    if (wms[order]["create_calls"].get<int>() > 1) ++retried;
+  }
+  MESSAGE(retried << " of " << kOrders << " creates were sent again after a cut answer");
+  CHECK(world.outbox_idle());
+  const auto dead = world.call("GET", "/v1/outbox?state=dead");
+  CHECK(json::parse(dead.body)["items"].empty());
 }
 
 TEST_CASE("qimen_inbound_bad_signatures_and_malformed_bodies_get_a_failure_response_never_a_crash") {

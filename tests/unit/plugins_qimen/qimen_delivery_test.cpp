@@ -249,3 +249,12 @@ TEST_CASE("qimen_create: lines refunded or closed on the platform are not sent (
   CHECK(body.find("<orderLineNo>50102</orderLineNo>") == std::string::npos);
   CHECK(body.find("<orderLineNo>gift:4001:40011</orderLineNo>") != std::string::npos);
 }
+
+TEST_CASE("qimen_create: a throttled call is retried later, not a refusal of the order") {
+  QimenHost host;
+  host.web.answer_failure("isv.access-limit", "too many calls");
+  const auto result = host.connector()->deliver(gift_delivery());
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::rate_limited);
+  CHECK(result.error().retryable);
+}

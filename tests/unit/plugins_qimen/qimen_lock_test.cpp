@@ -68,6 +68,25 @@ TEST_CASE("qimen_lock: with one of two deliveries refused the lock is too_late a
         "5010");
 }
 
+TEST_CASE("qimen_lock: a failure about the call, not the order, is retried or the operator's, never too_late") {
+  // A throttled, unavailable or misconfigured call says nothing about the parcel: taking it for
+  // "too late" would fail an intercept the warehouse could still honour.
+  const std::vector<std::pair<std::string, ErrorCode>> cases{{"isv.access-limit", ErrorCode::rate_limited},
+                                                             {"isp.remote-service-unavailable", ErrorCode::transient},
+                                                             {"SYSTEM_BUSY", ErrorCode::transient},
+                                                             {"sign-check-failure", ErrorCode::config_error},
+                                                             {"invalid-customerId", ErrorCode::config_error}};
+  for (const auto& [code, expected] : cases) {
+    QimenHost host;
+    host.web.answer_failure(code, "not now");
+    const auto outcome = host.connector()->lock(lock_request({"5010"}));
+    INFO(code);
+    REQUIRE_FALSE(outcome.ok());
+    CHECK(outcome.error().code == expected);
+    CHECK(outcome.error().message.find(code) != std::string::npos);
+  }
+}
+
 TEST_CASE("qimen_lock: cancel_outcome report leaves a successful cancel pending") {
   QimenHost host;
   host.fake_config.values["cancel_outcome"] = "report";
