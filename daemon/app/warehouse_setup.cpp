@@ -1,5 +1,6 @@
 #include "app/warehouse_setup.hpp"
 
+#include "app/plugin_state_store.hpp"
 #include "plugin_host/host_context.hpp"
 #include "warehouse/alert_webhook.hpp"
 #include "warehouse/delivery.hpp"
@@ -23,7 +24,10 @@ sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& confi
   } else {
     auto plugin = plugins.load(config.connector);
     if (!plugin) return std::move(plugin).error();
-    auto host = plugin_host::make_warehouse_host_context(config, (*plugin)->config_keys(), http, clock);
+    // What the connector learns at run time (Qimen: the cancels a WMS accepted) survives a restart.
+    auto state = std::make_shared<PluginStateStore>(store, "warehouse", config.connector, clock);
+    auto host =
+        plugin_host::make_warehouse_host_context(config, (*plugin)->config_keys(), http, clock, std::move(state));
     auto created = (*plugin)->create_warehouse_connector(std::move(host));
     if (!created) return std::move(created).error();
     connector = std::move(created).value();

@@ -279,7 +279,8 @@ std::shared_ptr<DaemonHostContext> make_shop_host_context(const config::ShopConf
 std::shared_ptr<DaemonHostContext> make_warehouse_host_context(const config::WarehouseConfig& warehouse,
                                                                const std::vector<sdk::ConfigKeySpec>& keys,
                                                                std::shared_ptr<sdk::HttpClient> http,
-                                                               std::shared_ptr<const sdk::Clock> clock) {
+                                                               std::shared_ptr<const sdk::Clock> clock,
+                                                               std::shared_ptr<sdk::StateStore> state) {
   std::map<std::string, config::Secret> secrets;
   std::map<std::string, std::string> values;
   add_options(warehouse.options, keys, "the warehouse", secrets, values);
@@ -287,7 +288,7 @@ std::shared_ptr<DaemonHostContext> make_warehouse_host_context(const config::War
   values.insert_or_assign("connector", warehouse.connector);
   if (!warehouse.webhook_url.empty()) values.insert_or_assign("webhook_url", warehouse.webhook_url);
   return std::make_shared<DaemonHostContext>(warehouse.connector, std::string(), std::move(http), std::move(secrets),
-                                             std::move(values), std::move(clock));
+                                             std::move(values), std::move(clock), std::move(state));
 }
 
 }  // namespace erp::daemon::plugin_host

@@ -55,10 +55,12 @@ std::shared_ptr<DaemonHostContext> make_shop_host_context(const config::ShopConf
                                                           std::shared_ptr<sdk::StateStore> state = nullptr);
 
 /// The context for a warehouse connector plugin: secret webhook_token (when set), config
-/// connector and webhook_url (when set) and the warehouse `options`, as for a shop.
+/// connector and webhook_url (when set) and the warehouse `options`, as for a shop. `state`
+/// null: an in-memory one.
 std::shared_ptr<DaemonHostContext> make_warehouse_host_context(const config::WarehouseConfig& warehouse,
                                                                const std::vector<sdk::ConfigKeySpec>& keys,
                                                                std::shared_ptr<sdk::HttpClient> http,
-                                                               std::shared_ptr<const sdk::Clock> clock);
+                                                               std::shared_ptr<const sdk::Clock> clock,
+                                                               std::shared_ptr<sdk::StateStore> state = nullptr);
 
 }  // namespace erp::daemon::plugin_host

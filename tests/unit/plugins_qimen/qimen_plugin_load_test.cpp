@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "erp/memory_state.hpp"
 #include "plugin_host/host_context.hpp"
 #include "plugin_host/plugin_host.hpp"
 
@@ -100,4 +101,29 @@ TEST_CASE("the qimen module's inbound path and lock_cancels_delivery reach the p
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.error().message == "signature missing: the call has no sign");
   CHECK((*connector)->inbound_reply(call, InboundOutcome{}).content_type == "text/xml;charset=utf-8");
+}
+
+TEST_CASE("a cancel the WMS accepted is kept in the host's state: a connector made again does not ask again") {
+  // erpd gives the connector a state store in its database (app/warehouse_setup.cpp), so a lock
+  // retried after a restart does not cancel the same delivery twice.
+  PluginHost plugins(ERP_PLUGIN_DIR);
+  auto plugin = plugins.load("qimen");
+  REQUIRE(plugin.ok());
+  auto state = std::make_shared<MemoryStateStore>();
+  auto http = std::make_shared<RecordingHttp>();
+  LockRequest request;
+  request.order_id = "5010";
+  request.idempotency_key = "warehouse.lock:tmall/tm-1/5010#intercept-3";
+  request.intercept_id = 3;
+  request.delivery_codes = {"5010"};
+  for (int run = 0; run < 2; ++run) {
+    auto context = erp::daemon::plugin_host::make_warehouse_host_context(qimen_warehouse(), (*plugin)->config_keys(),
+                                                                         http, nullptr, state);
+    auto connector = (*plugin)->create_warehouse_connector(context);
+    REQUIRE(connector.ok());
+    const auto outcome = (*connector)->lock(request);
+    REQUIRE(outcome.ok());
+    CHECK(*outcome == LockOutcome::locked);
+  }
+  CHECK(http->requests.size() == 1);
 }
