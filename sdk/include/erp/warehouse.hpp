@@ -78,7 +78,7 @@ struct ShippedParcel {
   std::string carrier_code;  ///< The carrier's code as the warehouse gives it ("SF", "YTO" ...).
   std::string waybill;
   /// What the parcel holds. Empty: the warehouse did not say, so it holds every line of the
-  /// delivery not shipped before.
+  /// delivery that no earlier parcel of the same message carries.
   std::vector<ParcelItem> items;
 };
 
@@ -120,7 +120,9 @@ struct WarehouseMessages {
 /// How a call was taken: the answer the connector turns into the warehouse's own reply shape.
 struct InboundOutcome {
   bool accepted = true;
-  std::string code;     ///< Short machine code when refused ("sign-check-failure" ...).
+  /// When refused, the host's error code name ("invalid_input", "not_found", "conflict" ...);
+  /// the connector words it in its standard's terms.
+  std::string code;
   std::string message;  ///< Why, for the warehouse's operators.
 };
 
