@@ -103,7 +103,11 @@ std::string render_status(const json& s) {
   if (const json& wh = field(s, "warehouse"); wh.is_object()) {
     std::string value = "connector " + or_dash(text(wh, "connector"));
     const json& webhook = field(wh, "webhook");
-    if (webhook.is_boolean()) {
+    const json& inbound = field(wh, "inbound_path");
+    if (inbound.is_string() && !inbound.get<std::string>().empty()) {
+      // A connector plugin: erpd calls the warehouse, which calls back on this path.
+      value += ", the warehouse calls in on " + inbound.get<std::string>();
+    } else if (webhook.is_boolean()) {
       value += webhook.get<bool>() ? ", webhook on" : ", pulls through the API";
     } else if (webhook.is_string() && !webhook.get<std::string>().empty()) {
       value += ", webhook " + webhook.get<std::string>();

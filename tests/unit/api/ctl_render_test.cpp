@@ -88,6 +88,13 @@ TEST_CASE("status for people: version, state, uptime, shops, plugins and counts"
   CHECK(text.find("dead 2") != std::string::npos);
 }
 
+TEST_CASE("status names a connector plugin's inbound path instead of the API pull") {
+  const std::string text = render_status(json::parse(
+      R"({"state": "running", "warehouse": {"connector": "qimen", "webhook": false, "inbound_path": "/warehouse/qimen"}})"));
+  CHECK(text.find("connector qimen, the warehouse calls in on /warehouse/qimen") != std::string::npos);
+  CHECK(text.find("pulls through the API") == std::string::npos);
+}
+
 TEST_CASE("status renders what is there when fields are missing") {
   CHECK(render_status(json::parse(R"({"state": "running"})")).find("running") != std::string::npos);
   CHECK_NOTHROW(render_status(json::object()));
