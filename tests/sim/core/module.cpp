@@ -88,6 +88,8 @@ namespace {
 constexpr Fault kFaultOrder[] = {Fault::server_error, Fault::timeout, Fault::rate_limit, Fault::truncated,
                                  Fault::expired_session};
 
+}  // namespace
+
 const char* fault_name(Fault f) {
   switch (f) {
     case Fault::server_error:
@@ -105,8 +107,6 @@ const char* fault_name(Fault f) {
   }
   return "none";
 }
-
-}  // namespace
 
 void Faults::set(Fault kind, double share) {
   if (kind == Fault::none) return;

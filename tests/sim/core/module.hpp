@@ -84,6 +84,9 @@ class Counters {
 /// What a fault draw decided for one request.
 enum class Fault { none, server_error, timeout, rate_limit, truncated, expired_session };
 
+/// The fault's name as /admin/faults spells it ("server_error" ...; "none").
+const char* fault_name(Fault fault);
+
 /// Shares of requests that fail on purpose (0..1 each), optionally only for some methods. Thread-safe.
 class Faults {
  public:

@@ -54,22 +54,6 @@ std::string code_of(const std::string& short_method, const Tree& body) {
   return text(body, "orderCode");
 }
 
-const char* fault_name(Fault fault) {
-  switch (fault) {
-    case Fault::server_error:
-      return "server_error";
-    case Fault::timeout:
-      return "timeout";
-    case Fault::rate_limit:
-      return "rate_limit";
-    case Fault::truncated:
-      return "truncated";
-    case Fault::expired_session:
-    case Fault::none:
-      break;
-  }
-  return "";
-}
 
 }  // namespace
 
@@ -177,7 +161,9 @@ Response QimenModuleImpl::handle(const Request& request) {
   }
   // A timed-out or truncated call has still done its work: the ERP just never learns the
   // answer, so its retry meets the stored order (create is idempotent on the code).
-  Response response = finish(reply, fault_name(fault));
+  // Only the faults this module acts on are recorded with the call.
+  const bool acted_on = fault != Fault::none && fault != Fault::expired_session;
+  Response response = finish(reply, acted_on ? fault_name(fault) : "");
   response.hang = fault == Fault::timeout;
   response.truncate = fault == Fault::truncated;
   return response;
