@@ -14,6 +14,7 @@ sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& confi
                                             const std::shared_ptr<const sdk::Clock>& clock) {
   WarehouseSetup setup;
   std::shared_ptr<sdk::WarehouseConnector> connector;
+  bool reports_by_code = false;  // a plugin's warehouse reports back by delivery code
   if (config.connector == "api") {
     // Without a webhook the warehouse pulls released orders; there is nothing to push.
     if (config.webhook_url.empty()) return setup;
@@ -31,10 +32,12 @@ sdk::Result<WarehouseSetup> setup_warehouse(const config::WarehouseConfig& confi
     auto created = (*plugin)->create_warehouse_connector(std::move(host));
     if (!created) return std::move(created).error();
     connector = std::move(created).value();
+    reports_by_code = true;
   }
   setup.pushes = true;
   setup.connector = connector;
-  setup.handlers[warehouse::kDeliverKind] = std::make_shared<warehouse::DeliverHandler>(store, std::move(connector));
+  setup.handlers[warehouse::kDeliverKind] =
+      std::make_shared<warehouse::DeliverHandler>(store, std::move(connector), reports_by_code);
   return setup;
 }
 

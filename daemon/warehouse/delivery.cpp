@@ -5,6 +5,7 @@
 #include "core/time_format.hpp"
 #include "workflows/dropship/dropship_service.hpp"
 #include "workflows/gift/gift_lines.hpp"
+#include "workflows/gift/gift_match.hpp"
 
 namespace erp::daemon::warehouse {
 
@@ -43,8 +44,11 @@ sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const Ord
   // What the warehouse may ship: a confirmation that names no items ships these.
   std::vector<std::string> line_ids;
   for (const auto& line : delivery.order.lines) {
-    const bool gone = line.refund_status == sdk::RefundStatus::refunded || line.status == sdk::OrderStatus::closed;
-    if (!gone) line_ids.push_back(line.line_id);
+    if (!workflows::gift::refunded(line)) line_ids.push_back(line.line_id);
+  }
+  if (source.empty()) {
+    delivery.delivery_code = key.order_id;  // nothing will be reported back by code
+    return delivery;
   }
   std::vector<std::string> candidates;
   if (!preferred_code.empty()) candidates.push_back(preferred_code);
@@ -55,8 +59,9 @@ sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const Ord
   return delivery;
 }
 
-DeliverHandler::DeliverHandler(store::Store& store, std::shared_ptr<sdk::WarehouseConnector> connector)
-    : store_(store), connector_(std::move(connector)) {}
+DeliverHandler::DeliverHandler(store::Store& store, std::shared_ptr<sdk::WarehouseConnector> connector,
+                               bool record_codes)
+    : store_(store), connector_(std::move(connector)), record_codes_(record_codes) {}
 
 sdk::Result<void> DeliverHandler::execute(const store::OutboxItem& item) noexcept {
   try {
@@ -64,7 +69,8 @@ sdk::Result<void> DeliverHandler::execute(const store::OutboxItem& item) noexcep
     // A delivery made again (after the warehouse cancelled one) names its code and lines.
     const auto only_lines = item.payload.value("line_ids", std::vector<std::string>{});
     const auto code = item.payload.value("code", std::string());
-    auto delivery = assemble_delivery(store_, *item.key, item.idempotency_key, only_lines, code, now_utc());
+    const std::string source = record_codes_ ? item.idempotency_key : std::string();
+    auto delivery = assemble_delivery(store_, *item.key, source, only_lines, code, now_utc());
     if (!delivery) return std::move(delivery).error();
     delivery->idempotency_key = item.idempotency_key;
     return connector_->deliver(*delivery);

@@ -22,7 +22,8 @@ holds::OnRelease enqueue_delivery_on_release(store::Store& store);
 /// factories, D6), limited to `only_lines` when not empty, with the reservation gifts riding in
 /// its parcel (G4) when the whole order goes. Its code is claimed for `source` (an outbox key):
 /// `preferred_code` when given, else the order id, else the order id with its shop, the first
-/// that no other delivery has. not_found when the order is not stored.
+/// that no other delivery has. An empty `source` records nothing: the code is the order id, for a
+/// warehouse that never reports back by code. not_found when the order is not stored.
 sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const OrderKey& key, const std::string& source,
                                                   const std::vector<std::string>& only_lines,
                                                   const std::string& preferred_code, store::Instant now);
@@ -30,12 +31,15 @@ sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const Ord
 /// Performs "warehouse.deliver" items: reads the order as stored now and hands it to the connector.
 class DeliverHandler final : public outbox::Handler {
  public:
-  DeliverHandler(store::Store& store, std::shared_ptr<sdk::WarehouseConnector> connector);
+  /// `record_codes`: the warehouse reports back by delivery code (a connector plugin), so each
+  /// delivery's code is recorded; the builtin webhook's warehouse uses the API and needs none.
+  DeliverHandler(store::Store& store, std::shared_ptr<sdk::WarehouseConnector> connector, bool record_codes);
   sdk::Result<void> execute(const store::OutboxItem& item) noexcept override;
 
  private:
   store::Store& store_;
   std::shared_ptr<sdk::WarehouseConnector> connector_;
+  bool record_codes_;
 };
 
 }  // namespace erp::daemon::warehouse

@@ -1,7 +1,5 @@
 #include "plugins/qimen/qimen_client.hpp"
 
-#include <cctype>
-
 #include "plugins/qimen/qimen_sign.hpp"
 #include "plugins/qimen/qimen_text.hpp"
 #include "plugins/qimen/qimen_time.hpp"
@@ -97,15 +95,14 @@ sdk::Result<QimenAnswer> call(sdk::HttpClient& http, const QimenConfig& config, 
 }
 
 std::optional<sdk::Error> failure_of_the_call(const QimenAnswer& answer) {
-  std::string code = answer.code;
-  for (auto& c : code) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string code = upper(answer.code);
   const auto has = [&](std::string_view part) { return code.find(part) != std::string::npos; };
   const std::string said = "the WMS answered " + answer.code + (answer.message.empty() ? "" : ": " + answer.message);
-  if (has("sign-check") || has("invalid-app-key") || has("invalid-customerid") || has("invalid-signature")) {
+  if (has("SIGN-CHECK") || has("INVALID-APP-KEY") || has("INVALID-CUSTOMERID") || has("INVALID-SIGNATURE")) {
     return sdk::Error::make(ErrorCode::config_error, said + " (check app_key, app_secret and customer_id)");
   }
-  if (has("limit")) return sdk::Error::make(ErrorCode::rate_limited, said);
-  if (code.starts_with("isp.") || has("unavailable") || has("timeout") || has("busy")) {
+  if (has("LIMIT")) return sdk::Error::make(ErrorCode::rate_limited, said);
+  if (code.starts_with("ISP.") || has("UNAVAILABLE") || has("TIMEOUT") || has("BUSY")) {
     return sdk::Error::make(ErrorCode::transient, said);
   }
   return std::nullopt;

@@ -21,7 +21,7 @@ std::optional<SignMethod> sign_method_from_string(std::string_view text);
 std::string sign_method_name(SignMethod method);
 
 /// name1value1name2value2... of `params` sorted by name, leaving out `sign` and pairs with an
-/// empty name or value. A name given twice keeps its first value, as the query is read.
+/// empty name or value. A name given twice keeps its first non-empty value, as the query is read.
 std::string sorted_pairs(const Params& params);
 
 /// The upper-case hex signature of a call: its query parameters and its raw body.

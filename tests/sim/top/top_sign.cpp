@@ -62,20 +62,23 @@ std::string digest_hmac(const EVP_MD* md, std::string_view key, std::string_view
 }  // namespace
 
 std::string sign(const std::map<std::string, std::string>& params, std::string_view secret, SignMethod method) {
-  const std::string body = string_to_sign(params);
+  return sign_text(string_to_sign(params), secret, method);
+}
+
+std::string sign_text(std::string_view text, std::string_view secret, SignMethod method) {
   switch (method) {
     case SignMethod::md5: {
       std::string wrapped;
-      wrapped.reserve(body.size() + 2 * secret.size());
+      wrapped.reserve(text.size() + 2 * secret.size());
       wrapped.append(secret);
-      wrapped += body;
+      wrapped.append(text);
       wrapped.append(secret);
       return digest_md5(wrapped);
     }
     case SignMethod::hmac_md5:
-      return digest_hmac(EVP_md5(), secret, body);
+      return digest_hmac(EVP_md5(), secret, text);
     case SignMethod::hmac_sha256:
-      return digest_hmac(EVP_sha256(), secret, body);
+      return digest_hmac(EVP_sha256(), secret, text);
   }
   return {};
 }

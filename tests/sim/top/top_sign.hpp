@@ -23,6 +23,10 @@ std::string string_to_sign(const std::map<std::string, std::string>& params);
 /// The upper-case hex signature of `params` (the `sign` entry, if any, is ignored).
 std::string sign(const std::map<std::string, std::string>& params, std::string_view secret, SignMethod method);
 
+/// The upper-case hex signature of an already built string to sign: md5 with the secret on both
+/// ends, or the HMAC keyed by the secret. Qimen signs TOP's string with the raw body appended.
+std::string sign_text(std::string_view text, std::string_view secret, SignMethod method);
+
 /// Upper-case hex of raw bytes.
 std::string upper_hex(const unsigned char* data, std::size_t size);
 

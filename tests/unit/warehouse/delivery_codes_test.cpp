@@ -41,7 +41,7 @@ class CancellingConnector final : public erp::sdk::WarehouseConnector {
 
 struct DeliveryFixture : erp::test::ReleasedOrderFixture {
   std::shared_ptr<CancellingConnector> connector = std::make_shared<CancellingConnector>();
-  warehouse::DeliverHandler deliver{*store, connector};
+  warehouse::DeliverHandler deliver{*store, connector, true};
   warehouse::LockHandler lock{*store, intercepts, connector, false};
   warehouse::LockHandler unlock{*store, intercepts, connector, true};
 
@@ -142,4 +142,30 @@ TEST_CASE("a lock too late leaves the delivery standing and nothing is delivered
   CHECK_FALSE(f.store->find_delivery("1001")->cancelled);
   CHECK(f.items(workflows::intercept::kUnlockKind).empty());
   CHECK(f.connector->delivered.size() == 1);
+}
+
+TEST_CASE("intercept_I7_a_batch_unlock_after_a_cancelling_lock_delivers_the_order_again") {
+  DeliveryFixture f;
+  f.release_order();
+  f.run(f.deliver, warehouse::kDeliverKind);
+  const auto intercept = f.request_intercept();
+  f.run(f.lock, workflows::intercept::kLockKind);
+  REQUIRE(f.store->get_intercept(intercept.id)->state == store::InterceptState::locked);
+  // No refund request by the unlock time: the merchant releases it for shipping.
+  const auto report = f.intercepts.unlock_before(now_utc() + std::chrono::hours(1), "", "operator:test", now_utc());
+  REQUIRE(report.unlocked.size() == 1);
+  f.run(f.unlock, workflows::intercept::kUnlockKind);
+  REQUIRE(f.connector->delivered.size() == 2);
+  CHECK(f.connector->delivered[1].delivery_code == "1001-R" + std::to_string(intercept.id));
+  CHECK(f.connector->unlocks == 0);
+}
+
+TEST_CASE("the builtin connector's deliveries record no codes: its warehouse reports through the API") {
+  DeliveryFixture f;
+  warehouse::DeliverHandler webhook{*f.store, f.connector, false};
+  f.release_order();
+  f.run(webhook, warehouse::kDeliverKind);
+  REQUIRE(f.connector->delivered.size() == 1);
+  CHECK(f.connector->delivered[0].delivery_code == "1001");
+  CHECK(f.store->deliveries_of(f.key).empty());
 }
