@@ -41,14 +41,14 @@ sdk::Result<sdk::DeliveryOrder> assemble_delivery(store::Store& store, const Ord
   });
   // G4: the reservation gifts ride in the main order's parcel, so they go with the whole order.
   if (only_lines.empty()) delivery.added_lines = workflows::gift::gift_lines(store, key);
+  if (source.empty()) {
+    delivery.delivery_code = key.order_id;  // nothing will be reported back by code
+    return delivery;
+  }
   // What the warehouse may ship: a confirmation that names no items ships these.
   std::vector<std::string> line_ids;
   for (const auto& line : delivery.order.lines) {
     if (!workflows::gift::refunded(line)) line_ids.push_back(line.line_id);
-  }
-  if (source.empty()) {
-    delivery.delivery_code = key.order_id;  // nothing will be reported back by code
-    return delivery;
   }
   std::vector<std::string> candidates;
   if (!preferred_code.empty()) candidates.push_back(preferred_code);
